@@ -1,0 +1,263 @@
+// llmwire's JavaScript facade: the openai-node-shaped surface over the wasm bindings.
+// Every entry point (index.js, workerd.js, slim.js) registers how the wasm is loaded and re-exports this.
+// Logic lives in Rust; this file only marshals, wraps errors in classes, and provides async iterators.
+
+let loader = null;
+let loading = null;
+
+/** @internal Called once by the entry module with a function that resolves to the initialised bindings. */
+export function _setLoader(load) {
+  loader = load;
+  loading = null;
+}
+
+function bindings() {
+  if (!loading) {
+    if (!loader) return Promise.reject(new LlmwireError("llmwire: no wasm loader registered; import from 'llmwire'"));
+    loading = Promise.resolve().then(loader);
+    loading.catch(() => { loading = null; });
+  }
+  return loading;
+}
+
+// ---------------------------------------------------------------- errors
+
+/** Base class of every error llmwire throws. */
+export class LlmwireError extends Error {}
+
+/** An error from the server or the connection to it. Shaped like openai-node's APIError. */
+export class APIError extends LlmwireError {
+  constructor(message, fields = {}) {
+    super(message);
+    /** HTTP status, or undefined (connection errors, errors inside a 200 stream). */
+    this.status = fields.status ?? undefined;
+    this.code = fields.code ?? undefined;
+    this.type = fields.type ?? undefined;
+    this.param = fields.param ?? undefined;
+    this.requestId = fields.requestId ?? undefined;
+    /** A bounded snippet of a body that was not JSON (an HTML error page from a proxy). */
+    this.body = fields.body ?? undefined;
+    /** The error object as the server sent it (message, type, code, param). */
+    this.error = fields.apiMessage === undefined ? undefined
+      : { message: fields.apiMessage, type: this.type ?? null, code: this.code ?? null, param: this.param ?? null };
+    /** Whether sending the same request again may succeed. */
+    this.retryable = !!fields.retryable;
+  }
+  /** openai-node's spelling of requestId. */
+  get requestID() { return this.requestId; }
+}
+export class BadRequestError extends APIError {}
+export class AuthenticationError extends APIError {}
+export class PermissionDeniedError extends APIError {}
+export class NotFoundError extends APIError {}
+export class ConflictError extends APIError {}
+export class UnprocessableEntityError extends APIError {}
+export class RateLimitError extends APIError {}
+export class InternalServerError extends APIError {}
+export class APIConnectionError extends APIError {}
+export class APIConnectionTimeoutError extends APIConnectionError {}
+export class APIUserAbortError extends APIError {}
+/** A successful response whose body was not what the endpoint promises. */
+export class InvalidResponseError extends APIError {}
+/** A stream that failed part-way; `partialCompletion` holds what arrived before. */
+export class StreamError extends APIError {}
+/** A stream event that was not valid JSON; `snippet` holds a bounded copy of it. */
+export class StreamParseError extends StreamError {}
+/** A stream whose body ended before it was complete. */
+export class StreamTruncatedError extends StreamError {}
+/** The caller passed something unusable. */
+export class InvalidArgumentError extends LlmwireError {}
+
+const errorClasses = {
+  LlmwireError, APIError, BadRequestError, AuthenticationError, PermissionDeniedError, NotFoundError,
+  ConflictError, UnprocessableEntityError, RateLimitError, InternalServerError, APIConnectionError,
+  APIConnectionTimeoutError, APIUserAbortError, InvalidResponseError, StreamError, StreamParseError,
+  StreamTruncatedError, InvalidArgumentError,
+};
+// Explicit names survive minification.
+for (const [name, cls] of Object.entries(errorClasses)) {
+  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
+}
+
+function toError(e) {
+  if (!e || e.llmwireError !== true) return e;
+  const Cls = errorClasses[e.name] ?? APIError;
+  const err = Cls.prototype instanceof APIError || Cls === APIError ? new Cls(e.message, e) : new Cls(e.message);
+  if (e.snippet !== undefined) err.snippet = e.snippet;
+  if (e.limit !== undefined) err.limit = e.limit;
+  if (e.partial !== undefined) err.partialCompletion = e.partial;
+  return err;
+}
+
+function rethrow(e) {
+  throw toError(e);
+}
+
+// ---------------------------------------------------------------- streams
+
+/** A streamed chat completion: iterate chunks, or `textStream`, or await `finalChatCompletion()`. */
+export class ChatStream {
+  #inner;
+  #claimed = false;
+
+  /** @internal */
+  constructor(inner) {
+    this.#inner = inner;
+  }
+
+  /** Parses a streaming chat `Response` obtained elsewhere (a non-2xx response throws its error). */
+  static async fromResponse(response) {
+    const b = await bindings();
+    return new ChatStream(await b.chatStreamFromResponse(response).catch(rethrow));
+  }
+
+  #claim() {
+    if (this.#claimed) throw new LlmwireError("this stream is already being consumed; a stream can be read once");
+    this.#claimed = true;
+  }
+
+  async *#iterate(pull, explode) {
+    this.#claim();
+    let complete = false;
+    try {
+      for (;;) {
+        const batch = await pull().catch(rethrow);
+        if (batch === undefined) {
+          complete = true;
+          return;
+        }
+        if (explode) {
+          const chunks = JSON.parse(batch);
+          for (let i = 0; i < chunks.length; i++) yield chunks[i];
+        } else {
+          yield batch;
+        }
+      }
+    } finally {
+      if (!complete) this.#inner.cancel();
+    }
+  }
+
+  /** The `chat.completion.chunk` objects, as the server sent them. Leaving the loop early cancels the request. */
+  [Symbol.asyncIterator]() {
+    return this.#iterate(() => this.#inner.nextChunks(), true);
+  }
+
+  /** The text of choice 0, piece by piece as it arrives. */
+  get textStream() {
+    return { [Symbol.asyncIterator]: () => this.#iterate(() => this.#inner.nextText(), false) };
+  }
+
+  /** Reads to the end (or waits for the iteration to end) and resolves to the accumulated chat completion. */
+  async finalChatCompletion() {
+    if (!this.#claimed) this.#claimed = true;
+    return JSON.parse(await this.#inner.finalCompletion().catch(rethrow));
+  }
+
+  /** The final text of choice 0 (null when it had none). */
+  async finalContent() {
+    const c = await this.finalChatCompletion();
+    return c.choices?.[0]?.message?.content ?? null;
+  }
+
+  /** The completion accumulated so far (also after an error). */
+  currentChatCompletion() {
+    const s = this.#inner.snapshot();
+    return s === undefined ? undefined : JSON.parse(s);
+  }
+
+  /** The response's `x-request-id`, if the server sent one. */
+  get requestId() {
+    return this.#inner.requestId() ?? undefined;
+  }
+
+  /** Stops reading and closes the connection. */
+  abort() {
+    this.#inner.cancel();
+  }
+}
+
+/** Parses any Server-Sent Events body (`Response` or `ReadableStream` of bytes) into `{ event, data, id }` objects. */
+export async function* parseSSE(source) {
+  const b = await bindings();
+  let inner;
+  try {
+    inner = b.sseStream(source);
+  } catch (e) {
+    rethrow(e);
+  }
+  let complete = false;
+  try {
+    for (;;) {
+      const batch = await inner.next().catch(rethrow);
+      if (batch === undefined) {
+        complete = true;
+        return;
+      }
+      const events = JSON.parse(batch);
+      for (let i = 0; i < events.length; i++) yield events[i];
+    }
+  } finally {
+    if (!complete) inner.cancel();
+  }
+}
+
+// ---------------------------------------------------------------- client
+
+const DEFAULT_BASE_URL = "https://api.openai.com/v1";
+
+/**
+ * A client for an OpenAI-compatible gateway.
+ * `new Client({ apiKey, baseURL, fetch, defaultHeaders, dangerouslyAllowBrowser })`
+ */
+export class Client {
+  #ready;
+
+  constructor(options = {}) {
+    const { apiKey, baseURL = DEFAULT_BASE_URL, fetch, defaultHeaders = {}, dangerouslyAllowBrowser = false } = options;
+    if (apiKey !== undefined && apiKey !== null && typeof apiKey !== "string") {
+      throw new InvalidArgumentError("apiKey must be a string");
+    }
+    if (fetch !== undefined && typeof fetch !== "function") {
+      throw new InvalidArgumentError("fetch must be a function");
+    }
+    const headers = [];
+    for (const [k, v] of Object.entries(defaultHeaders ?? {})) {
+      if (v !== undefined && v !== null) headers.push(String(k), String(v));
+    }
+    /** The gateway's base URL. */
+    this.baseURL = String(baseURL);
+    this.#ready = bindings().then((b) => {
+      try {
+        return new b.WasmClient(this.baseURL, apiKey ?? undefined, headers, !!dangerouslyAllowBrowser, fetch);
+      } catch (e) {
+        rethrow(e);
+      }
+    });
+    // The constructor cannot throw asynchronously; the error surfaces on the first request.
+    this.#ready.catch(() => {});
+    const self = this;
+    /** Chat completions. */
+    this.chat = {
+      completions: {
+        /** Creates a chat completion; with `stream: true`, resolves to a ChatStream. */
+        create(params, options) {
+          return self.#chatCreate(params, options);
+        },
+      },
+    };
+  }
+
+  async #chatCreate(params, options = {}) {
+    if (!params || typeof params !== "object") throw new InvalidArgumentError("chat.completions.create expects a params object");
+    const inner = await this.#ready;
+    const body = JSON.stringify(params);
+    const signal = options?.signal ?? undefined;
+    if (params.stream) {
+      return new ChatStream(await inner.chatStream(body, signal).catch(rethrow));
+    }
+    return JSON.parse(await inner.chatCreate(body, signal).catch(rethrow));
+  }
+}
+
+export default Client;

@@ -1,0 +1,87 @@
+//! `client.chat()`: chat completions, whole or streamed.
+use super::{stream::ChatStream, Client};
+use crate::protocol::chat::ChatCompletion;
+use crate::protocol::error::Error;
+use serde::Serialize;
+use web_sys::AbortSignal;
+
+/// Longest non-streamed response body read, in bytes.
+const BODY_LIMIT: usize = 256 * 1024 * 1024;
+
+/// Chat completions on one client.
+#[derive(Debug, Clone, Copy)]
+pub struct Chat<'a> {
+    pub(super) client: &'a Client,
+}
+
+impl Chat<'_> {
+    /// Sends a chat request and waits for the whole completion. `request` is any serializable
+    /// object with the OpenAI parameters; every field passes through unchanged (`stream` is set
+    /// to false).
+    pub async fn create<R: Serialize>(&self, request: &R, signal: Option<&AbortSignal>) -> Result<ChatCompletion, Error> {
+        let body = request_body(request, false)?;
+        let text = self.create_raw(&body, signal).await?;
+        serde_json::from_str(&text).map_err(|e| Error::InvalidResponse {
+            message: format!("expected a chat completion: {e}"),
+            snippet: crate::protocol::error::snippet_of(text.as_bytes()),
+        })
+    }
+
+    /// Sends a chat request and returns a [`ChatStream`] once the response headers arrived
+    /// (`stream` is set to true).
+    pub async fn stream<R: Serialize>(&self, request: &R, signal: Option<&AbortSignal>) -> Result<ChatStream, Error> {
+        let body = request_body(request, true)?;
+        self.stream_raw(&body, signal).await
+    }
+
+    /// Sends an already-serialized non-streaming request; returns the response body as JSON text.
+    pub async fn create_raw(&self, body: &str, signal: Option<&AbortSignal>) -> Result<String, Error> {
+        let response = self.client.post_json("/chat/completions", body, false, signal).await?;
+        let bytes = self.client.redacted(response.bytes(BODY_LIMIT).await)?;
+        let text = String::from_utf8(bytes).map_err(|e| Error::InvalidResponse {
+            message: "the response body is not UTF-8".into(),
+            snippet: crate::protocol::error::snippet_of(e.as_bytes()),
+        })?;
+        check_json_object(&text, response.status())?;
+        Ok(text)
+    }
+
+    /// Sends an already-serialized streaming request.
+    pub async fn stream_raw(&self, body: &str, signal: Option<&AbortSignal>) -> Result<ChatStream, Error> {
+        let response = self.client.post_json("/chat/completions", body, true, signal).await?;
+        ChatStream::new(response, self.client.config().max_event_bytes(), self.client.config().api_key().map(str::to_owned))
+    }
+}
+
+fn request_body<R: Serialize>(request: &R, stream: bool) -> Result<String, Error> {
+    let mut value = serde_json::to_value(request).map_err(|e| Error::InvalidArgument { message: e.to_string() })?;
+    let obj = value
+        .as_object_mut()
+        .ok_or_else(|| Error::InvalidArgument { message: "the request must be a JSON object".into() })?;
+    obj.insert("stream".into(), stream.into());
+    if !stream {
+        obj.remove("stream_options");
+    }
+    Ok(value.to_string())
+}
+
+/// A 2xx body must be a JSON object; an `error` member inside it is the server's error.
+pub(crate) fn check_json_object(text: &str, status: u16) -> Result<(), Error> {
+    #[derive(serde::Deserialize)]
+    struct Probe<'a> {
+        #[serde(borrow)]
+        error: Option<&'a serde_json::value::RawValue>,
+    }
+    match serde_json::from_str::<Probe>(text) {
+        Ok(Probe { error: Some(raw) }) if raw.get() != "null" => {
+            let mut api = crate::protocol::error::ApiError::from_error_value(raw);
+            api.status = Some(status);
+            Err(Error::Api(api))
+        }
+        Ok(_) => Ok(()),
+        Err(e) => Err(Error::InvalidResponse {
+            message: format!("expected a JSON object: {e}"),
+            snippet: crate::protocol::error::snippet_of(text.as_bytes()),
+        }),
+    }
+}

@@ -1,0 +1,146 @@
+//! A chat completion stream over a live response body.
+use crate::protocol::chat::{ChatCompletion, ChatStreamDecoder, Output};
+use crate::protocol::error::Error;
+use crate::transport::{BodyReader, HttpResponse};
+
+/// Longest JSON body accepted where a stream was expected, in bytes.
+const JSON_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+/// A streamed chat completion. Pull text or chunk batches as they arrive, or wait for the end:
+///
+/// ```no_run
+/// # async fn demo(client: llmwire::Client) -> Result<(), llmwire::Error> {
+/// let mut stream = client.chat().stream(&serde_json::json!({
+///     "model": "yi-large", "messages": [{"role": "user", "content": "Hi"}]}), None).await?;
+/// while let Some(text) = stream.next_text().await? {
+///     print!("{text}");
+/// }
+/// let done = stream.final_completion().await?;
+/// println!("\n{:?}", done.choices[0].finish_reason);
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct ChatStream {
+    response: HttpResponse,
+    body: BodyReader,
+    decoder: ChatStreamDecoder,
+    buf: Vec<u8>,
+    json_body: bool,
+    failed: Option<Error>,
+    finished: bool,
+    secret: Option<String>,
+}
+
+impl ChatStream {
+    pub(crate) fn new(response: HttpResponse, max_event_bytes: usize, secret: Option<String>) -> Result<Self, Error> {
+        let body = response.body()?;
+        Ok(ChatStream {
+            json_body: response.is_json(),
+            response,
+            body,
+            decoder: ChatStreamDecoder::with_max_event_bytes(max_event_bytes),
+            buf: Vec::new(),
+            failed: None,
+            finished: false,
+            secret,
+        })
+    }
+
+    /// Wraps a streaming `Response` obtained elsewhere. A non-2xx response yields its error.
+    pub async fn from_response(response: wasm_bindgen::JsValue) -> Result<Self, Error> {
+        let response = HttpResponse::from_js(response)?;
+        if !response.ok() {
+            let body = response.bytes(64 * 1024).await.unwrap_or_default();
+            return Err(Error::Api(crate::protocol::error::ApiError::from_response(
+                response.status(),
+                &body,
+                response.header("x-request-id"),
+            )));
+        }
+        Self::new(response, crate::protocol::sse::DEFAULT_MAX_EVENT_BYTES, None)
+    }
+
+    /// The `x-request-id` of the response, if the server sent one.
+    pub fn request_id(&self) -> Option<String> {
+        self.response.header("x-request-id")
+    }
+
+    /// Reads until there is output of the requested kind. `Ok(None)` once the stream is complete.
+    /// An error ends the stream and is returned again by every later call (so a final result is
+    /// never mistaken for a complete one); [`snapshot`](Self::snapshot) keeps the partial output.
+    pub async fn next_output(&mut self, mode: Output) -> Result<Option<String>, Error> {
+        loop {
+            if let Some(out) = self.decoder.take_output() {
+                return Ok(Some(out));
+            }
+            if let Some(err) = &self.failed {
+                return Err(err.clone());
+            }
+            if self.finished {
+                return Ok(None);
+            }
+            if let Err(err) = self.step(mode).await {
+                self.body.cancel();
+                self.failed = Some(self.redact(err));
+            }
+        }
+    }
+
+    async fn step(&mut self, mode: Output) -> Result<(), Error> {
+        if self.json_body {
+            let bytes = self.response.bytes(JSON_BODY_LIMIT).await?;
+            self.decoder.push_json_body(&bytes, self.response.status(), mode)?;
+            self.finished = true;
+            return self.decoder.finish();
+        }
+        if self.decoder.is_done() || !self.body.next_chunk(&mut self.buf).await? {
+            self.body.cancel();
+            self.finished = true;
+            return self.decoder.finish();
+        }
+        self.decoder.push(&self.buf, mode)
+    }
+
+    fn redact(&self, mut err: Error) -> Error {
+        if let Some(key) = &self.secret {
+            err.redact(key);
+        }
+        err
+    }
+
+    /// The next piece of text of choice 0, as it arrives.
+    pub async fn next_text(&mut self) -> Result<Option<String>, Error> {
+        self.next_output(Output::Text).await
+    }
+
+    /// The chunks that arrived with the next network read, as one JSON array text.
+    pub async fn next_chunks_json(&mut self) -> Result<Option<String>, Error> {
+        self.next_output(Output::Chunks).await
+    }
+
+    /// Reads to the end and returns the accumulated completion.
+    pub async fn final_completion(&mut self) -> Result<ChatCompletion, Error> {
+        while self.next_output(Output::None).await?.is_some() {}
+        Ok(self.decoder.snapshot())
+    }
+
+    /// The completion accumulated so far (the partial output after an error).
+    pub fn snapshot(&self) -> ChatCompletion {
+        self.decoder.snapshot()
+    }
+
+    /// Stops reading and closes the connection. Unless the stream had already ended, later calls
+    /// return [`Error::Aborted`].
+    pub fn cancel(&mut self) {
+        self.body.cancel();
+        if !self.finished && self.failed.is_none() {
+            self.failed = Some(Error::Aborted);
+        }
+        self.finished = true;
+    }
+
+    /// A handle that cancels the body while a read is pending (used by the JS bindings).
+    pub fn cancel_handle(&self) -> Option<web_sys::ReadableStreamDefaultReader> {
+        self.body.cancel_handle()
+    }
+}

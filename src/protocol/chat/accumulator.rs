@@ -1,0 +1,491 @@
+//! Applies `chat.completion.chunk`s, one after another, into the chat completion they add up to.
+//!
+//! ```
+//! use llmwire::protocol::chat::ChatAccumulator;
+//! let mut acc = ChatAccumulator::new();
+//! acc.apply_json(r#"{"id":"c","model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"}}]}"#).unwrap();
+//! acc.apply_json(r#"{"id":"c","model":"m","choices":[{"index":0,"delta":{"content":"lo"},"finish_reason":"stop"}]}"#).unwrap();
+//! let done = acc.snapshot();
+//! assert_eq!(done.text(), Some("Hello"));
+//! assert_eq!(done.choices[0].finish_reason.as_deref(), Some("stop"));
+//! ```
+
+use super::chunk::{ChoiceDelta, ChunkView, RawField, ToolCallDelta};
+use super::types::{ChatCompletion, Choice, Extra, FunctionCall, Message, ToolCall, Usage};
+use crate::protocol::error::{bounded, ApiError, Error};
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+/// Most distinct choice indexes, and tool calls per choice, one stream may create.
+/// Real streams have a handful; the cap stops a hostile stream from making merging quadratic.
+pub const MAX_PARTS: usize = 1024;
+
+/// Longest snippet of a malformed event kept in the error, in characters.
+pub const EVENT_SNIPPET_CHARS: usize = 200;
+
+/// The running state of a streamed chat completion.
+#[derive(Debug, Default, Clone)]
+pub struct ChatAccumulator {
+    id: String,
+    created: Option<Box<RawValue>>,
+    model: String,
+    system_fingerprint: Option<String>,
+    choices: Vec<ChoiceState>,
+    usage: Option<Box<RawValue>>,
+    extra: Vec<(String, Box<RawValue>)>,
+    chunks: u64,
+}
+
+#[derive(Debug, Default, Clone)]
+struct ChoiceState {
+    index: u32,
+    role: Option<String>,
+    content: Option<String>,
+    refusal: Option<String>,
+    tool_calls: Vec<ToolCallState>,
+    finish_reason: Option<String>,
+    logprobs: Option<Value>,
+    /// Unknown delta members: strings are concatenated, other values replaced.
+    delta_extra: Vec<(String, ExtraValue)>,
+    extra: Vec<(String, Box<RawValue>)>,
+}
+
+#[derive(Debug, Clone)]
+enum ExtraValue {
+    Text(String),
+    Raw(Box<RawValue>),
+}
+
+#[derive(Debug, Default, Clone)]
+struct ToolCallState {
+    index: Option<u64>,
+    id: String,
+    call_type: Option<String>,
+    name: String,
+    arguments: String,
+    extra: Vec<(String, Box<RawValue>)>,
+}
+
+impl ChatAccumulator {
+    /// An empty accumulator.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How many chunks have been applied.
+    pub fn chunks_applied(&self) -> u64 {
+        self.chunks
+    }
+
+    /// Parses one event's data and applies it. An `error` member becomes [`Error::Api`]; invalid
+    /// JSON becomes [`Error::MalformedEvent`] with a bounded snippet. On error nothing is applied.
+    pub fn apply_json(&mut self, data: &str) -> Result<(), Error> {
+        let view = parse_chunk(data)?;
+        self.apply(&view)
+    }
+
+    /// Applies a parsed chunk.
+    pub fn apply(&mut self, chunk: &ChunkView<'_>) -> Result<(), Error> {
+        if let Some(err) = chunk.error {
+            return Err(Error::Api(ApiError::from_error_value(err)));
+        }
+        self.chunks += 1;
+        if let Some(id) = chunk.id.as_ref().filter(|s| !s.0.is_empty()) {
+            set_string(&mut self.id, &id.0);
+        }
+        if let Some(model) = chunk.model.as_ref().filter(|s| !s.0.is_empty()) {
+            set_string(&mut self.model, &model.0);
+        }
+        if let Some(created) = chunk.created {
+            if self.created.as_ref().map(|c| c.get()) != Some(created.get()) {
+                self.created = Some(created.to_owned());
+            }
+        }
+        if let Some(fp) = &chunk.system_fingerprint {
+            self.system_fingerprint = Some(fp.0.to_string());
+        }
+        if let Some(usage) = chunk.usage {
+            self.usage = Some(usage.to_owned());
+        }
+        set_raw_fields(&mut self.extra, &chunk.extra);
+        for (position, choice) in chunk.choices().enumerate() {
+            self.apply_choice(position, choice)?;
+        }
+        Ok(())
+    }
+
+    fn apply_choice(&mut self, position: usize, delta: &ChoiceDelta<'_>) -> Result<(), Error> {
+        let index = index_u32(delta.index.unwrap_or(position as u64))?;
+        let slot = match self.choices.iter().position(|c| c.index == index) {
+            Some(i) => i,
+            None => {
+                if self.choices.len() >= MAX_PARTS {
+                    return Err(too_many("choices"));
+                }
+                self.choices.push(ChoiceState { index, ..ChoiceState::default() });
+                self.choices.len() - 1
+            }
+        };
+        let Some(state) = self.choices.get_mut(slot) else {
+            return Ok(());
+        };
+        let d = &delta.delta;
+        if let Some(role) = d.role.as_ref().filter(|r| !r.0.is_empty()) {
+            state.role = Some(role.0.to_string());
+        }
+        if let Some(text) = &d.content {
+            state.content.get_or_insert_with(String::new).push_str(&text.0);
+        }
+        if let Some(text) = &d.refusal {
+            state.refusal.get_or_insert_with(String::new).push_str(&text.0);
+        }
+        for call in &d.tool_calls {
+            merge_tool_call(&mut state.tool_calls, call)?;
+        }
+        for (key, raw) in &d.extra {
+            merge_delta_extra(&mut state.delta_extra, &key.0, raw);
+        }
+        if let Some(reason) = &delta.finish_reason {
+            state.finish_reason = Some(reason.0.to_string());
+        }
+        if let Some(lp) = delta.logprobs {
+            merge_logprobs(&mut state.logprobs, lp);
+        }
+        set_raw_fields(&mut state.extra, &delta.extra);
+        Ok(())
+    }
+
+    /// Whether every choice seen so far has a finish reason (and at least one was seen).
+    pub fn all_choices_finished(&self) -> bool {
+        !self.choices.is_empty() && self.choices.iter().all(|c| c.finish_reason.is_some())
+    }
+
+    /// The text of the choice with index 0 so far.
+    pub fn text(&self) -> &str {
+        self.choices
+            .iter()
+            .find(|c| c.index == 0)
+            .and_then(|c| c.content.as_deref())
+            .unwrap_or("")
+    }
+
+    /// The completion as accumulated so far: the final result once the stream ended, the partial
+    /// output when it failed. Choices are ordered by index; unknown top-level fields of the chunks
+    /// (the last value of each) are kept in `extra`.
+    pub fn snapshot(&self) -> ChatCompletion {
+        let mut choices: Vec<Choice> = self.choices.iter().map(ChoiceState::to_choice).collect();
+        choices.sort_by_key(|c| c.index);
+        ChatCompletion {
+            id: self.id.clone(),
+            object: "chat.completion".to_string(),
+            created: self
+                .created
+                .as_ref()
+                .and_then(|c| serde_json::from_str(c.get()).ok())
+                .unwrap_or(Value::Null),
+            model: self.model.clone(),
+            choices,
+            usage: self.usage.as_ref().and_then(|u| serde_json::from_str::<Usage>(u.get()).ok()),
+            system_fingerprint: self.system_fingerprint.clone(),
+            extra: raw_fields_to_extra(&self.extra),
+        }
+    }
+}
+
+impl ChoiceState {
+    fn to_choice(&self) -> Choice {
+        let mut extra = raw_fields_to_extra(&self.extra);
+        let mut message_extra = Extra::new();
+        for (key, value) in &self.delta_extra {
+            let v = match value {
+                ExtraValue::Text(s) => Value::String(s.clone()),
+                ExtraValue::Raw(r) => serde_json::from_str(r.get()).unwrap_or(Value::Null),
+            };
+            message_extra.insert(key.clone(), v);
+        }
+        extra.remove("delta");
+        Choice {
+            index: self.index,
+            message: Message {
+                role: self.role.clone().unwrap_or_else(|| "assistant".to_string()),
+                content: self.content.clone().or_else(|| self.tool_calls.is_empty().then(String::new)),
+                refusal: self.refusal.clone(),
+                tool_calls: self.tool_calls.iter().map(ToolCallState::to_tool_call).collect(),
+                extra: message_extra,
+            },
+            finish_reason: self.finish_reason.clone(),
+            logprobs: self.logprobs.clone(),
+            extra,
+        }
+    }
+}
+
+impl ToolCallState {
+    fn to_tool_call(&self) -> ToolCall {
+        ToolCall {
+            id: self.id.clone(),
+            call_type: self.call_type.clone().unwrap_or_else(|| "function".to_string()),
+            function: FunctionCall { name: self.name.clone(), arguments: self.arguments.clone() },
+            extra: raw_fields_to_extra(&self.extra),
+        }
+    }
+}
+
+/// Parses one event's data into a chunk view, mapping failures to typed errors.
+pub fn parse_chunk(data: &str) -> Result<ChunkView<'_>, Error> {
+    ChunkView::parse(data).map_err(|e| Error::MalformedEvent {
+        message: e.to_string(),
+        snippet: bounded(data, EVENT_SNIPPET_CHARS),
+    })
+}
+
+fn index_u32(index: u64) -> Result<u32, Error> {
+    u32::try_from(index).map_err(|_| Error::InvalidResponse {
+        message: format!("choice or tool call index {index} is out of range"),
+        snippet: String::new(),
+    })
+}
+
+fn too_many(what: &str) -> Error {
+    Error::InvalidResponse {
+        message: format!("stream created more than {MAX_PARTS} {what}"),
+        snippet: String::new(),
+    }
+}
+
+fn set_string(dst: &mut String, src: &str) {
+    if dst != src {
+        dst.clear();
+        dst.push_str(src);
+    }
+}
+
+fn set_raw_fields(dst: &mut Vec<(String, Box<RawValue>)>, fields: &[RawField<'_>]) {
+    for (key, raw) in fields {
+        match dst.iter_mut().find(|(k, _)| k == &key.0) {
+            Some((_, v)) => *v = (*raw).to_owned(),
+            None => dst.push((key.0.to_string(), (*raw).to_owned())),
+        }
+    }
+}
+
+fn raw_fields_to_extra(fields: &[(String, Box<RawValue>)]) -> Extra {
+    fields
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::from_str(v.get()).unwrap_or(Value::Null)))
+        .collect()
+}
+
+fn merge_delta_extra(dst: &mut Vec<(String, ExtraValue)>, key: &str, raw: &RawValue) {
+    let text = match serde_json::from_str::<Value>(raw.get()) {
+        Ok(Value::String(s)) => Some(s),
+        _ => None,
+    };
+    let existing = dst.iter_mut().find(|(k, _)| k == key);
+    match (existing, text) {
+        (Some((_, ExtraValue::Text(acc))), Some(s)) => acc.push_str(&s),
+        (Some((_, slot)), Some(s)) => *slot = ExtraValue::Text(s),
+        (Some((_, slot)), None) => {
+            if raw.get() != "null" {
+                *slot = ExtraValue::Raw(raw.to_owned());
+            }
+        }
+        (None, Some(s)) => dst.push((key.to_string(), ExtraValue::Text(s))),
+        (None, None) => {
+            if raw.get() != "null" {
+                dst.push((key.to_string(), ExtraValue::Raw(raw.to_owned())));
+            }
+        }
+    }
+}
+
+/// Logprobs arrive per chunk as `{content:[...], refusal:[...]}`; the arrays are concatenated.
+fn merge_logprobs(dst: &mut Option<Value>, raw: &RawValue) {
+    let Ok(Value::Object(incoming)) = serde_json::from_str::<Value>(raw.get()) else {
+        return;
+    };
+    let acc = dst.get_or_insert_with(|| Value::Object(Default::default()));
+    let Value::Object(acc) = acc else { return };
+    for (key, value) in incoming {
+        match (acc.get_mut(&key), value) {
+            (Some(Value::Array(existing)), Value::Array(more)) => existing.extend(more),
+            (_, value) => {
+                acc.insert(key, value);
+            }
+        }
+    }
+}
+
+/// Merges one tool-call delta: by `index`; without one, by `id`; without either, by position.
+fn merge_tool_call(calls: &mut Vec<ToolCallState>, d: &ToolCallDelta<'_>) -> Result<(), Error> {
+    let id = d.id.as_ref().map(|s| s.0.as_ref()).filter(|s| !s.is_empty());
+    let name = d.name.as_ref().map(|s| s.0.as_ref()).filter(|s| !s.is_empty());
+    let found = match (d.index, id) {
+        (Some(i), _) => calls.iter().position(|c| c.index == Some(i)),
+        (None, Some(id)) => calls.iter().position(|c| c.id == id),
+        // A name on an index-less, id-less delta whose last call is already named starts a new call.
+        (None, None) => match calls.last() {
+            Some(last) if name.is_some() && !last.name.is_empty() => None,
+            Some(_) => Some(calls.len() - 1),
+            None => None,
+        },
+    };
+    let slot = match found {
+        Some(i) => i,
+        None => {
+            if calls.len() >= MAX_PARTS {
+                return Err(too_many("tool calls"));
+            }
+            calls.push(ToolCallState { index: d.index, ..ToolCallState::default() });
+            calls.len() - 1
+        }
+    };
+    let Some(call) = calls.get_mut(slot) else {
+        return Ok(());
+    };
+    if let Some(id) = id {
+        set_string(&mut call.id, id);
+    }
+    if let Some(t) = d.call_type.as_ref().filter(|s| !s.0.is_empty()) {
+        call.call_type = Some(t.0.to_string());
+    }
+    if let Some(name) = name {
+        if call.name.is_empty() {
+            call.name.push_str(name);
+        }
+    }
+    if let Some(args) = &d.arguments {
+        call.arguments.push_str(&args.0);
+    }
+    set_raw_fields(&mut call.extra, &d.extra);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(chunks: &[&str]) -> ChatCompletion {
+        let mut acc = ChatAccumulator::new();
+        for c in chunks {
+            acc.apply_json(c).unwrap();
+        }
+        acc.snapshot()
+    }
+
+    #[test]
+    fn interleaved_choices() {
+        let c = run(&[
+            r#"{"id":"x","model":"m","created":5,"choices":[{"index":1,"delta":{"role":"assistant","content":"B"}}]}"#,
+            r#"{"choices":[{"index":0,"delta":{"role":"assistant","content":"A"}}]}"#,
+            r#"{"choices":[{"index":1,"delta":{"content":"b"},"finish_reason":"stop"},{"index":0,"delta":{"content":"a"},"finish_reason":"length"}]}"#,
+        ]);
+        assert_eq!(c.choices.len(), 2);
+        assert_eq!(c.choices[0].message.content.as_deref(), Some("Aa"));
+        assert_eq!(c.choices[1].message.content.as_deref(), Some("Bb"));
+        assert_eq!(c.choices[0].finish_reason.as_deref(), Some("length"));
+        assert_eq!(c.created, serde_json::json!(5));
+        assert_eq!(c.id, "x");
+    }
+
+    #[test]
+    fn usage_only_chunk_and_yi_extras() {
+        let c = run(&[
+            r#"{"id":"y","choices":[{"delta":{"role":"assistant"},"index":0}],"content":"","lastOne":false}"#,
+            r#"{"id":"y","choices":[{"delta":{"content":"Hello"},"index":0}],"content":"Hello","lastOne":false}"#,
+            r#"{"id":"y","choices":[{"delta":{},"index":0,"finish_reason":"stop"}],"content":"Hello","lastOne":true}"#,
+            r#"{"id":"y","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}"#,
+        ]);
+        assert_eq!(c.text(), Some("Hello"));
+        assert_eq!(c.extra["lastOne"], true);
+        assert_eq!(c.extra["content"], "Hello");
+        assert_eq!(c.usage.as_ref().and_then(|u| u.total_tokens), Some(4));
+    }
+
+    #[test]
+    fn refusal_and_reasoning_concatenate() {
+        let c = run(&[
+            r#"{"choices":[{"index":0,"delta":{"reasoning_content":"th","refusal":"I can"}}]}"#,
+            r#"{"choices":[{"index":0,"delta":{"reasoning_content":"ink","refusal":"not"}}]}"#,
+        ]);
+        let m = &c.choices[0].message;
+        assert_eq!(m.refusal.as_deref(), Some("I cannot"));
+        assert_eq!(m.extra["reasoning_content"], "think");
+    }
+
+    #[test]
+    fn tool_calls_by_index_with_late_fields() {
+        let c = run(&[
+            r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"a\":"}}]}}]}"#,
+            r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"add"}},{"index":1,"id":"call_2","function":{"name":"mul","arguments":"{}"}}]}}]}"#,
+            r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"1}"}}]},"finish_reason":"tool_calls"}]}"#,
+        ]);
+        let calls = &c.choices[0].message.tool_calls;
+        assert_eq!(calls.len(), 2);
+        assert_eq!(calls[0].id, "call_1");
+        assert_eq!(calls[0].function.name, "add");
+        assert_eq!(calls[0].function.arguments, "{\"a\":1}");
+        assert_eq!(calls[1].call_type, "function");
+        assert_eq!(c.choices[0].message.content, None);
+    }
+
+    #[test]
+    fn tool_calls_without_index() {
+        let c = run(&[
+            r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"id":"a","function":{"name":"f","arguments":"{\"x\""}}]}}]}"#,
+            r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"function":{"arguments":":1}"}}]}}]}"#,
+            r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"function":{"name":"g","arguments":"{}"}}]}}]}"#,
+        ]);
+        let calls = &c.choices[0].message.tool_calls;
+        assert_eq!(calls.len(), 2);
+        assert_eq!(calls[0].function.arguments, "{\"x\":1}");
+        assert_eq!(calls[1].function.name, "g");
+    }
+
+    #[test]
+    fn error_member_is_api_error_and_nothing_applied() {
+        let mut acc = ChatAccumulator::new();
+        acc.apply_json(r#"{"choices":[{"index":0,"delta":{"content":"ok"}}]}"#).unwrap();
+        let err = acc
+            .apply_json(r#"{"error":{"message":"overloaded","type":"server_error","code":"overloaded"}}"#)
+            .unwrap_err();
+        match err {
+            Error::Api(api) => {
+                assert_eq!(api.message, "overloaded");
+                assert_eq!(api.status, None);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(acc.text(), "ok");
+    }
+
+    #[test]
+    fn malformed_event_keeps_state_and_snippet() {
+        let mut acc = ChatAccumulator::new();
+        acc.apply_json(r#"{"choices":[{"index":0,"delta":{"content":"ok"}}]}"#).unwrap();
+        let long = format!(r#"{{"choices":[{{"delta":{{"content":"The"}}}},"index":0}}],"pad":"{}"}}"#, "x".repeat(1000));
+        match acc.apply_json(&long).unwrap_err() {
+            Error::MalformedEvent { snippet, .. } => assert!(snippet.chars().count() <= EVENT_SNIPPET_CHARS + 1),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(acc.text(), "ok");
+        assert_eq!(acc.chunks_applied(), 1);
+    }
+
+    #[test]
+    fn huge_index_is_an_error_not_an_allocation() {
+        let mut acc = ChatAccumulator::new();
+        assert!(acc.apply_json(r#"{"choices":[{"index":99999999999,"delta":{}}]}"#).is_err());
+        let c = run(&[r#"{"choices":[{"index":4000000000,"delta":{"content":"x"}}]}"#]);
+        assert_eq!(c.choices.len(), 1);
+    }
+
+    #[test]
+    fn logprobs_arrays_concatenate() {
+        let c = run(&[
+            r#"{"choices":[{"index":0,"delta":{"content":"a"},"logprobs":{"content":[{"token":"a"}]}}]}"#,
+            r#"{"choices":[{"index":0,"delta":{"content":"b"},"logprobs":{"content":[{"token":"b"}]}}]}"#,
+        ]);
+        assert_eq!(c.choices[0].logprobs.as_ref().unwrap()["content"].as_array().unwrap().len(), 2);
+    }
+}

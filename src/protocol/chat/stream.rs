@@ -1,0 +1,423 @@
+//! A streamed chat completion, from response bytes to chunks, text and the final completion.
+//!
+//! [`ChatStreamDecoder`] is fed the body's network chunks as they arrive. Each push decodes the
+//! Server-Sent Events, validates and accumulates every `chat.completion.chunk`, and collects the
+//! output the consumer asked for ([`Output`]) for the whole network chunk at once, so a binding
+//! crosses into JavaScript once per network chunk, not once per event.
+//!
+//! ```
+//! use llmwire::protocol::chat::{ChatStreamDecoder, Output};
+//! let mut dec = ChatStreamDecoder::new();
+//! dec.push(b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\ndata: {\"choices\":[{\"index\":0,\"delta\":{}", Output::Text).unwrap();
+//! assert_eq!(dec.take_output().as_deref(), Some("Hi"));
+//! dec.push(b",\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n", Output::Text).unwrap();
+//! assert!(dec.is_done());
+//! dec.finish().unwrap();
+//! assert_eq!(dec.snapshot().choices[0].finish_reason.as_deref(), Some("stop"));
+//! ```
+
+use super::accumulator::{parse_chunk, ChatAccumulator};
+use super::types::ChatCompletion;
+use crate::protocol::error::{ApiError, Error};
+use crate::protocol::sse::{SseDecoder, SseEvent};
+
+/// What a push collects for the consumer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// Nothing: the consumer only wants the final completion.
+    None,
+    /// The chunks' JSON, as one JSON array text per push (`[chunk,chunk,…]`).
+    Chunks,
+    /// The content deltas of the choice with index 0, concatenated.
+    Text,
+}
+
+/// Decodes and accumulates one streamed chat completion.
+#[derive(Debug)]
+pub struct ChatStreamDecoder {
+    sse: SseDecoder,
+    acc: ChatAccumulator,
+    done: bool,
+    out: String,
+    out_mode: Output,
+}
+
+impl Default for ChatStreamDecoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ChatStreamDecoder {
+    /// A decoder with the default event size cap (16 MiB).
+    pub fn new() -> Self {
+        Self::with_sse(SseDecoder::new())
+    }
+
+    /// A decoder whose SSE lines and events may not exceed `limit` bytes.
+    pub fn with_max_event_bytes(limit: usize) -> Self {
+        Self::with_sse(SseDecoder::with_max_event_bytes(limit))
+    }
+
+    fn with_sse(sse: SseDecoder) -> Self {
+        ChatStreamDecoder { sse, acc: ChatAccumulator::new(), done: false, out: String::new(), out_mode: Output::None }
+    }
+
+    /// Whether `data: [DONE]` (or a whole JSON completion) has been seen; later bytes are ignored.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Feeds one network chunk. Output for the events before an error stays available through
+    /// [`take_output`](Self::take_output); the error is returned after it was collected.
+    pub fn push(&mut self, bytes: &[u8], mode: Output) -> Result<(), Error> {
+        if self.done {
+            return Ok(());
+        }
+        if self.out_mode != mode && !self.out.is_empty() {
+            // A consumer switched mode between takes: nothing may be lost, so keep the old output
+            // for the next take and start collecting the new kind after it.
+            return Err(Error::InvalidArgument {
+                message: "the stream is already being consumed another way".to_string(),
+            });
+        }
+        self.out_mode = mode;
+        let ChatStreamDecoder { sse, acc, done, out, .. } = self;
+        sse.push(bytes, |event: SseEvent<'_>| {
+            if *done {
+                return Ok(());
+            }
+            handle_event(acc, done, out, mode, event)
+        })
+    }
+
+    /// Takes what the pushes since the last take collected, if anything.
+    pub fn take_output(&mut self) -> Option<String> {
+        if self.out.is_empty() {
+            return None;
+        }
+        if self.out_mode == Output::Chunks {
+            self.out.push(']');
+        }
+        Some(std::mem::take(&mut self.out))
+    }
+
+    /// Ends the stream: checks that it was complete. A body that ended before `[DONE]` while a
+    /// choice has no finish reason (or before any chunk) is [`Error::Truncated`].
+    pub fn finish(&mut self) -> Result<(), Error> {
+        let pending = self.sse.finish();
+        if self.done || self.acc.all_choices_finished() {
+            self.done = true;
+            return Ok(());
+        }
+        let mut message = if self.acc.chunks_applied() == 0 {
+            "the body ended before any chunk arrived".to_string()
+        } else {
+            "the body ended before [DONE] while a choice had no finish_reason".to_string()
+        };
+        if pending {
+            message.push_str("; an unterminated event was discarded");
+        }
+        Err(Error::Truncated { message })
+    }
+
+    /// Accepts a whole JSON body where a stream was expected (a gateway that ignored `stream:true`):
+    /// an error object becomes [`Error::Api`]; a chat completion is taken as the whole stream, and
+    /// for [`Output::Chunks`] it is handed out as one equivalent `chat.completion.chunk`.
+    pub fn push_json_body(&mut self, body: &[u8], status: u16, mode: Output) -> Result<(), Error> {
+        if let Some(mut api) = ApiError::from_json_body(body).filter(|_| has_error_member(body)) {
+            api.status = Some(status);
+            return Err(Error::Api(api));
+        }
+        let completion: ChatCompletion = serde_json::from_slice(body).map_err(|e| Error::InvalidResponse {
+            message: format!("expected a chat completion: {e}"),
+            snippet: crate::protocol::error::snippet_of(body),
+        })?;
+        let chunk = completion_as_chunk(&completion);
+        let text = chunk.to_string();
+        self.acc.apply_json(&text)?;
+        self.out_mode = mode;
+        match mode {
+            Output::Chunks => {
+                self.out.push('[');
+                self.out.push_str(&text);
+            }
+            Output::Text => self.out.push_str(self.acc.text()),
+            Output::None => {}
+        }
+        self.done = true;
+        Ok(())
+    }
+
+    /// The completion so far: final after [`finish`](Self::finish), partial after an error.
+    pub fn snapshot(&self) -> ChatCompletion {
+        self.acc.snapshot()
+    }
+
+    /// The accumulator, for callers that want the running text without a snapshot.
+    pub fn accumulator(&self) -> &ChatAccumulator {
+        &self.acc
+    }
+}
+
+fn has_error_member(body: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Probe<'a> {
+        #[serde(borrow)]
+        error: Option<&'a serde_json::value::RawValue>,
+    }
+    serde_json::from_slice::<Probe>(body).map(|p| p.error.is_some()).unwrap_or(false)
+}
+
+fn handle_event(
+    acc: &mut ChatAccumulator,
+    done: &mut bool,
+    out: &mut String,
+    mode: Output,
+    event: SseEvent<'_>,
+) -> Result<(), Error> {
+    let data = event.data;
+    if event.event == "error" {
+        return Err(Error::Api(
+            ApiError::from_json_body(data.as_bytes()).unwrap_or_else(|| ApiError {
+                message: crate::protocol::error::bounded(data, 200),
+                ..ApiError::default()
+            }),
+        ));
+    }
+    if event.event != "message" {
+        // Other event types (pings, provider metadata) carry no chunk.
+        return Ok(());
+    }
+    if data.trim_end() == "[DONE]" {
+        *done = true;
+        return Ok(());
+    }
+    let chunk = parse_chunk(data)?;
+    acc.apply(&chunk)?;
+    match mode {
+        Output::None => {}
+        Output::Chunks => {
+            out.push(if out.is_empty() { '[' } else { ',' });
+            out.push_str(data);
+        }
+        Output::Text => {
+            for choice in chunk.choices() {
+                if choice.index.unwrap_or(0) == 0 {
+                    if let Some(text) = &choice.delta.content {
+                        out.push_str(&text.0);
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn completion_as_chunk(c: &ChatCompletion) -> serde_json::Value {
+    let mut chunk = serde_json::Map::new();
+    chunk.insert("id".into(), c.id.clone().into());
+    chunk.insert("object".into(), "chat.completion.chunk".into());
+    chunk.insert("created".into(), c.created.clone());
+    chunk.insert("model".into(), c.model.clone().into());
+    let choices = c
+        .choices
+        .iter()
+        .map(|ch| {
+            let mut delta = serde_json::to_value(&ch.message).unwrap_or_default();
+            if let Some(calls) = delta.get_mut("tool_calls").and_then(|v| v.as_array_mut()) {
+                for (i, call) in calls.iter_mut().enumerate() {
+                    if let Some(obj) = call.as_object_mut() {
+                        obj.insert("index".into(), i.into());
+                    }
+                }
+            }
+            serde_json::json!({"index": ch.index, "delta": delta, "finish_reason": ch.finish_reason})
+        })
+        .collect::<Vec<_>>();
+    chunk.insert("choices".into(), choices.into());
+    if let Some(u) = &c.usage {
+        chunk.insert("usage".into(), serde_json::to_value(u).unwrap_or_default());
+    }
+    for (k, v) in &c.extra {
+        chunk.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    serde_json::Value::Object(chunk)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STREAM: &str = concat!(
+        "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n",
+        "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"你好\"},\"finish_reason\":null}]}\n\n",
+        ": keep-alive\n\n",
+        "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" 🚀\"},\"finish_reason\":null}]}\n\n",
+        "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n",
+        "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[],\"usage\":{\"prompt_tokens\":2,\"completion_tokens\":3,\"total_tokens\":5}}\n\n",
+        "data: [DONE]\n\n",
+        "data: {\"ignored\":true\n\n",
+    );
+
+    /// Feeds `body` split at `cut`, collecting outputs per mode.
+    fn feed(body: &[u8], cuts: &[usize], mode: Output) -> (String, Result<(), Error>, ChatStreamDecoder) {
+        let mut dec = ChatStreamDecoder::new();
+        let mut collected = String::new();
+        let mut start = 0;
+        let mut result = Ok(());
+        for &end in cuts.iter().chain(std::iter::once(&body.len())) {
+            let r = dec.push(&body[start..end], mode);
+            if let Some(o) = dec.take_output() {
+                collected.push_str(&o);
+            }
+            if r.is_err() {
+                result = r;
+                break;
+            }
+            start = end;
+        }
+        if result.is_ok() {
+            result = dec.finish();
+        }
+        (collected, result, dec)
+    }
+
+    #[test]
+    fn text_mode_at_every_split() {
+        let body = STREAM.as_bytes();
+        for cut in 0..=body.len() {
+            let (text, res, dec) = feed(body, &[cut], Output::Text);
+            assert!(res.is_ok(), "cut {cut}: {res:?}");
+            assert_eq!(text, "你好 🚀", "cut {cut}");
+            let c = dec.snapshot();
+            assert_eq!(c.usage.and_then(|u| u.total_tokens), Some(5));
+            assert_eq!(c.choices[0].message.content.as_deref(), Some("你好 🚀"));
+        }
+    }
+
+    #[test]
+    fn chunk_mode_gives_json_arrays_of_the_sent_chunks() {
+        let body = STREAM.as_bytes();
+        for cut in [0, 10, 200, 333, body.len()] {
+            let mut dec = ChatStreamDecoder::new();
+            let mut all = Vec::new();
+            for part in [&body[..cut], &body[cut..]] {
+                dec.push(part, Output::Chunks).unwrap();
+                if let Some(batch) = dec.take_output() {
+                    let v: Vec<serde_json::Value> = serde_json::from_str(&batch).unwrap();
+                    all.extend(v);
+                }
+            }
+            dec.finish().unwrap();
+            assert_eq!(all.len(), 5, "cut {cut}");
+            assert_eq!(all[1]["choices"][0]["delta"]["content"], "你好");
+            assert_eq!(all[4]["usage"]["total_tokens"], 5);
+        }
+    }
+
+    #[test]
+    fn truncated_stream_is_an_error_with_partial_output() {
+        let body = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"part\"}}]}\n\ndata: {\"choices\":[{\"ind";
+        let (text, res, dec) = feed(body.as_bytes(), &[], Output::Text);
+        assert_eq!(text, "part");
+        match res {
+            Err(Error::Truncated { message }) => assert!(message.contains("unterminated"), "{message}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(dec.snapshot().text(), Some("part"));
+    }
+
+    #[test]
+    fn finished_choices_without_done_are_complete() {
+        let body = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"finish_reason\":\"stop\"}]}\n\n";
+        let (_, res, _) = feed(body.as_bytes(), &[], Output::None);
+        assert!(res.is_ok());
+        let (_, res, _) = feed(b"", &[], Output::None);
+        assert!(matches!(res, Err(Error::Truncated { .. })));
+    }
+
+    #[test]
+    fn error_inside_stream_keeps_earlier_output() {
+        let body = concat!(
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\n",
+            "data: {\"error\":{\"message\":\"upstream overloaded\",\"type\":\"server_error\",\"code\":\"overloaded\"}}\n\n",
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"never\"}}]}\n\n",
+        );
+        for mode in [Output::Text, Output::Chunks] {
+            let (out, res, dec) = feed(body.as_bytes(), &[], mode);
+            assert!(out.contains('a') && !out.contains("never"));
+            match res {
+                Err(Error::Api(api)) => assert_eq!(api.code.as_deref(), Some("overloaded")),
+                other => panic!("{other:?}"),
+            }
+            assert_eq!(dec.snapshot().text(), Some("a"));
+        }
+    }
+
+    #[test]
+    fn error_event_type() {
+        let body = "event: error\ndata: {\"error\":{\"message\":\"bad\",\"code\":529}}\n\n";
+        let (_, res, _) = feed(body.as_bytes(), &[], Output::Chunks);
+        match res {
+            Err(Error::Api(api)) => assert_eq!((api.message.as_str(), api.code.as_deref()), ("bad", Some("529"))),
+            other => panic!("{other:?}"),
+        }
+        let (_, res, _) = feed(b"event: error\ndata: plain words\n\n", &[], Output::Chunks);
+        assert!(matches!(res, Err(Error::Api(api)) if api.message == "plain words"));
+    }
+
+    #[test]
+    fn yi_vision_malformed_event() {
+        let body = concat!(
+            "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"yi-vision\",\"choices\":[{\"delta\":{\"content\":\"\"},\"index\":0}],\"content\":\"\",\"lastOne\":false}\n",
+            "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"yi-vision\",\"choices\":[{\"delta\":{\"content\":\"The\"}},\"index\":0}],\"content\":\"The\",\"lastOne\":false}\n\n",
+        );
+        // Note the first event has no blank line after it: its data joins the second's, as SSE says.
+        let (_, res, _) = feed(body.as_bytes(), &[], Output::Chunks);
+        assert!(matches!(res, Err(Error::MalformedEvent { .. })), "{res:?}");
+
+        let single = "data: {\"choices\":[{\"delta\":{\"content\":\"The\"}},\"index\":0}],\"lastOne\":false}\n\n";
+        match feed(single.as_bytes(), &[], Output::Text).1 {
+            Err(Error::MalformedEvent { snippet, message }) => {
+                assert!(snippet.contains("\"The\""));
+                assert!(!message.is_empty());
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn json_body_instead_of_stream() {
+        let body = br#"{"id":"x","object":"chat.completion","created":3,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"whole"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}"#;
+        let mut dec = ChatStreamDecoder::new();
+        dec.push_json_body(body, 200, Output::Chunks).unwrap();
+        let batch: Vec<serde_json::Value> = serde_json::from_str(&dec.take_output().unwrap()).unwrap();
+        assert_eq!(batch[0]["choices"][0]["delta"]["content"], "whole");
+        assert_eq!(batch[0]["object"], "chat.completion.chunk");
+        dec.finish().unwrap();
+        assert_eq!(dec.snapshot().text(), Some("whole"));
+
+        let mut dec = ChatStreamDecoder::new();
+        let err = dec.push_json_body(br#"{"error":{"message":"nope","code":"x"}}"#, 200, Output::Text).unwrap_err();
+        assert!(matches!(err, Error::Api(a) if a.message == "nope"));
+        let mut dec = ChatStreamDecoder::new();
+        assert!(matches!(dec.push_json_body(b"[1,2]", 200, Output::Text), Err(Error::InvalidResponse { .. })));
+    }
+
+    #[test]
+    fn mode_switch_with_pending_output_is_refused() {
+        let mut dec = ChatStreamDecoder::new();
+        dec.push(b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\n", Output::Text).unwrap();
+        assert!(dec.push(b"", Output::Chunks).is_err());
+        assert_eq!(dec.take_output().as_deref(), Some("a"));
+        assert!(dec.push(b"", Output::Chunks).is_ok());
+    }
+
+    #[test]
+    fn event_cap_applies() {
+        let mut dec = ChatStreamDecoder::with_max_event_bytes(64);
+        let line = format!("data: {}\n\n", "x".repeat(100));
+        assert!(matches!(dec.push(line.as_bytes(), Output::Text), Err(Error::EventTooLarge { limit: 64 })));
+    }
+}

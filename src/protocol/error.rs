@@ -1,0 +1,425 @@
+//! One error model for every layer: what the server said, what the stream did, what the network did.
+//!
+//! Every failure llmwire reports is an [`Error`]. Errors that come from the server carry an
+//! [`ApiError`] with the HTTP status, the OpenAI-style `type`, `code` and `param`, the request id
+//! and, for bodies that were not JSON (an HTML 502 page from a proxy), a short text snippet.
+//!
+//! ```
+//! use llmwire::protocol::error::{ApiError, Error};
+//! let err = ApiError::from_response(429, br#"{"error":{"message":"slow down","type":"rate_limit_exceeded","code":"rate_limit_exceeded"}}"#, Some("req_1".into()));
+//! assert_eq!(err.status, Some(429));
+//! assert_eq!(err.code.as_deref(), Some("rate_limit_exceeded"));
+//! assert_eq!(Error::Api(err).class_name(), "RateLimitError");
+//! ```
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::fmt;
+
+/// Longest body snippet kept on an error, in characters.
+pub const SNIPPET_CHARS: usize = 240;
+
+/// An error reported by the server: a non-2xx response, or an error object inside a 200 stream.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ApiError {
+    /// HTTP status; `None` for an error that arrived inside a successful stream.
+    pub status: Option<u16>,
+    /// Human-readable message (from the body's `error.message` when there is one).
+    pub message: String,
+    /// The OpenAI `error.type`, e.g. `invalid_request_error`.
+    pub error_type: Option<String>,
+    /// The OpenAI `error.code` (numbers are rendered as text, as 01.AI sends `"529"` or `529`).
+    pub code: Option<String>,
+    /// The OpenAI `error.param`, the request parameter at fault.
+    pub param: Option<String>,
+    /// The `x-request-id` response header, when present.
+    pub request_id: Option<String>,
+    /// A bounded snippet of a body that was not an OpenAI error object.
+    pub body_snippet: Option<String>,
+}
+
+/// Everything that can go wrong between a request and its result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// The server answered with an error (see [`ApiError`]).
+    Api(ApiError),
+    /// A stream event could not be parsed as JSON; `snippet` is a bounded copy of its data.
+    MalformedEvent { message: String, snippet: String },
+    /// The body ended before the stream was complete (no `[DONE]`, a choice without a finish reason).
+    Truncated { message: String },
+    /// One SSE line or event exceeded the size cap.
+    EventTooLarge { limit: usize },
+    /// A successful response whose body is not what the endpoint promises.
+    InvalidResponse { message: String, snippet: String },
+    /// The request never got a response: DNS, TLS, connection refused or reset, CORS.
+    Connection { message: String },
+    /// The caller aborted the request through its `AbortSignal`, or cancelled the stream.
+    Aborted,
+    /// The caller passed something unusable (a missing option, a bad parameter).
+    InvalidArgument { message: String },
+}
+
+#[derive(Deserialize)]
+struct ErrorEnvelope<'a> {
+    #[serde(borrow)]
+    error: Option<&'a RawValue>,
+    #[serde(borrow)]
+    message: Option<&'a RawValue>,
+    #[serde(borrow)]
+    detail: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize, Default)]
+struct ErrorObject {
+    message: Option<serde_json::Value>,
+    #[serde(rename = "type")]
+    error_type: Option<serde_json::Value>,
+    code: Option<serde_json::Value>,
+    param: Option<serde_json::Value>,
+}
+
+/// Renders a JSON scalar as text: strings as they are, numbers and booleans printed, null/objects dropped.
+fn scalar_text(v: Option<serde_json::Value>) -> Option<String> {
+    match v? {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+impl ApiError {
+    /// Classifies a non-2xx response from its status and body. Accepts the OpenAI shape
+    /// `{"error":{"message","type","code","param"}}`, `{"error":"text"}`, `{"message":...}` and
+    /// FastAPI's `{"detail":...}`; anything else becomes a message with a bounded body snippet.
+    pub fn from_response(status: u16, body: &[u8], request_id: Option<String>) -> ApiError {
+        let mut err = Self::from_json_body(body).unwrap_or_else(|| {
+            let snippet = snippet_of(body);
+            ApiError {
+                message: if snippet.is_empty() {
+                    status_text(status).to_string()
+                } else {
+                    format!("{}: {}", status_text(status), snippet)
+                },
+                body_snippet: if snippet.is_empty() { None } else { Some(snippet) },
+                ..ApiError::default()
+            }
+        });
+        err.status = Some(status);
+        err.request_id = request_id;
+        err
+    }
+
+    /// Reads an OpenAI error object from a JSON body or stream event; `None` when the body has none.
+    pub fn from_json_body(body: &[u8]) -> Option<ApiError> {
+        let env: ErrorEnvelope = serde_json::from_slice(body).ok()?;
+        if let Some(raw) = env.error.filter(|r| r.get() != "null") {
+            return Some(Self::from_error_value(raw));
+        }
+        let text = env.message.or(env.detail)?;
+        Some(ApiError {
+            message: raw_to_message(text),
+            ..ApiError::default()
+        })
+    }
+
+    /// Builds the error from the value of an `error` member (an object or a bare string).
+    pub fn from_error_value(raw: &RawValue) -> ApiError {
+        match serde_json::from_str::<ErrorObject>(raw.get()) {
+            Ok(obj) => ApiError {
+                message: scalar_text(obj.message).unwrap_or_else(|| "unknown error".to_string()),
+                error_type: scalar_text(obj.error_type),
+                code: scalar_text(obj.code),
+                param: scalar_text(obj.param),
+                ..ApiError::default()
+            },
+            Err(_) => ApiError {
+                message: raw_to_message(raw),
+                ..ApiError::default()
+            },
+        }
+    }
+
+    /// Whether retrying the same request may succeed (408, 409, 429 except `insufficient_quota`, 5xx).
+    pub fn is_retryable(&self) -> bool {
+        if self.code.as_deref() == Some("insufficient_quota") {
+            return false;
+        }
+        matches!(self.status, Some(408 | 409 | 429) | Some(500..=599))
+    }
+}
+
+fn raw_to_message(raw: &RawValue) -> String {
+    match serde_json::from_str::<serde_json::Value>(raw.get()) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => bounded(raw.get(), SNIPPET_CHARS),
+    }
+}
+
+/// The reason phrase for common statuses, used when the body says nothing useful.
+pub fn status_text(status: u16) -> &'static str {
+    match status {
+        400 => "400 Bad Request",
+        401 => "401 Unauthorized",
+        403 => "403 Forbidden",
+        404 => "404 Not Found",
+        408 => "408 Request Timeout",
+        409 => "409 Conflict",
+        413 => "413 Payload Too Large",
+        422 => "422 Unprocessable Entity",
+        429 => "429 Too Many Requests",
+        500 => "500 Internal Server Error",
+        502 => "502 Bad Gateway",
+        503 => "503 Service Unavailable",
+        504 => "504 Gateway Timeout",
+        529 => "529 System Busy",
+        s if (400..500).contains(&s) => "client error",
+        _ => "server error",
+    }
+}
+
+/// Cuts `text` to at most `max` characters, adding `…` when it was cut.
+pub fn bounded(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => {
+            let mut s = text.get(..end).unwrap_or_default().to_string();
+            s.push('…');
+            s
+        }
+        None => text.to_string(),
+    }
+}
+
+/// A short, readable snippet of an arbitrary body: for HTML the `<title>` or the visible text,
+/// whitespace collapsed, at most [`SNIPPET_CHARS`] characters.
+pub fn snippet_of(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let lower = text.to_ascii_lowercase();
+    let looks_html = lower.contains("<html") || lower.contains("<!doctype") || lower.contains("<body");
+    let visible = if looks_html {
+        let title = lower.find("<title>").and_then(|start| {
+            let from = start + "<title>".len();
+            let end = lower.get(from..)?.find("</title>")? + from;
+            text.get(from..end)
+        });
+        match title {
+            Some(t) if !t.trim().is_empty() => t.to_string(),
+            _ => strip_tags(&text),
+        }
+    } else {
+        text.into_owned()
+    };
+    bounded(&collapse_whitespace(&visible), SNIPPET_CHARS)
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len().min(4096));
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn collapse_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl Error {
+    /// The JavaScript error class this maps to, mirroring openai-node's names.
+    pub fn class_name(&self) -> &'static str {
+        match self {
+            Error::Api(api) => match api.status {
+                Some(400) => "BadRequestError",
+                Some(401) => "AuthenticationError",
+                Some(403) => "PermissionDeniedError",
+                Some(404) => "NotFoundError",
+                Some(409) => "ConflictError",
+                Some(422) => "UnprocessableEntityError",
+                Some(429) => "RateLimitError",
+                Some(s) if s >= 500 => "InternalServerError",
+                _ => "APIError",
+            },
+            Error::MalformedEvent { .. } => "StreamParseError",
+            Error::Truncated { .. } => "StreamTruncatedError",
+            Error::EventTooLarge { .. } => "StreamParseError",
+            Error::InvalidResponse { .. } => "InvalidResponseError",
+            Error::Connection { .. } => "APIConnectionError",
+            Error::Aborted => "APIUserAbortError",
+            Error::InvalidArgument { .. } => "InvalidArgumentError",
+        }
+    }
+
+    /// Whether the same request may succeed if sent again.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(api) => api.is_retryable(),
+            Error::Connection { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// Replaces every occurrence of `secret` in the error's texts with `[redacted]`.
+    /// Servers echo keys back ("Incorrect API key provided: sk-…"); the key must never travel further.
+    pub fn redact(&mut self, secret: &str) {
+        if secret.is_empty() {
+            return;
+        }
+        let scrub = |s: &mut String| {
+            if s.contains(secret) {
+                *s = s.replace(secret, "[redacted]");
+            }
+        };
+        match self {
+            Error::Api(api) => {
+                scrub(&mut api.message);
+                for s in [&mut api.error_type, &mut api.code, &mut api.param, &mut api.body_snippet, &mut api.request_id]
+                    .into_iter()
+                    .flatten()
+                {
+                    scrub(s);
+                }
+            }
+            Error::MalformedEvent { message, snippet } | Error::InvalidResponse { message, snippet } => {
+                scrub(message);
+                scrub(snippet);
+            }
+            Error::Truncated { message } | Error::Connection { message } | Error::InvalidArgument { message } => {
+                scrub(message)
+            }
+            Error::EventTooLarge { .. } | Error::Aborted => {}
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(api) => match api.status {
+                Some(status) if !api.message.starts_with(&status.to_string()) => write!(f, "{} {}", status, api.message),
+                _ => f.write_str(&api.message),
+            },
+            Error::MalformedEvent { message, snippet } => write!(f, "malformed stream event ({message}): {snippet}"),
+            Error::Truncated { message } => write!(f, "stream truncated: {message}"),
+            Error::EventTooLarge { limit } => write!(f, "a stream event exceeded the {limit}-byte limit"),
+            Error::InvalidResponse { message, snippet } if snippet.is_empty() => write!(f, "invalid response: {message}"),
+            Error::InvalidResponse { message, snippet } => write!(f, "invalid response: {message}: {snippet}"),
+            Error::Connection { message } => write!(f, "connection error: {message}"),
+            Error::Aborted => f.write_str("request was aborted"),
+            Error::InvalidArgument { message } => write!(f, "invalid argument: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<crate::protocol::sse::SseError> for Error {
+    fn from(e: crate::protocol::sse::SseError) -> Self {
+        match e {
+            crate::protocol::sse::SseError::EventTooLarge { limit } => Error::EventTooLarge { limit },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn openai_error_shape() {
+        let e = ApiError::from_response(
+            400,
+            br#"{"error":{"message":"bad temp","type":"invalid_request_error","param":"temperature","code":null}}"#,
+            None,
+        );
+        assert_eq!(e.message, "bad temp");
+        assert_eq!(e.error_type.as_deref(), Some("invalid_request_error"));
+        assert_eq!(e.param.as_deref(), Some("temperature"));
+        assert_eq!(e.code, None);
+        assert_eq!(Error::Api(e.clone()).class_name(), "BadRequestError");
+        assert_eq!(Error::Api(e).to_string(), "400 bad temp");
+    }
+
+    #[test]
+    fn numeric_code_and_529() {
+        let e = ApiError::from_response(529, br#"{"error":{"message":"System busy","code":529}}"#, None);
+        assert_eq!(e.code.as_deref(), Some("529"));
+        assert!(e.is_retryable());
+        assert_eq!(Error::Api(e).class_name(), "InternalServerError");
+    }
+
+    #[test]
+    fn string_error_and_detail() {
+        assert_eq!(ApiError::from_response(500, br#"{"error":"boom"}"#, None).message, "boom");
+        assert_eq!(ApiError::from_response(422, br#"{"detail":"nope"}"#, None).message, "nope");
+        let e = ApiError::from_response(422, br#"{"detail":[{"loc":["body"],"msg":"x"}]}"#, None);
+        assert!(e.message.contains("msg"));
+    }
+
+    #[test]
+    fn html_body_gives_title_snippet() {
+        let body = b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>";
+        let e = ApiError::from_response(502, body, Some("r1".into()));
+        assert_eq!(e.body_snippet.as_deref(), Some("502 Bad Gateway"));
+        assert!(e.message.contains("502"));
+        assert_eq!(e.request_id.as_deref(), Some("r1"));
+        assert_eq!(Error::Api(e).class_name(), "InternalServerError");
+    }
+
+    #[test]
+    fn html_without_title_strips_tags_and_bounds() {
+        let mut body = b"<html><body><p>".to_vec();
+        body.extend(std::iter::repeat_n(b'x', 5000));
+        body.extend(b"</p></body></html>");
+        let e = ApiError::from_response(503, &body, None);
+        let snip = e.body_snippet.unwrap_or_default();
+        assert!(snip.chars().count() <= SNIPPET_CHARS + 1);
+        assert!(!snip.contains('<'));
+    }
+
+    #[test]
+    fn empty_and_binary_bodies() {
+        let e = ApiError::from_response(500, b"", None);
+        assert_eq!(e.message, "500 Internal Server Error");
+        let e = ApiError::from_response(500, &[0xff, 0xfe, 0x00, 0x80], None);
+        assert!(e.body_snippet.is_some());
+    }
+
+    #[test]
+    fn insufficient_quota_is_not_retryable() {
+        let e = ApiError::from_response(429, br#"{"error":{"message":"no money","code":"insufficient_quota"}}"#, None);
+        assert!(!e.is_retryable());
+        let e = ApiError::from_response(429, br#"{"error":{"message":"slow"}}"#, None);
+        assert!(e.is_retryable());
+        assert!(!ApiError::from_response(401, b"{}", None).is_retryable());
+    }
+
+    #[test]
+    fn redaction_removes_key_everywhere() {
+        let key = "sk-canary-1234567890";
+        let mut e = Error::Api(ApiError::from_response(
+            401,
+            format!(r#"{{"error":{{"message":"Incorrect API key provided: {key}","param":"{key}"}}}}"#).as_bytes(),
+            None,
+        ));
+        e.redact(key);
+        let text = format!("{e} {e:?}");
+        assert!(!text.contains(key), "{text}");
+        assert!(text.contains("[redacted]"));
+    }
+
+    #[test]
+    fn bounded_cuts_on_char_boundaries() {
+        assert_eq!(bounded("你好世界", 2), "你好…");
+        assert_eq!(bounded("ab", 5), "ab");
+    }
+}

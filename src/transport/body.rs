@@ -1,0 +1,99 @@
+//! Reads a response body chunk by chunk as the network delivers it, copying each chunk into
+//! wasm memory once.
+use super::runtime::{is_abort_error, js_error_message};
+use crate::protocol::error::Error;
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::ReadableStreamDefaultReader;
+
+/// A locked reader over a body `ReadableStream`.
+#[derive(Debug, Clone)]
+pub struct BodyReader {
+    reader: Option<ReadableStreamDefaultReader>,
+}
+
+impl BodyReader {
+    /// Locks the body of a `Response`; a response without a body reads as empty.
+    pub fn from_response(response: &JsValue) -> Result<Self, Error> {
+        let body = Reflect::get(response, &JsValue::from_str("body")).unwrap_or(JsValue::NULL);
+        Self::from_stream(&body)
+    }
+
+    /// Locks a `ReadableStream` of bytes (`null`/`undefined` reads as empty).
+    pub fn from_stream(stream: &JsValue) -> Result<Self, Error> {
+        if stream.is_null() || stream.is_undefined() {
+            return Ok(BodyReader { reader: None });
+        }
+        let get_reader = Reflect::get(stream, &JsValue::from_str("getReader"))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .ok_or_else(|| Error::InvalidArgument { message: "expected a ReadableStream body".into() })?;
+        let reader = get_reader
+            .call0(stream)
+            .map_err(|e| Error::InvalidArgument { message: format!("cannot read the body: {}", js_error_message(&e)) })?;
+        Ok(BodyReader { reader: Some(reader.unchecked_into()) })
+    }
+
+    /// Reads the next chunk into `buf` (replacing its contents). Returns false at the end of the body.
+    pub async fn next_chunk(&mut self, buf: &mut Vec<u8>) -> Result<bool, Error> {
+        buf.clear();
+        let Some(reader) = &self.reader else { return Ok(false) };
+        let result = match JsFuture::from(reader.read()).await {
+            Ok(r) => r,
+            Err(e) => {
+                self.reader = None;
+                return Err(if is_abort_error(&e) {
+                    Error::Aborted
+                } else {
+                    Error::Connection { message: format!("the body could not be read: {}", js_error_message(&e)) }
+                });
+            }
+        };
+        let done = Reflect::get(&result, &JsValue::from_str("done")).map(|d| d.is_truthy()).unwrap_or(true);
+        if done {
+            self.reader = None;
+            return Ok(false);
+        }
+        let value = Reflect::get(&result, &JsValue::from_str("value")).unwrap_or(JsValue::UNDEFINED);
+        let bytes = if let Some(arr) = value.dyn_ref::<Uint8Array>() {
+            arr.clone()
+        } else if value.is_instance_of::<js_sys::ArrayBuffer>() {
+            Uint8Array::new(&value)
+        } else if let Some(s) = value.as_string() {
+            buf.extend_from_slice(s.as_bytes());
+            return Ok(true);
+        } else {
+            self.cancel();
+            return Err(Error::InvalidResponse {
+                message: "the body stream produced a chunk that is not bytes".into(),
+                snippet: String::new(),
+            });
+        };
+        let len = bytes.length() as usize;
+        buf.resize(len, 0);
+        bytes.copy_to(buf.as_mut_slice());
+        Ok(true)
+    }
+
+    /// Cancels the body, closing the connection. Safe to call twice.
+    pub fn cancel(&mut self) {
+        if let Some(reader) = self.reader.take() {
+            cancel_reader(&reader);
+        }
+    }
+
+    /// A handle that can cancel this body from elsewhere (e.g. while a read is pending).
+    pub fn cancel_handle(&self) -> Option<ReadableStreamDefaultReader> {
+        self.reader.clone()
+    }
+}
+
+/// Cancels a reader and observes the returned promise, so a rejection is never left unhandled
+/// (Node ends the process on an unhandled rejection).
+pub fn cancel_reader(reader: &ReadableStreamDefaultReader) {
+    let done = reader.cancel();
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = JsFuture::from(done).await;
+    });
+}
