@@ -76,7 +76,7 @@ pub(crate) fn check_json_object(text: &str, status: u16) -> Result<(), Error> {
         Ok(Probe { error: Some(raw) }) if raw.get() != "null" => {
             let mut api = crate::protocol::error::ApiError::from_error_value(raw);
             api.status = Some(status);
-            Err(Error::Api(api))
+            Err(api.into())
         }
         Ok(_) => Ok(()),
         Err(e) => Err(Error::InvalidResponse {

@@ -69,7 +69,7 @@ impl Client {
         }
         let body = response.bytes(ERROR_BODY_LIMIT).await.unwrap_or_default();
         let api = ApiError::from_response(response.status(), &body, response.header("x-request-id"));
-        Err(self.redact(Error::Api(api)))
+        Err(self.redact(api.into()))
     }
 
     /// Removes the API key from an error's texts.

@@ -51,7 +51,7 @@ impl ChatStream {
         let response = HttpResponse::from_js(response)?;
         if !response.ok() {
             let body = response.bytes(64 * 1024).await.unwrap_or_default();
-            return Err(Error::Api(crate::protocol::error::ApiError::from_response(
+            return Err(Error::from(crate::protocol::error::ApiError::from_response(
                 response.status(),
                 &body,
                 response.header("x-request-id"),

@@ -9,7 +9,7 @@
 //! let err = ApiError::from_response(429, br#"{"error":{"message":"slow down","type":"rate_limit_exceeded","code":"rate_limit_exceeded"}}"#, Some("req_1".into()));
 //! assert_eq!(err.status, Some(429));
 //! assert_eq!(err.code.as_deref(), Some("rate_limit_exceeded"));
-//! assert_eq!(Error::Api(err).class_name(), "RateLimitError");
+//! assert_eq!(Error::from(err).class_name(), "RateLimitError");
 //! ```
 
 use serde::Deserialize;
@@ -42,7 +42,7 @@ pub struct ApiError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
     /// The server answered with an error (see [`ApiError`]).
-    Api(ApiError),
+    Api(Box<ApiError>),
     /// A stream event could not be parsed as JSON; `snippet` is a bounded copy of its data.
     MalformedEvent { message: String, snippet: String },
     /// The body ended before the stream was complete (no `[DONE]`, a choice without a finish reason).
@@ -322,6 +322,12 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+impl From<ApiError> for Error {
+    fn from(api: ApiError) -> Self {
+        Error::Api(Box::new(api))
+    }
+}
+
 impl From<crate::protocol::sse::SseError> for Error {
     fn from(e: crate::protocol::sse::SseError) -> Self {
         match e {
@@ -345,8 +351,8 @@ mod tests {
         assert_eq!(e.error_type.as_deref(), Some("invalid_request_error"));
         assert_eq!(e.param.as_deref(), Some("temperature"));
         assert_eq!(e.code, None);
-        assert_eq!(Error::Api(e.clone()).class_name(), "BadRequestError");
-        assert_eq!(Error::Api(e).to_string(), "400 bad temp");
+        assert_eq!(Error::from(e.clone()).class_name(), "BadRequestError");
+        assert_eq!(Error::from(e).to_string(), "400 bad temp");
     }
 
     #[test]
@@ -354,7 +360,7 @@ mod tests {
         let e = ApiError::from_response(529, br#"{"error":{"message":"System busy","code":529}}"#, None);
         assert_eq!(e.code.as_deref(), Some("529"));
         assert!(e.is_retryable());
-        assert_eq!(Error::Api(e).class_name(), "InternalServerError");
+        assert_eq!(Error::from(e).class_name(), "InternalServerError");
     }
 
     #[test]
@@ -372,7 +378,7 @@ mod tests {
         assert_eq!(e.body_snippet.as_deref(), Some("502 Bad Gateway"));
         assert!(e.message.contains("502"));
         assert_eq!(e.request_id.as_deref(), Some("r1"));
-        assert_eq!(Error::Api(e).class_name(), "InternalServerError");
+        assert_eq!(Error::from(e).class_name(), "InternalServerError");
     }
 
     #[test]
@@ -406,7 +412,7 @@ mod tests {
     #[test]
     fn redaction_removes_key_everywhere() {
         let key = "sk-canary-1234567890";
-        let mut e = Error::Api(ApiError::from_response(
+        let mut e = Error::from(ApiError::from_response(
             401,
             format!(r#"{{"error":{{"message":"Incorrect API key provided: {key}","param":"{key}"}}}}"#).as_bytes(),
             None,

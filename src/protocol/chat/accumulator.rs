@@ -87,7 +87,7 @@ impl ChatAccumulator {
     /// Applies a parsed chunk.
     pub fn apply(&mut self, chunk: &ChunkView<'_>) -> Result<(), Error> {
         if let Some(err) = chunk.error {
-            return Err(Error::Api(ApiError::from_error_value(err)));
+            return Err(ApiError::from_error_value(err).into());
         }
         self.chunks += 1;
         if let Some(id) = chunk.id.as_ref().filter(|s| !s.0.is_empty()) {

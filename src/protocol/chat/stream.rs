@@ -127,7 +127,7 @@ impl ChatStreamDecoder {
     pub fn push_json_body(&mut self, body: &[u8], status: u16, mode: Output) -> Result<(), Error> {
         if let Some(mut api) = ApiError::from_json_body(body).filter(|_| has_error_member(body)) {
             api.status = Some(status);
-            return Err(Error::Api(api));
+            return Err(api.into());
         }
         let completion: ChatCompletion = serde_json::from_slice(body).map_err(|e| Error::InvalidResponse {
             message: format!("expected a chat completion: {e}"),
@@ -178,7 +178,7 @@ fn handle_event(
 ) -> Result<(), Error> {
     let data = event.data;
     if event.event == "error" {
-        return Err(Error::Api(
+        return Err(Error::from(
             ApiError::from_json_body(data.as_bytes()).unwrap_or_else(|| ApiError {
                 message: crate::protocol::error::bounded(data, 200),
                 ..ApiError::default()
