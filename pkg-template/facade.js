@@ -116,8 +116,13 @@ export class ChatStream {
     this.#claimed = true;
   }
 
-  async *#iterate(pull, explode) {
+  /** Claims the stream (synchronously, so a second reader fails at once) and iterates its batches. */
+  #iterate(pull, explode) {
     this.#claim();
+    return this.#batches(pull, explode);
+  }
+
+  async *#batches(pull, explode) {
     let complete = false;
     try {
       for (;;) {

@@ -88,7 +88,7 @@ impl ChatStream {
 
     async fn step(&mut self, mode: Output) -> Result<(), Error> {
         if self.json_body {
-            let bytes = self.response.bytes(JSON_BODY_LIMIT).await?;
+            let bytes = self.body.read_to_end(JSON_BODY_LIMIT).await?;
             self.decoder.push_json_body(&bytes, self.response.status(), mode)?;
             self.finished = true;
             return self.decoder.finish();

@@ -76,6 +76,21 @@ impl BodyReader {
         Ok(true)
     }
 
+    /// Reads the rest of the body, up to `limit` bytes (the rest is discarded and the read cancelled).
+    pub async fn read_to_end(&mut self, limit: usize) -> Result<Vec<u8>, Error> {
+        let mut all = Vec::new();
+        let mut chunk = Vec::new();
+        while self.next_chunk(&mut chunk).await? {
+            let room = limit.saturating_sub(all.len());
+            all.extend_from_slice(chunk.get(..room.min(chunk.len())).unwrap_or_default());
+            if all.len() >= limit {
+                self.cancel();
+                break;
+            }
+        }
+        Ok(all)
+    }
+
     /// Cancels the body, closing the connection. Safe to call twice.
     pub fn cancel(&mut self) {
         if let Some(reader) = self.reader.take() {

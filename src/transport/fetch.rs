@@ -139,17 +139,6 @@ impl HttpResponse {
 
     /// Reads the whole body, up to `limit` bytes (the rest is discarded and the read cancelled).
     pub async fn bytes(&self, limit: usize) -> Result<Vec<u8>, Error> {
-        let mut reader = self.body()?;
-        let mut all = Vec::new();
-        let mut chunk = Vec::new();
-        while reader.next_chunk(&mut chunk).await? {
-            let room = limit.saturating_sub(all.len());
-            all.extend_from_slice(chunk.get(..room.min(chunk.len())).unwrap_or_default());
-            if all.len() >= limit {
-                reader.cancel();
-                break;
-            }
-        }
-        Ok(all)
+        self.body()?.read_to_end(limit).await
     }
 }

@@ -1,0 +1,243 @@
+// The built package (pkg/) in Node, streaming from the project's mock gateway on 127.0.0.1.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import Default, {
+  Client, ChatStream, parseSSE, APIError, AuthenticationError, BadRequestError, RateLimitError,
+  InternalServerError, APIConnectionError, APIUserAbortError, StreamParseError, StreamTruncatedError,
+  InvalidArgumentError, LlmwireError,
+} from "../../pkg/index.js";
+import { startMockGateway } from "../../mock-gateway/gateway.mjs";
+
+const KEY = "sk-node-test-secret-123";
+let gw;
+let client;
+before(async () => {
+  gw = await startMockGateway({ apiKey: KEY });
+  client = new Client({ apiKey: KEY, baseURL: gw.baseURL });
+});
+after(() => gw.close());
+
+const ask = (model, extra = {}) => ({ model, messages: [{ role: "user", content: "hello node" }], ...extra });
+
+/** Awaits `promise` (or consumes a stream) and returns what it threw. */
+async function thrown(fn) {
+  try {
+    await fn();
+  } catch (e) {
+    return e;
+  }
+  assert.fail("expected an error");
+}
+
+test("default export is Client", () => assert.equal(Default, Client));
+
+test("non-streamed completion", async () => {
+  const c = await client.chat.completions.create(ask("gpt-4o-mini"));
+  assert.equal(c.object, "chat.completion");
+  assert.match(c.choices[0].message.content, /Echo: hello node/);
+  assert.equal(c.choices[0].finish_reason, "stop");
+  assert.ok(c.usage.total_tokens > 0);
+});
+
+test("streamed chunks reassemble the non-streamed text", async () => {
+  const whole = await client.chat.completions.create(ask("gpt-4o-mini"));
+  const stream = await client.chat.completions.create(ask("gpt-4o-mini", { stream: true }));
+  assert.ok(stream instanceof ChatStream);
+  let text = "";
+  let chunks = 0;
+  for await (const chunk of stream) {
+    assert.equal(chunk.object, "chat.completion.chunk");
+    text += chunk.choices[0]?.delta?.content ?? "";
+    chunks++;
+  }
+  assert.ok(chunks > 3, `only ${chunks} chunks`);
+  assert.equal(text, whole.choices[0].message.content);
+  assert.match(text, /你好，世界 👋/);
+  const final = await stream.finalChatCompletion();
+  assert.equal(final.choices[0].message.content, text);
+  assert.equal(final.choices[0].message.role, "assistant");
+  assert.match(stream.requestId, /^req_mock_/);
+});
+
+test("textStream, n > 1 and include_usage", async () => {
+  const s = await client.chat.completions.create(ask("gpt-4o-mini", { stream: true }));
+  const pieces = [];
+  for await (const t of s.textStream) pieces.push(t);
+  assert.ok(pieces.length >= 1);
+  assert.match(pieces.join(""), /Echo: hello node/);
+
+  const multi = await client.chat.completions.create(ask("gpt-4o-mini", { stream: true, n: 2, stream_options: { include_usage: true } }));
+  const final = await multi.finalChatCompletion();
+  assert.equal(final.choices.length, 2);
+  assert.equal(final.choices[1].message.content, `${final.choices[0].message.content} (choice 1)`);
+  assert.ok(final.usage.total_tokens > 0);
+});
+
+test("a usage-only final chunk with choices: [] fills usage", async () => {
+  const s = await client.chat.completions.create(ask("mock-scenario:usage-only", { stream: true }));
+  const final = await s.finalChatCompletion();
+  assert.ok(final.usage.completion_tokens > 0);
+});
+
+test("01.AI's top-level content and lastOne are kept", async () => {
+  const s = await client.chat.completions.create(ask("mock-scenario:yi-stream", { stream: true }));
+  const chunks = [];
+  for await (const c of s) chunks.push(c);
+  assert.ok(chunks.some((c) => c.lastOne === true));
+  const final = await s.finalChatCompletion();
+  assert.equal(final.lastOne, true);
+  assert.equal(final.content, final.choices[0].message.content);
+});
+
+test("CRLF line endings, a BOM and comments", async () => {
+  const s = await client.chat.completions.create(ask("mock-scenario:crlf", { stream: true }));
+  assert.match(await s.finalContent(), /Echo: hello node/);
+});
+
+test("tool calls stream into complete arguments", async () => {
+  const tools = [{ type: "function", function: { name: "calculator", parameters: { type: "object", properties: { expression: { type: "string" } } } } }];
+  const s = await client.chat.completions.create(ask("gpt-4o-mini", { stream: true, tools }));
+  const final = await s.finalChatCompletion();
+  const call = final.choices[0].message.tool_calls[0];
+  assert.equal(final.choices[0].finish_reason, "tool_calls");
+  assert.equal(call.function.name, "calculator");
+  assert.deepEqual(JSON.parse(call.function.arguments), { expression: "12*7" });
+});
+
+test("HTTP errors are openai-node-shaped and never carry the key", async () => {
+  const cases = [
+    ["http-400", BadRequestError, 400],
+    ["http-429", RateLimitError, 429],
+    ["429-quota", RateLimitError, 429],
+    ["http-500", InternalServerError, 500],
+    ["http-529", InternalServerError, 529],
+  ];
+  for (const [scenario, Cls, status] of cases) {
+    const e = await thrown(() => client.chat.completions.create(ask(`mock-scenario:${scenario}`)));
+    assert.ok(e instanceof Cls, `${scenario}: ${e?.name}`);
+    assert.ok(e instanceof APIError && e instanceof LlmwireError && e instanceof Error);
+    assert.equal(e.status, status, scenario);
+    assert.equal(e.name, Cls.name);
+    assert.match(e.requestId, /^req_mock_/);
+    assert.ok(!JSON.stringify({ ...e, message: e.message, stack: e.stack }).includes(KEY));
+  }
+  const quota = await thrown(() => client.chat.completions.create(ask("mock-scenario:429-quota")));
+  assert.equal(quota.code, "insufficient_quota");
+  assert.equal(quota.retryable, false);
+  const bad = await thrown(() => client.chat.completions.create(ask("mock-scenario:http-400")));
+  assert.equal(bad.param, "messages");
+  assert.equal(bad.retryable, false);
+});
+
+test("an HTML 502 from a proxy gives the status and a snippet", async () => {
+  const e = await thrown(() => client.chat.completions.create(ask("mock-scenario:html-502", { stream: true })));
+  assert.ok(e instanceof InternalServerError);
+  assert.equal(e.status, 502);
+  assert.match(e.message, /502/);
+  assert.match(e.body, /Bad Gateway/);
+  assert.ok(!e.body.includes("<"));
+});
+
+test("a wrong key is an AuthenticationError that does not echo the key", async () => {
+  const wrong = new Client({ apiKey: "sk-wrong-key-456", baseURL: gw.baseURL });
+  const e = await thrown(() => wrong.chat.completions.create(ask("gpt-4o-mini")));
+  assert.ok(e instanceof AuthenticationError);
+  assert.ok(!`${e.message} ${e.stack} ${JSON.stringify(e)}`.includes("sk-wrong-key-456"));
+  // A server that echoes the key gets it redacted.
+  const echo = new Client({
+    apiKey: KEY,
+    baseURL: gw.baseURL,
+    fetch: async () => new Response(JSON.stringify({ error: { message: `Incorrect API key provided: ${KEY}` } }), { status: 401 }),
+  });
+  const e2 = await thrown(() => echo.chat.completions.create(ask("gpt-4o-mini")));
+  assert.ok(!`${e2.message} ${JSON.stringify(e2)} ${JSON.stringify(e2.error)}`.includes(KEY));
+  assert.match(e2.message, /\[redacted\]/);
+});
+
+test("errors inside a 200 stream keep the partial completion", async () => {
+  for (const scenario of ["error-in-stream", "error-event"]) {
+    const s = await client.chat.completions.create(ask(`mock-scenario:${scenario}`, { stream: true }));
+    let text = "";
+    const e = await thrown(async () => {
+      for await (const t of s.textStream) text += t;
+    });
+    assert.ok(e instanceof APIError, `${scenario}: ${e?.name}`);
+    assert.equal(e.status, undefined);
+    assert.ok(text.length > 0, scenario);
+    assert.equal(e.partialCompletion.choices[0].message.content, text, scenario);
+    assert.equal(s.currentChatCompletion().choices[0].message.content, text);
+  }
+});
+
+test("a malformed event is a StreamParseError with a snippet", async () => {
+  const s = await client.chat.completions.create(ask("mock-scenario:malformed-event", { stream: true }));
+  const e = await thrown(() => s.finalChatCompletion());
+  assert.ok(e instanceof StreamParseError, e?.name);
+  assert.match(e.snippet, /oops/);
+  assert.ok(e.partialCompletion.choices[0].message.content.length > 0);
+});
+
+test("a cut stream is a StreamTruncatedError; a dropped connection an error too", async () => {
+  const s = await client.chat.completions.create(ask("mock-scenario:cut-stream", { stream: true }));
+  const e = await thrown(() => s.finalChatCompletion());
+  assert.ok(e instanceof StreamTruncatedError, e?.name);
+  assert.ok(e.partialCompletion.choices[0].message.content.length > 0);
+
+  const d = await client.chat.completions.create(ask("mock-scenario:drop-mid-stream", { stream: true }));
+  const e2 = await thrown(() => d.finalChatCompletion());
+  assert.ok(e2 instanceof APIConnectionError || e2 instanceof StreamTruncatedError, e2?.name);
+  assert.ok(e2.partialCompletion.choices[0].message.content.length > 0);
+});
+
+test("a JSON body where SSE was expected is yielded, not lost", async () => {
+  const s = await client.chat.completions.create(ask("mock-scenario:json-instead-of-sse", { stream: true }));
+  const chunks = [];
+  for await (const c of s) chunks.push(c);
+  assert.equal(chunks.length, 1);
+  assert.match(chunks[0].choices[0].delta.content, /Echo: hello node/);
+  assert.match((await s.finalChatCompletion()).choices[0].message.content, /Echo/);
+});
+
+test("AbortSignal aborts a hanging request, and headers-then-silence mid-stream", async () => {
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 50);
+  const e = await thrown(() => client.chat.completions.create(ask("mock-scenario:hang"), { signal: ac.signal }));
+  assert.ok(e instanceof APIUserAbortError, e?.name);
+
+  const ac2 = new AbortController();
+  const s = await client.chat.completions.create(ask("mock-scenario:headers-then-silence", { stream: true }), { signal: ac2.signal });
+  setTimeout(() => ac2.abort(), 50);
+  const e2 = await thrown(() => s.finalChatCompletion());
+  assert.ok(e2 instanceof APIUserAbortError, e2?.name);
+});
+
+test("leaving a for-await loop early cancels the request", async () => {
+  const s = await client.chat.completions.create(ask("mock-scenario:slow-drip", { stream: true }));
+  const started = Date.now();
+  for await (const chunk of s) {
+    if (chunk.choices[0]?.delta?.content) break;
+  }
+  assert.ok(Date.now() - started < 1000);
+  assert.throws(() => s[Symbol.asyncIterator](), /already being consumed/);
+});
+
+test("ChatStream.fromResponse and parseSSE read bodies fetched elsewhere", async () => {
+  const res = await fetch(`${gw.baseURL}/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+    body: JSON.stringify(ask("gpt-4o-mini", { stream: true })),
+  });
+  const s = await ChatStream.fromResponse(res);
+  assert.match(await s.finalContent(), /Echo: hello node/);
+
+  const events = [];
+  for await (const ev of parseSSE(new Response("id: 1\nevent: ping\ndata: a\ndata: b\n\ndata: [DONE]\n\n"))) events.push(ev);
+  assert.deepEqual(events, [{ event: "ping", data: "a\nb", id: "1" }, { event: "message", data: "[DONE]", id: "1" }]);
+});
+
+test("bad arguments are typed errors", async () => {
+  assert.throws(() => new Client({ apiKey: 42 }), InvalidArgumentError);
+  await assert.rejects(client.chat.completions.create(null), InvalidArgumentError);
+  const bad = new Client({ baseURL: "not a url" });
+  await assert.rejects(bad.chat.completions.create(ask("m")), InvalidArgumentError);
+});
