@@ -1,0 +1,59 @@
+// The package's workerd entry inside workerd itself (Miniflare), streaming from the mock gateway.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Miniflare } from "miniflare";
+import { startMockGateway } from "../../mock-gateway/gateway.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const KEY = "sk-worker-test-secret";
+let gw;
+let mf;
+
+before(async () => {
+  gw = await startMockGateway({ apiKey: KEY });
+  mf = new Miniflare({
+    modules: true,
+    modulesRoot: root,
+    scriptPath: join(root, "tests/workers/worker.mjs"),
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+    ],
+    compatibilityDate: "2025-01-01",
+    bindings: { GATEWAY_URL: gw.url, GATEWAY_KEY: KEY },
+  });
+  await mf.ready;
+});
+after(async () => {
+  await mf?.dispose();
+  await gw?.close();
+});
+
+test("a Worker streams a chat completion through the package", async () => {
+  const res = await mf.dispatchFetch("http://worker.test/");
+  const out = await res.json();
+  assert.equal(res.status, 200, JSON.stringify(out));
+  assert.match(out.text, /^Echo: hello worker\. 你好，世界 👋/);
+  assert.ok(out.chunks > 3);
+  assert.equal(out.finish, "stop");
+  assert.match(out.requestId, /^req_mock_/);
+  const seen = gw.requests.filter((r) => r.path === "/v1/chat/completions").at(-1);
+  assert.equal(seen.headers.authorization, `Bearer ${KEY}`);
+});
+
+test("a Worker relays the text as it streams (the key stays server-side)", async () => {
+  const res = await mf.dispatchFetch("http://worker.test/relay");
+  assert.equal(res.status, 200);
+  assert.match(await res.text(), /^Echo: hello worker\./);
+});
+
+test("errors reach Worker code as typed classes", async () => {
+  const res = await mf.dispatchFetch("http://worker.test/?model=mock-scenario:http-529");
+  const out = await res.json();
+  assert.deepEqual([out.error, out.status, out.isAPIError], ["InternalServerError", 529, true]);
+  assert.ok(!out.message.includes(KEY));
+  const cut = await (await mf.dispatchFetch("http://worker.test/?model=mock-scenario:cut-stream")).json();
+  assert.equal(cut.error, "StreamTruncatedError");
+});
