@@ -2,8 +2,10 @@
 # Installs what the build and the tests need, idempotently and quietly when already there:
 # the wasm32 target, the pinned wasm-bindgen CLI (test runner included), Chromium with its
 # driver (Debian packages: Playwright's and Puppeteer's downloads fail here), and npm packages.
+# `setup.sh build` installs only what building the package needs (no browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+WHAT="${1:-all}"
 
 WASM_BINDGEN_VERSION="$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml | head -n1)"
 say() { printf 'setup: %s\n' "$*" >&2; }
@@ -19,12 +21,14 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " ${WASM_BINDGEN_VERSION}\$"; 
   cargo install wasm-bindgen-cli --version "${WASM_BINDGEN_VERSION}" --quiet
 fi
 
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-  say "installing chromium and chromium-driver from Debian"
+# Fonts so screenshots show the CJK and emoji that gateways stream.
+APT_PACKAGES="chromium chromium-driver fonts-wqy-zenhei fonts-noto-color-emoji"
+if [ "$WHAT" = all ] && ! dpkg -s $APT_PACKAGES >/dev/null 2>&1; then
+  say "installing $APT_PACKAGES from Debian"
   export DEBIAN_FRONTEND=noninteractive
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq >/dev/null
-  $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+  $SUDO apt-get install -y -qq $APT_PACKAGES >/dev/null
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -10,7 +10,9 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn base_url() -> String {
-    let url = option_env!("LLMWIRE_MOCK_URL").expect("build with LLMWIRE_MOCK_URL set to the mock gateway's URL");
+    let Some(url) = option_env!("LLMWIRE_MOCK_URL") else {
+        panic!("build with LLMWIRE_MOCK_URL set to the mock gateway's URL (make test-wasm-browser does)");
+    };
     format!("{url}/v1")
 }
 
