@@ -4,6 +4,7 @@
 //! clock, so it runs under `cargo test`, `cargo fuzz` and in any wasm host alike.
 pub mod chat;
 pub mod error;
+pub mod json;
 pub mod request;
 pub mod sse;
 
