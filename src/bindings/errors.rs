@@ -1,38 +1,40 @@
 //! Errors as plain objects for the facade to wrap in its `Error` subclasses.
-use crate::protocol::chat::ChatCompletion;
 use crate::protocol::error::Error;
-use serde_json::{Map, Value};
+use crate::protocol::json::ObjectWriter;
 use wasm_bindgen::JsValue;
 
-/// Describes `err` (and the partial completion, when a stream failed) as a JS object.
-pub fn to_js(err: &Error, partial: Option<&ChatCompletion>) -> JsValue {
-    let mut obj = Map::new();
-    obj.insert("llmwireError".into(), true.into());
-    obj.insert("name".into(), err.class_name().into());
-    obj.insert("message".into(), err.to_string().into());
-    obj.insert("retryable".into(), err.is_retryable().into());
-    let opt = |v: &Option<String>| v.clone().map(Value::String).unwrap_or(Value::Null);
+/// Describes `err` (and the partial completion's JSON, when a stream failed) as a JS object.
+pub fn to_js(err: &Error, partial: Option<&str>) -> JsValue {
+    let mut text = String::with_capacity(256 + partial.map_or(0, str::len));
+    let mut w = ObjectWriter::new(&mut text);
+    w.bool("llmwireError", true)
+        .str("name", err.class_name())
+        .str("message", &err.to_string())
+        .bool("retryable", err.is_retryable());
     match err {
         Error::Api(api) => {
-            obj.insert("status".into(), api.status.map(Value::from).unwrap_or(Value::Null));
-            obj.insert("code".into(), opt(&api.code));
-            obj.insert("type".into(), opt(&api.error_type));
-            obj.insert("param".into(), opt(&api.param));
-            obj.insert("requestId".into(), opt(&api.request_id));
-            obj.insert("body".into(), opt(&api.body_snippet));
-            obj.insert("apiMessage".into(), api.message.clone().into());
+            match api.status {
+                Some(status) => w.uint("status", u64::from(status)),
+                None => w.raw("status", "null"),
+            };
+            w.opt_str("code", api.code.as_deref())
+                .opt_str("type", api.error_type.as_deref())
+                .opt_str("param", api.param.as_deref())
+                .opt_str("requestId", api.request_id.as_deref())
+                .opt_str("body", api.body_snippet.as_deref())
+                .str("apiMessage", &api.message);
         }
         Error::MalformedEvent { snippet, .. } | Error::InvalidResponse { snippet, .. } => {
-            obj.insert("snippet".into(), snippet.clone().into());
+            w.str("snippet", snippet);
         }
         Error::EventTooLarge { limit } => {
-            obj.insert("limit".into(), (*limit as u64).into());
+            w.uint("limit", *limit as u64);
         }
         _ => {}
     }
     if let Some(p) = partial {
-        obj.insert("partial".into(), serde_json::to_value(p).unwrap_or(Value::Null));
+        w.raw("partial", p);
     }
-    let text = Value::Object(obj).to_string();
+    w.finish();
     js_sys::JSON::parse(&text).unwrap_or_else(|_| JsValue::from_str(&text))
 }

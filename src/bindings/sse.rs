@@ -1,6 +1,7 @@
 //! `WasmSseStream`: generic Server-Sent Events over any byte stream, for `parseSSE`.
 use super::errors;
 use crate::protocol::error::Error;
+use crate::protocol::json::ObjectWriter;
 use crate::protocol::sse::{SseDecoder, SseEvent};
 use crate::transport::BodyReader;
 use js_sys::{Promise, Reflect};
@@ -38,13 +39,9 @@ pub fn sse_stream(source: JsValue) -> Result<WasmSseStream, JsValue> {
 
 fn push_event(out: &mut String, e: SseEvent<'_>) {
     out.push(if out.is_empty() { '[' } else { ',' });
-    out.push_str("{\"event\":");
-    out.push_str(&serde_json::to_string(e.event).unwrap_or_default());
-    out.push_str(",\"data\":");
-    out.push_str(&serde_json::to_string(e.data).unwrap_or_default());
-    out.push_str(",\"id\":");
-    out.push_str(&serde_json::to_string(e.id).unwrap_or_default());
-    out.push('}');
+    let mut w = ObjectWriter::new(out);
+    w.str("event", e.event).str("data", e.data).str("id", e.id);
+    w.finish();
 }
 
 impl SseState {

@@ -29,16 +29,16 @@ impl WasmChatStream {
             let busy = Error::InvalidArgument { message: "the stream is already being read".into() };
             let mut stream = state.borrow_mut().take().ok_or_else(|| errors::to_js(&busy, None))?;
             let result = if to_end {
-                stream.final_completion().await.map(|c| Some(serde_json::to_string(&c).unwrap_or_default()))
+                stream.final_json().await.map(Some)
             } else {
                 stream.next_output(mode).await
             };
-            let partial = result.is_err().then(|| stream.snapshot());
+            let partial = result.is_err().then(|| stream.snapshot_json());
             *state.borrow_mut() = Some(stream);
             match result {
                 Ok(Some(text)) => Ok(JsValue::from_str(&text)),
                 Ok(None) => Ok(JsValue::UNDEFINED),
-                Err(e) => Err(errors::to_js(&e, partial.as_ref())),
+                Err(e) => Err(errors::to_js(&e, partial.as_deref())),
             }
         })
     }
@@ -67,7 +67,7 @@ impl WasmChatStream {
     /// The completion accumulated so far, as JSON text.
     pub fn snapshot(&self) -> Option<String> {
         let state = self.state.try_borrow().ok()?;
-        serde_json::to_string(&state.as_ref()?.snapshot()).ok()
+        Some(state.as_ref()?.snapshot_json())
     }
 
     /// The response's `x-request-id`, if any.

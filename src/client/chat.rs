@@ -1,7 +1,8 @@
 //! `client.chat()`: chat completions, whole or streamed.
 use super::{stream::ChatStream, Client};
 use crate::protocol::chat::ChatCompletion;
-use crate::protocol::error::Error;
+use crate::protocol::error::{ApiError, Error};
+use crate::protocol::json::Reader;
 use serde::Serialize;
 use web_sys::AbortSignal;
 
@@ -67,18 +68,13 @@ fn request_body<R: Serialize>(request: &R, stream: bool) -> Result<String, Error
 
 /// A 2xx body must be a JSON object; an `error` member inside it is the server's error.
 pub(crate) fn check_json_object(text: &str, status: u16) -> Result<(), Error> {
-    #[derive(serde::Deserialize)]
-    struct Probe<'a> {
-        #[serde(borrow)]
-        error: Option<&'a serde_json::value::RawValue>,
+    if let Some(mut api) = ApiError::from_error_member(text.as_bytes()) {
+        api.status = Some(status);
+        return Err(api.into());
     }
-    match serde_json::from_str::<Probe>(text) {
-        Ok(Probe { error: Some(raw) }) if raw.get() != "null" => {
-            let mut api = crate::protocol::error::ApiError::from_error_value(raw);
-            api.status = Some(status);
-            Err(api.into())
-        }
-        Ok(_) => Ok(()),
+    let mut r = Reader::new(text);
+    match r.object(|_, r| r.skip()).and_then(|_| r.end()) {
+        Ok(()) => Ok(()),
         Err(e) => Err(Error::InvalidResponse {
             message: format!("expected a JSON object: {e}"),
             snippet: crate::protocol::error::snippet_of(text.as_bytes()),

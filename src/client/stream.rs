@@ -120,13 +120,29 @@ impl ChatStream {
 
     /// Reads to the end and returns the accumulated completion.
     pub async fn final_completion(&mut self) -> Result<ChatCompletion, Error> {
-        while self.next_output(Output::None).await?.is_some() {}
+        self.read_to_end().await?;
         Ok(self.decoder.snapshot())
+    }
+
+    /// Reads to the end and returns the accumulated completion as JSON text.
+    pub async fn final_json(&mut self) -> Result<String, Error> {
+        self.read_to_end().await?;
+        Ok(self.decoder.to_json())
+    }
+
+    async fn read_to_end(&mut self) -> Result<(), Error> {
+        while self.next_output(Output::None).await?.is_some() {}
+        Ok(())
     }
 
     /// The completion accumulated so far (the partial output after an error).
     pub fn snapshot(&self) -> ChatCompletion {
         self.decoder.snapshot()
+    }
+
+    /// [`snapshot`](Self::snapshot) as JSON text.
+    pub fn snapshot_json(&self) -> String {
+        self.decoder.to_json()
     }
 
     /// Stops reading and closes the connection. Unless the stream had already ended, later calls

@@ -12,8 +12,7 @@
 //! assert_eq!(Error::from(err).class_name(), "RateLimitError");
 //! ```
 
-use serde::Deserialize;
-use serde_json::value::RawValue;
+use crate::protocol::json::{Kind, Reader};
 use std::fmt;
 
 /// Longest body snippet kept on an error, in characters.
@@ -59,33 +58,46 @@ pub enum Error {
     InvalidArgument { message: String },
 }
 
-#[derive(Deserialize)]
-struct ErrorEnvelope<'a> {
-    #[serde(borrow)]
-    error: Option<&'a RawValue>,
-    #[serde(borrow)]
-    message: Option<&'a RawValue>,
-    #[serde(borrow)]
-    detail: Option<&'a RawValue>,
+/// The text of a JSON scalar: strings as they are, numbers and booleans as written; `None` for
+/// null, objects and arrays (which are skipped).
+fn scalar_text(r: &mut Reader<'_>) -> Option<Option<String>> {
+    let text = match r.peek().ok()? {
+        Kind::String => r.string().ok()?.into_owned(),
+        Kind::Number => r.number().ok()?.to_string(),
+        Kind::Bool => r.bool().ok()?.to_string(),
+        _ => {
+            r.skip().ok()?;
+            return Some(None);
+        }
+    };
+    Some(Some(text))
 }
 
-#[derive(Deserialize, Default)]
-struct ErrorObject {
-    message: Option<serde_json::Value>,
-    #[serde(rename = "type")]
-    error_type: Option<serde_json::Value>,
-    code: Option<serde_json::Value>,
-    param: Option<serde_json::Value>,
+/// The members of an error envelope, as raw JSON text.
+#[derive(Default)]
+struct Envelope<'a> {
+    error: Option<&'a str>,
+    message: Option<&'a str>,
+    detail: Option<&'a str>,
 }
 
-/// Renders a JSON scalar as text: strings as they are, numbers and booleans printed, null/objects dropped.
-fn scalar_text(v: Option<serde_json::Value>) -> Option<String> {
-    match v? {
-        serde_json::Value::String(s) => Some(s),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        serde_json::Value::Bool(b) => Some(b.to_string()),
-        serde_json::Value::Null => None,
-        other => Some(other.to_string()),
+impl<'a> Envelope<'a> {
+    fn parse(body: &'a str) -> Option<Self> {
+        let mut env = Envelope::default();
+        let mut r = Reader::new(body);
+        r.object(|key, r| {
+            let raw = r.raw()?;
+            match key.as_ref() {
+                "error" => env.error = Some(raw),
+                "message" => env.message = Some(raw),
+                "detail" => env.detail = Some(raw),
+                _ => {}
+            }
+            Ok(())
+        })
+        .ok()?;
+        r.end().ok()?;
+        Some(env)
     }
 }
 
@@ -113,8 +125,8 @@ impl ApiError {
 
     /// Reads an OpenAI error object from a JSON body or stream event; `None` when the body has none.
     pub fn from_json_body(body: &[u8]) -> Option<ApiError> {
-        let env: ErrorEnvelope = serde_json::from_slice(body).ok()?;
-        if let Some(raw) = env.error.filter(|r| r.get() != "null") {
+        let env = Envelope::parse(std::str::from_utf8(body).ok()?)?;
+        if let Some(raw) = env.error.filter(|r| *r != "null") {
             return Some(Self::from_error_value(raw));
         }
         let text = env.message.or(env.detail)?;
@@ -124,21 +136,34 @@ impl ApiError {
         })
     }
 
-    /// Builds the error from the value of an `error` member (an object or a bare string).
-    pub fn from_error_value(raw: &RawValue) -> ApiError {
-        match serde_json::from_str::<ErrorObject>(raw.get()) {
-            Ok(obj) => ApiError {
-                message: scalar_text(obj.message).unwrap_or_else(|| "unknown error".to_string()),
-                error_type: scalar_text(obj.error_type),
-                code: scalar_text(obj.code),
-                param: scalar_text(obj.param),
-                ..ApiError::default()
-            },
-            Err(_) => ApiError {
-                message: raw_to_message(raw),
-                ..ApiError::default()
-            },
+    /// Reads the `error` member of a JSON object body (a 2xx body that is really an error);
+    /// `None` when there is none or it is null.
+    pub fn from_error_member(body: &[u8]) -> Option<ApiError> {
+        let env = Envelope::parse(std::str::from_utf8(body).ok()?)?;
+        env.error.filter(|r| *r != "null").map(Self::from_error_value)
+    }
+
+    /// Builds the error from the raw JSON of an `error` member (an object or a bare string).
+    pub fn from_error_value(raw: &str) -> ApiError {
+        let mut err = ApiError::default();
+        let mut message = None;
+        let mut r = Reader::new(raw);
+        let parsed = r.object(|key, r| {
+            let slot = match key.as_ref() {
+                "message" => &mut message,
+                "type" => &mut err.error_type,
+                "code" => &mut err.code,
+                "param" => &mut err.param,
+                _ => return r.skip(),
+            };
+            *slot = scalar_text(r).ok_or_else(|| r.error("invalid value"))?;
+            Ok(())
+        });
+        if parsed.is_err() {
+            return ApiError { message: raw_to_message(raw), ..ApiError::default() };
         }
+        err.message = message.unwrap_or_else(|| "unknown error".to_string());
+        err
     }
 
     /// Whether retrying the same request may succeed (408, 409, 429 except `insufficient_quota`, 5xx).
@@ -150,10 +175,10 @@ impl ApiError {
     }
 }
 
-fn raw_to_message(raw: &RawValue) -> String {
-    match serde_json::from_str::<serde_json::Value>(raw.get()) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => bounded(raw.get(), SNIPPET_CHARS),
+fn raw_to_message(raw: &str) -> String {
+    match Reader::new(raw).string() {
+        Ok(s) => s.into_owned(),
+        Err(_) => bounded(raw, SNIPPET_CHARS),
     }
 }
 

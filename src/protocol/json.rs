@@ -72,7 +72,12 @@ impl<'a> Reader<'a> {
     }
 
     fn err<T>(&self, message: &'static str) -> Res<T> {
-        Err(JsonError { message, offset: self.pos })
+        Err(self.error(message))
+    }
+
+    /// An error at the current position, for callers that reject a well-formed value.
+    pub fn error(&self, message: &'static str) -> JsonError {
+        JsonError { message, offset: self.pos }
     }
 
     fn byte(&self) -> Option<u8> {
@@ -297,6 +302,11 @@ impl<'a> Reader<'a> {
     where
         F: FnMut(Cow<'a, str>, &mut Self) -> Res<()>,
     {
+        // One non-generic body for every caller keeps the wasm small; the indirect call is cheap.
+        self.object_dyn(&mut member)
+    }
+
+    fn object_dyn(&mut self, member: &mut dyn FnMut(Cow<'a, str>, &mut Self) -> Res<()>) -> Res<()> {
         if self.peek()? != Kind::Object {
             return self.err("expected an object");
         }
@@ -334,6 +344,10 @@ impl<'a> Reader<'a> {
     where
         F: FnMut(&mut Self) -> Res<()>,
     {
+        self.array_dyn(&mut element)
+    }
+
+    fn array_dyn(&mut self, element: &mut dyn FnMut(&mut Self) -> Res<()>) -> Res<()> {
         if self.peek()? != Kind::Array {
             return self.err("expected an array");
         }

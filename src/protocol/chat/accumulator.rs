@@ -11,10 +11,9 @@
 //! ```
 
 use super::chunk::{ChoiceDelta, ChunkView, RawField, ToolCallDelta};
-use super::types::{ChatCompletion, Choice, Extra, FunctionCall, Message, ToolCall, Usage};
+use super::types::ChatCompletion;
 use crate::protocol::error::{bounded, ApiError, Error};
-use serde_json::value::RawValue;
-use serde_json::Value;
+use crate::protocol::json::{ObjectWriter, Reader};
 
 /// Most distinct choice indexes, and tool calls per choice, one stream may create.
 /// Real streams have a handful; the cap stops a hostile stream from making merging quadratic.
@@ -27,12 +26,13 @@ pub const EVENT_SNIPPET_CHARS: usize = 200;
 #[derive(Debug, Default, Clone)]
 pub struct ChatAccumulator {
     id: String,
-    created: Option<Box<RawValue>>,
+    /// Raw JSON values (`created`, `usage`, unknown members) are kept as their text.
+    created: Option<String>,
     model: String,
     system_fingerprint: Option<String>,
     choices: Vec<ChoiceState>,
-    usage: Option<Box<RawValue>>,
-    extra: Vec<(String, Box<RawValue>)>,
+    usage: Option<String>,
+    extra: Vec<(String, String)>,
     chunks: u64,
 }
 
@@ -44,16 +44,17 @@ struct ChoiceState {
     refusal: Option<String>,
     tool_calls: Vec<ToolCallState>,
     finish_reason: Option<String>,
-    logprobs: Option<Value>,
+    /// `{key: array}` members of `logprobs`, arrays concatenated across chunks.
+    logprobs: Option<Vec<(String, String)>>,
     /// Unknown delta members: strings are concatenated, other values replaced.
     delta_extra: Vec<(String, ExtraValue)>,
-    extra: Vec<(String, Box<RawValue>)>,
+    extra: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
 enum ExtraValue {
     Text(String),
-    Raw(Box<RawValue>),
+    Raw(String),
 }
 
 #[derive(Debug, Default, Clone)]
@@ -63,7 +64,7 @@ struct ToolCallState {
     call_type: Option<String>,
     name: String,
     arguments: String,
-    extra: Vec<(String, Box<RawValue>)>,
+    extra: Vec<(String, String)>,
 }
 
 impl ChatAccumulator {
@@ -90,19 +91,17 @@ impl ChatAccumulator {
             return Err(ApiError::from_error_value(err).into());
         }
         self.chunks += 1;
-        if let Some(id) = chunk.id.as_ref().filter(|s| !s.0.is_empty()) {
-            set_string(&mut self.id, &id.0);
+        if let Some(id) = chunk.id.as_deref().filter(|s| !s.is_empty()) {
+            set_string(&mut self.id, id);
         }
-        if let Some(model) = chunk.model.as_ref().filter(|s| !s.0.is_empty()) {
-            set_string(&mut self.model, &model.0);
+        if let Some(model) = chunk.model.as_deref().filter(|s| !s.is_empty()) {
+            set_string(&mut self.model, model);
         }
         if let Some(created) = chunk.created {
-            if self.created.as_ref().map(|c| c.get()) != Some(created.get()) {
-                self.created = Some(created.to_owned());
-            }
+            set_string(self.created.get_or_insert_with(String::new), created);
         }
         if let Some(fp) = &chunk.system_fingerprint {
-            self.system_fingerprint = Some(fp.0.to_string());
+            self.system_fingerprint = Some(fp.to_string());
         }
         if let Some(usage) = chunk.usage {
             self.usage = Some(usage.to_owned());
@@ -130,23 +129,23 @@ impl ChatAccumulator {
             return Ok(());
         };
         let d = &delta.delta;
-        if let Some(role) = d.role.as_ref().filter(|r| !r.0.is_empty()) {
-            state.role = Some(role.0.to_string());
+        if let Some(role) = d.role.as_deref().filter(|r| !r.is_empty()) {
+            state.role = Some(role.to_string());
         }
         if let Some(text) = &d.content {
-            state.content.get_or_insert_with(String::new).push_str(&text.0);
+            state.content.get_or_insert_with(String::new).push_str(text);
         }
         if let Some(text) = &d.refusal {
-            state.refusal.get_or_insert_with(String::new).push_str(&text.0);
+            state.refusal.get_or_insert_with(String::new).push_str(text);
         }
         for call in &d.tool_calls {
             merge_tool_call(&mut state.tool_calls, call)?;
         }
         for (key, raw) in &d.extra {
-            merge_delta_extra(&mut state.delta_extra, &key.0, raw);
+            merge_delta_extra(&mut state.delta_extra, key, raw);
         }
         if let Some(reason) = &delta.finish_reason {
-            state.finish_reason = Some(reason.0.to_string());
+            state.finish_reason = Some(reason.to_string());
         }
         if let Some(lp) = delta.logprobs {
             merge_logprobs(&mut state.logprobs, lp);
@@ -169,66 +168,112 @@ impl ChatAccumulator {
             .unwrap_or("")
     }
 
-    /// The completion as accumulated so far: the final result once the stream ended, the partial
-    /// output when it failed. Choices are ordered by index; unknown top-level fields of the chunks
-    /// (the last value of each) are kept in `extra`.
-    pub fn snapshot(&self) -> ChatCompletion {
-        let mut choices: Vec<Choice> = self.choices.iter().map(ChoiceState::to_choice).collect();
-        choices.sort_by_key(|c| c.index);
-        ChatCompletion {
-            id: self.id.clone(),
-            object: "chat.completion".to_string(),
-            created: self
-                .created
-                .as_ref()
-                .and_then(|c| serde_json::from_str(c.get()).ok())
-                .unwrap_or(Value::Null),
-            model: self.model.clone(),
-            choices,
-            usage: self.usage.as_ref().and_then(|u| serde_json::from_str::<Usage>(u.get()).ok()),
-            system_fingerprint: self.system_fingerprint.clone(),
-            extra: raw_fields_to_extra(&self.extra),
+    /// The completion so far as JSON text in the `chat.completion` shape: the final result once
+    /// the stream ended, the partial output when it failed. Choices are ordered by index; unknown
+    /// members of the chunks (the last value of each) are kept.
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(256 + self.choices.iter().map(ChoiceState::text_len).sum::<usize>());
+        let mut w = ObjectWriter::new(&mut out);
+        w.str("id", &self.id).str("object", "chat.completion");
+        w.raw("created", self.created.as_deref().unwrap_or("null"));
+        w.str("model", &self.model);
+        let mut order: Vec<&ChoiceState> = self.choices.iter().collect();
+        order.sort_by_key(|c| c.index);
+        let buf = w.key("choices");
+        buf.push('[');
+        for (i, choice) in order.into_iter().enumerate() {
+            if i > 0 {
+                buf.push(',');
+            }
+            choice.write(buf);
         }
+        buf.push(']');
+        if let Some(usage) = &self.usage {
+            w.raw("usage", usage);
+        }
+        if let Some(fp) = &self.system_fingerprint {
+            w.str("system_fingerprint", fp);
+        }
+        write_raw_fields(&mut w, &self.extra);
+        w.finish();
+        out
+    }
+
+    /// The completion so far, typed: see [`to_json`](Self::to_json).
+    pub fn snapshot(&self) -> ChatCompletion {
+        serde_json::from_str(&self.to_json()).unwrap_or_default()
     }
 }
 
 impl ChoiceState {
-    fn to_choice(&self) -> Choice {
-        let mut extra = raw_fields_to_extra(&self.extra);
-        let mut message_extra = Extra::new();
-        for (key, value) in &self.delta_extra {
-            let v = match value {
-                ExtraValue::Text(s) => Value::String(s.clone()),
-                ExtraValue::Raw(r) => serde_json::from_str(r.get()).unwrap_or(Value::Null),
-            };
-            message_extra.insert(key.clone(), v);
+    fn text_len(&self) -> usize {
+        self.content.as_ref().map_or(0, String::len) + self.tool_calls.iter().map(|c| c.arguments.len()).sum::<usize>()
+    }
+
+    fn write(&self, out: &mut String) {
+        let mut w = ObjectWriter::new(out);
+        w.uint("index", u64::from(self.index));
+        {
+            let mut m = ObjectWriter::new(w.key("message"));
+            m.str("role", self.role.as_deref().unwrap_or("assistant"));
+            let content = self.content.as_deref().or_else(|| self.tool_calls.is_empty().then_some(""));
+            m.opt_str("content", content);
+            m.opt_str("refusal", self.refusal.as_deref());
+            if !self.tool_calls.is_empty() {
+                let buf = m.key("tool_calls");
+                buf.push('[');
+                for (i, call) in self.tool_calls.iter().enumerate() {
+                    if i > 0 {
+                        buf.push(',');
+                    }
+                    call.write(buf);
+                }
+                buf.push(']');
+            }
+            for (key, value) in &self.delta_extra {
+                match value {
+                    ExtraValue::Text(s) => m.str(key, s),
+                    ExtraValue::Raw(r) => m.raw(key, r),
+                };
+            }
+            m.finish();
         }
-        extra.remove("delta");
-        Choice {
-            index: self.index,
-            message: Message {
-                role: self.role.clone().unwrap_or_else(|| "assistant".to_string()),
-                content: self.content.clone().or_else(|| self.tool_calls.is_empty().then(String::new)),
-                refusal: self.refusal.clone(),
-                tool_calls: self.tool_calls.iter().map(ToolCallState::to_tool_call).collect(),
-                extra: message_extra,
-            },
-            finish_reason: self.finish_reason.clone(),
-            logprobs: self.logprobs.clone(),
-            extra,
+        w.opt_str("finish_reason", self.finish_reason.as_deref());
+        match &self.logprobs {
+            Some(members) => write_raw_object(w.key("logprobs"), members),
+            None => {
+                w.raw("logprobs", "null");
+            }
         }
+        write_raw_fields(&mut w, &self.extra);
+        w.finish();
     }
 }
 
 impl ToolCallState {
-    fn to_tool_call(&self) -> ToolCall {
-        ToolCall {
-            id: self.id.clone(),
-            call_type: self.call_type.clone().unwrap_or_else(|| "function".to_string()),
-            function: FunctionCall { name: self.name.clone(), arguments: self.arguments.clone() },
-            extra: raw_fields_to_extra(&self.extra),
+    fn write(&self, out: &mut String) {
+        let mut w = ObjectWriter::new(out);
+        w.str("id", &self.id).str("type", self.call_type.as_deref().unwrap_or("function"));
+        {
+            let mut f = ObjectWriter::new(w.key("function"));
+            f.str("name", &self.name).str("arguments", &self.arguments);
+            f.finish();
         }
+        write_raw_fields(&mut w, &self.extra);
+        w.finish();
     }
+}
+
+fn write_raw_fields(w: &mut ObjectWriter<'_>, fields: &[(String, String)]) {
+    for (key, raw) in fields {
+        w.raw(key, raw);
+    }
+}
+
+fn write_raw_object(out: &mut String, fields: &[(String, String)]) {
+    let mut w = ObjectWriter::new(out);
+    write_raw_fields(&mut w, fields);
+    w.finish();
 }
 
 /// Parses one event's data into a chunk view, mapping failures to typed errors.
@@ -260,66 +305,83 @@ fn set_string(dst: &mut String, src: &str) {
     }
 }
 
-fn set_raw_fields(dst: &mut Vec<(String, Box<RawValue>)>, fields: &[RawField<'_>]) {
+fn set_raw_fields(dst: &mut Vec<(String, String)>, fields: &[RawField<'_>]) {
     for (key, raw) in fields {
-        match dst.iter_mut().find(|(k, _)| k == &key.0) {
-            Some((_, v)) => *v = (*raw).to_owned(),
-            None => dst.push((key.0.to_string(), (*raw).to_owned())),
+        match dst.iter_mut().find(|(k, _)| k == key) {
+            Some((_, v)) => set_string(v, raw),
+            None => dst.push((key.to_string(), raw.to_string())),
         }
     }
 }
 
-fn raw_fields_to_extra(fields: &[(String, Box<RawValue>)]) -> Extra {
-    fields
-        .iter()
-        .map(|(k, v)| (k.clone(), serde_json::from_str(v.get()).unwrap_or(Value::Null)))
-        .collect()
+/// The decoded value of a raw JSON string, or `None` for any other kind of value.
+fn raw_string(raw: &str) -> Option<String> {
+    Reader::new(raw).string().ok().map(|s| s.into_owned())
 }
 
-fn merge_delta_extra(dst: &mut Vec<(String, ExtraValue)>, key: &str, raw: &RawValue) {
-    let text = match serde_json::from_str::<Value>(raw.get()) {
-        Ok(Value::String(s)) => Some(s),
-        _ => None,
-    };
+fn merge_delta_extra(dst: &mut Vec<(String, ExtraValue)>, key: &str, raw: &str) {
+    let text = raw_string(raw);
     let existing = dst.iter_mut().find(|(k, _)| k == key);
     match (existing, text) {
         (Some((_, ExtraValue::Text(acc))), Some(s)) => acc.push_str(&s),
         (Some((_, slot)), Some(s)) => *slot = ExtraValue::Text(s),
         (Some((_, slot)), None) => {
-            if raw.get() != "null" {
-                *slot = ExtraValue::Raw(raw.to_owned());
+            if raw != "null" {
+                *slot = ExtraValue::Raw(raw.to_string());
             }
         }
         (None, Some(s)) => dst.push((key.to_string(), ExtraValue::Text(s))),
         (None, None) => {
-            if raw.get() != "null" {
-                dst.push((key.to_string(), ExtraValue::Raw(raw.to_owned())));
+            if raw != "null" {
+                dst.push((key.to_string(), ExtraValue::Raw(raw.to_string())));
             }
         }
     }
 }
 
-/// Logprobs arrive per chunk as `{content:[...], refusal:[...]}`; the arrays are concatenated.
-fn merge_logprobs(dst: &mut Option<Value>, raw: &RawValue) {
-    let Ok(Value::Object(incoming)) = serde_json::from_str::<Value>(raw.get()) else {
+/// Logprobs arrive per chunk as `{content:[...], refusal:[...]}`; the arrays are concatenated,
+/// other members replaced. A value that is not an object is ignored.
+fn merge_logprobs(dst: &mut Option<Vec<(String, String)>>, raw: &str) {
+    let mut incoming = Vec::new();
+    let parsed = Reader::new(raw).object(|key, r| {
+        incoming.push((key, r.raw()?));
+        Ok(())
+    });
+    if parsed.is_err() {
         return;
-    };
-    let acc = dst.get_or_insert_with(|| Value::Object(Default::default()));
-    let Value::Object(acc) = acc else { return };
+    }
+    let acc = dst.get_or_insert_with(Vec::new);
     for (key, value) in incoming {
-        match (acc.get_mut(&key), value) {
-            (Some(Value::Array(existing)), Value::Array(more)) => existing.extend(more),
-            (_, value) => {
-                acc.insert(key, value);
-            }
+        match acc.iter_mut().find(|(k, _)| k.as_str() == key.as_ref()) {
+            Some((_, existing)) => concat_or_replace(existing, value),
+            None => acc.push((key.into_owned(), value.to_string())),
         }
     }
+}
+
+/// Appends the elements of the JSON array `more` to the JSON array `existing`; replaces
+/// `existing` when either is not an array.
+fn concat_or_replace(existing: &mut String, more: &str) {
+    let more = more.trim();
+    let (Some(inner), true) = (more.strip_prefix('[').and_then(|m| m.strip_suffix(']')), existing.ends_with(']')) else {
+        *existing = more.to_string();
+        return;
+    };
+    if inner.trim().is_empty() {
+        return;
+    }
+    existing.pop();
+    if !existing.trim_end().ends_with('[') {
+        existing.push(',');
+    }
+    existing.push_str(inner);
+    existing.push(']');
 }
 
 /// Merges one tool-call delta: by `index`; without one, by `id`; without either, by position.
 fn merge_tool_call(calls: &mut Vec<ToolCallState>, d: &ToolCallDelta<'_>) -> Result<(), Error> {
-    let id = d.id.as_ref().map(|s| s.0.as_ref()).filter(|s| !s.is_empty());
-    let name = d.name.as_ref().map(|s| s.0.as_ref()).filter(|s| !s.is_empty());
+    let id = d.id.as_deref().filter(|s| !s.is_empty());
+    let name = d.name.as_deref().filter(|s| !s.is_empty());
     let found = match (d.index, id) {
         (Some(i), _) => calls.iter().position(|c| c.index == Some(i)),
         (None, Some(id)) => calls.iter().position(|c| c.id == id),
@@ -346,8 +408,8 @@ fn merge_tool_call(calls: &mut Vec<ToolCallState>, d: &ToolCallDelta<'_>) -> Res
     if let Some(id) = id {
         set_string(&mut call.id, id);
     }
-    if let Some(t) = d.call_type.as_ref().filter(|s| !s.0.is_empty()) {
-        call.call_type = Some(t.0.to_string());
+    if let Some(t) = d.call_type.as_deref().filter(|s| !s.is_empty()) {
+        call.call_type = Some(t.to_string());
     }
     if let Some(name) = name {
         if call.name.is_empty() {
@@ -355,7 +417,7 @@ fn merge_tool_call(calls: &mut Vec<ToolCallState>, d: &ToolCallDelta<'_>) -> Res
         }
     }
     if let Some(args) = &d.arguments {
-        call.arguments.push_str(&args.0);
+        call.arguments.push_str(args);
     }
     set_raw_fields(&mut call.extra, &d.extra);
     Ok(())
@@ -371,6 +433,33 @@ mod tests {
             acc.apply_json(c).unwrap();
         }
         acc.snapshot()
+    }
+
+    /// Everything the accumulator keeps, written by `to_json`, reads back as the same JSON.
+    #[test]
+    fn to_json_is_valid_json_with_every_part() {
+        let mut acc = ChatAccumulator::new();
+        for c in [
+            r#"{"id":"i","created":9,"model":"m","system_fingerprint":"fp","x_top":{"a":[1]},"choices":[{"index":0,"delta":{"role":"assistant","content":"q\"\n\u0001","reasoning_content":"r","meta":{"k":1}},"logprobs":{"content":[{"t":1}]},"x_choice":"c"}]}"#,
+            r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"t","function":{"name":"f","arguments":"{\"a"}}],"reasoning_content":"s"},"logprobs":{"content":[{"t":2}],"refusal":[]}}]}"#,
+            r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\":1}"}}]},"finish_reason":"tool_calls"}],"usage":{"total_tokens":3}}"#,
+        ] {
+            acc.apply_json(c).unwrap();
+        }
+        let v: serde_json::Value = serde_json::from_str(&acc.to_json()).unwrap();
+        let m = &v["choices"][0]["message"];
+        assert_eq!(m["content"], "q\"\n\u{1}");
+        assert_eq!(m["reasoning_content"], "rs");
+        assert_eq!(m["meta"]["k"], 1);
+        assert_eq!(m["refusal"], serde_json::Value::Null);
+        assert_eq!(m["tool_calls"][0]["function"]["arguments"], r#"{"a":1}"#);
+        assert_eq!(m["tool_calls"][0]["type"], "function");
+        assert_eq!(v["choices"][0]["logprobs"]["content"], serde_json::json!([{"t":1},{"t":2}]));
+        assert_eq!(v["choices"][0]["x_choice"], "c");
+        assert_eq!((v["created"].clone(), v["system_fingerprint"].clone()), (serde_json::json!(9), serde_json::json!("fp")));
+        assert_eq!(v["x_top"], serde_json::json!({"a":[1]}));
+        assert_eq!(v["usage"]["total_tokens"], 3);
+        assert_eq!(acc.snapshot().choices[0].message.tool_calls[0].id, "t");
     }
 
     #[test]

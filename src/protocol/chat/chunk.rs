@@ -4,67 +4,31 @@
 //! raw JSON slices so the accumulator can keep them without re-parsing. A chunk is parsed whole
 //! before anything is applied, so a malformed event leaves the accumulated state untouched.
 
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
-use serde_json::value::RawValue;
+use crate::protocol::json::{JsonError, Kind, Reader};
 use std::borrow::Cow;
-use std::fmt;
 
-/// A string that borrows from the input when it can.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Str<'a>(pub Cow<'a, str>);
+/// A string that borrows from the event's data when it has no escapes.
+pub type Str<'a> = Cow<'a, str>;
 
-impl<'de> Deserialize<'de> for Str<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Str<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Str(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Str(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Str(Cow::Owned(v)))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
-/// An unknown member, kept as its raw JSON.
-pub type RawField<'a> = (Str<'a>, &'a RawValue);
+/// An unknown member: its key and its raw JSON text.
+pub type RawField<'a> = (Str<'a>, &'a str);
 
 /// One chunk, as sent.
 #[derive(Debug, Default)]
 pub struct ChunkView<'a> {
     pub id: Option<Str<'a>>,
-    pub created: Option<&'a RawValue>,
+    /// The raw JSON of `created` (normally a number).
+    pub created: Option<&'a str>,
     pub model: Option<Str<'a>>,
     pub system_fingerprint: Option<Str<'a>>,
     /// The first choice, kept inline: almost every chunk has exactly one.
     pub first_choice: Option<ChoiceDelta<'a>>,
     pub more_choices: Vec<ChoiceDelta<'a>>,
-    pub usage: Option<&'a RawValue>,
-    /// An `error` member: the server reports a failure inside the stream.
-    pub error: Option<&'a RawValue>,
+    /// The raw JSON of `usage`, when present and not null.
+    pub usage: Option<&'a str>,
+    /// The raw JSON of an `error` member: the server reports a failure inside the stream.
+    pub error: Option<&'a str>,
     pub extra: Vec<RawField<'a>>,
-}
-
-impl<'a> ChunkView<'a> {
-    /// Parses one event's data. Fails on invalid JSON and on JSON that is not an object.
-    pub fn parse(data: &'a str) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(data)
-    }
-
-    /// The choices in the order they were sent.
-    pub fn choices(&self) -> impl Iterator<Item = &ChoiceDelta<'a>> {
-        self.first_choice.iter().chain(self.more_choices.iter())
-    }
 }
 
 /// One entry of `choices` in a chunk.
@@ -73,7 +37,8 @@ pub struct ChoiceDelta<'a> {
     pub index: Option<u64>,
     pub delta: Delta<'a>,
     pub finish_reason: Option<Str<'a>>,
-    pub logprobs: Option<&'a RawValue>,
+    /// The raw JSON of `logprobs`, when present and not null.
+    pub logprobs: Option<&'a str>,
     pub extra: Vec<RawField<'a>>,
 }
 
@@ -99,126 +64,135 @@ pub struct ToolCallDelta<'a> {
     pub extra: Vec<RawField<'a>>,
 }
 
-/// Defines a `Deserialize` impl for a struct read as a JSON object, dispatching on the key.
-/// `$body` sees `$key: &str`, `$map` and `$out`, and must consume exactly one value.
-macro_rules! object_visitor {
-    ($ty:ident, $what:literal, |$key:ident, $map:ident, $out:ident| $body:block) => {
-        impl<'de> Deserialize<'de> for $ty<'de> {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct V;
-                impl<'de> Visitor<'de> for V {
-                    type Value = $ty<'de>;
-                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                        f.write_str($what)
-                    }
-                    fn visit_map<A: MapAccess<'de>>(self, mut $map: A) -> Result<Self::Value, A::Error> {
-                        let mut $out = $ty::default();
-                        while let Some(Str($key)) = $map.next_key::<Str<'de>>()? {
-                            let $key: &str = &$key;
-                            $body
-                        }
-                        Ok($out)
+type Res<T> = Result<T, JsonError>;
+
+impl<'a> ChunkView<'a> {
+    /// Parses one event's data. Fails on invalid JSON and on JSON that is not an object.
+    pub fn parse(data: &'a str) -> Res<Self> {
+        let mut r = Reader::new(data);
+        let mut out = ChunkView::default();
+        r.object(|key, r| {
+            match key.as_ref() {
+                "choices" => {
+                    if !r.null()? {
+                        r.array(|r| {
+                            let choice = ChoiceDelta::read(r)?;
+                            match out.first_choice {
+                                None => out.first_choice = Some(choice),
+                                Some(_) => out.more_choices.push(choice),
+                            }
+                            Ok(())
+                        })?;
                     }
                 }
-                d.deserialize_map(V)
+                "id" => out.id = r.opt_string()?,
+                "model" => out.model = r.opt_string()?,
+                "created" => out.created = Some(r.raw()?),
+                "object" => r.skip()?,
+                "usage" => out.usage = non_null(r.raw()?),
+                "error" => out.error = non_null(r.raw()?),
+                "system_fingerprint" => out.system_fingerprint = r.opt_string()?,
+                _ => out.extra.push((key, r.raw()?)),
             }
-        }
-    };
+            Ok(())
+        })?;
+        r.end()?;
+        Ok(out)
+    }
+
+    /// The choices in the order they were sent.
+    pub fn choices(&self) -> impl Iterator<Item = &ChoiceDelta<'a>> {
+        self.first_choice.iter().chain(self.more_choices.iter())
+    }
 }
 
-object_visitor!(ChunkView, "a chat.completion.chunk object", |key, map, out| {
-    match key {
-        "choices" => {
-            let ChoiceList(first, more) = map.next_value::<Option<ChoiceList>>()?.unwrap_or_default();
-            out.first_choice = first;
-            out.more_choices = more;
-        }
-        "id" => out.id = map.next_value()?,
-        "model" => out.model = map.next_value()?,
-        "created" => out.created = Some(map.next_value()?),
-        "object" => {
-            map.next_value::<IgnoredAny>()?;
-        }
-        "usage" => out.usage = Some(map.next_value::<&RawValue>()?).filter(|r| r.get() != "null"),
-        "error" => out.error = Some(map.next_value::<&RawValue>()?).filter(|r| r.get() != "null"),
-        "system_fingerprint" => out.system_fingerprint = map.next_value()?,
-        other => out.extra.push((Str(Cow::Owned(other.to_owned())), map.next_value()?)),
-    }
-});
-
-object_visitor!(ChoiceDelta, "a choice object", |key, map, out| {
-    match key {
-        "delta" => out.delta = map.next_value::<Option<Delta>>()?.unwrap_or_default(),
-        "index" => out.index = map.next_value()?,
-        "finish_reason" => out.finish_reason = map.next_value()?,
-        "logprobs" => out.logprobs = Some(map.next_value::<&RawValue>()?).filter(|r| r.get() != "null"),
-        other => out.extra.push((Str(Cow::Owned(other.to_owned())), map.next_value()?)),
-    }
-});
-
-object_visitor!(Delta, "a delta object", |key, map, out| {
-    match key {
-        "content" => out.content = map.next_value()?,
-        "role" => out.role = map.next_value()?,
-        "tool_calls" => out.tool_calls = map.next_value::<Option<Vec<ToolCallDelta>>>()?.unwrap_or_default(),
-        "refusal" => out.refusal = map.next_value()?,
-        other => out.extra.push((Str(Cow::Owned(other.to_owned())), map.next_value()?)),
-    }
-});
-
-object_visitor!(ToolCallDelta, "a tool call object", |key, map, out| {
-    match key {
-        "index" => out.index = map.next_value()?,
-        "id" => out.id = map.next_value()?,
-        "type" => out.call_type = map.next_value()?,
-        "function" => {
-            if let Some(f) = map.next_value::<Option<FunctionDelta>>()? {
-                out.name = f.name;
-                out.arguments = f.arguments;
-            }
-        }
-        other => out.extra.push((Str(Cow::Owned(other.to_owned())), map.next_value()?)),
-    }
-});
-
-#[derive(Default)]
-struct FunctionDelta<'a> {
-    name: Option<Str<'a>>,
-    arguments: Option<Str<'a>>,
+fn non_null(raw: &str) -> Option<&str> {
+    (raw != "null").then_some(raw)
 }
 
-object_visitor!(FunctionDelta, "a function object", |key, map, out| {
-    match key {
-        "name" => out.name = map.next_value()?,
-        "arguments" => out.arguments = map.next_value()?,
-        _ => {
-            map.next_value::<IgnoredAny>()?;
-        }
+/// An index, or `None` for `null`; any other number than a small non-negative integer is an error.
+fn read_index(r: &mut Reader<'_>) -> Res<Option<u64>> {
+    if r.null()? {
+        return Ok(None);
     }
-});
+    match r.index()? {
+        Some(i) => Ok(Some(i)),
+        None => Err(r.error("an index must be a non-negative integer")),
+    }
+}
 
-/// `choices`, with the first element inline.
-#[derive(Default)]
-struct ChoiceList<'a>(Option<ChoiceDelta<'a>>, Vec<ChoiceDelta<'a>>);
-
-impl<'de> Deserialize<'de> for ChoiceList<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = ChoiceList<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an array of choices")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let first = seq.next_element()?;
-                let mut more = Vec::new();
-                while let Some(c) = seq.next_element()? {
-                    more.push(c);
+impl<'a> ChoiceDelta<'a> {
+    fn read(r: &mut Reader<'a>) -> Res<Self> {
+        let mut out = ChoiceDelta::default();
+        r.object(|key, r| {
+            match key.as_ref() {
+                "delta" => {
+                    if !r.null()? {
+                        out.delta = Delta::read(r)?;
+                    }
                 }
-                Ok(ChoiceList(first, more))
+                "index" => out.index = read_index(r)?,
+                "finish_reason" => out.finish_reason = r.opt_string()?,
+                "logprobs" => out.logprobs = non_null(r.raw()?),
+                _ => out.extra.push((key, r.raw()?)),
             }
-        }
-        d.deserialize_seq(V)
+            Ok(())
+        })?;
+        Ok(out)
+    }
+}
+
+impl<'a> Delta<'a> {
+    fn read(r: &mut Reader<'a>) -> Res<Self> {
+        let mut out = Delta::default();
+        r.object(|key, r| {
+            match key.as_ref() {
+                "content" => out.content = r.opt_string()?,
+                "role" => out.role = r.opt_string()?,
+                "tool_calls" => {
+                    if !r.null()? {
+                        r.array(|r| {
+                            out.tool_calls.push(ToolCallDelta::read(r)?);
+                            Ok(())
+                        })?;
+                    }
+                }
+                "refusal" => out.refusal = r.opt_string()?,
+                _ => out.extra.push((key, r.raw()?)),
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    }
+}
+
+impl<'a> ToolCallDelta<'a> {
+    fn read(r: &mut Reader<'a>) -> Res<Self> {
+        let mut out = ToolCallDelta::default();
+        r.object(|key, r| {
+            match key.as_ref() {
+                "index" => out.index = read_index(r)?,
+                "id" => out.id = r.opt_string()?,
+                "type" => out.call_type = r.opt_string()?,
+                "function" => {
+                    if r.peek()? == Kind::Object {
+                        r.object(|key, r| {
+                            match key.as_ref() {
+                                "name" => out.name = r.opt_string()?,
+                                "arguments" => out.arguments = r.opt_string()?,
+                                _ => r.skip()?,
+                            }
+                            Ok(())
+                        })?;
+                    } else if !r.null()? {
+                        return Err(r.error("function must be an object"));
+                    }
+                }
+                _ => out.extra.push((key, r.raw()?)),
+            }
+            Ok(())
+        })?;
+        Ok(out)
     }
 }
 
@@ -230,9 +204,9 @@ mod tests {
     fn parses_openai_chunk_borrowing_strings() {
         let data = r#"{"id":"c1","object":"chat.completion.chunk","created":7,"model":"m","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}"#;
         let v = ChunkView::parse(data).unwrap();
-        assert!(matches!(v.id, Some(Str(Cow::Borrowed("c1")))));
+        assert!(matches!(v.id, Some(Cow::Borrowed("c1"))));
         let c = v.first_choice.as_ref().unwrap();
-        assert!(matches!(c.delta.content, Some(Str(Cow::Borrowed("Hi")))));
+        assert!(matches!(c.delta.content, Some(Cow::Borrowed("Hi"))));
         assert_eq!(c.finish_reason, None);
         assert!(v.more_choices.is_empty() && v.extra.is_empty());
     }
@@ -243,8 +217,8 @@ mod tests {
         let v = ChunkView::parse(data).unwrap();
         assert_eq!(v.extra.len(), 2);
         let d = &v.first_choice.as_ref().unwrap().delta;
-        assert_eq!(d.content.as_ref().unwrap().0, "a\nb");
-        assert_eq!(d.extra[0].0 .0, "reasoning_content");
+        assert_eq!(d.content.as_deref(), Some("a\nb"));
+        assert_eq!(d.extra[0].0, "reasoning_content");
     }
 
     #[test]
@@ -274,7 +248,7 @@ mod tests {
         .unwrap();
         let calls = &v.first_choice.unwrap().delta.tool_calls;
         assert_eq!(calls.len(), 2);
-        assert_eq!(calls[0].arguments.as_ref().unwrap().0, "{\"a");
+        assert_eq!(calls[0].arguments.as_deref(), Some("{\"a"));
         assert_eq!(calls[1].index, None);
     }
 }

@@ -18,7 +18,8 @@
 
 use super::accumulator::{parse_chunk, ChatAccumulator};
 use super::types::ChatCompletion;
-use crate::protocol::error::{ApiError, Error};
+use crate::protocol::error::{snippet_of, ApiError, Error};
+use crate::protocol::json::{JsonError, Kind, ObjectWriter, Reader};
 use crate::protocol::sse::{SseDecoder, SseEvent};
 
 /// What a push collects for the consumer.
@@ -125,16 +126,13 @@ impl ChatStreamDecoder {
     /// an error object becomes [`Error::Api`]; a chat completion is taken as the whole stream, and
     /// for [`Output::Chunks`] it is handed out as one equivalent `chat.completion.chunk`.
     pub fn push_json_body(&mut self, body: &[u8], status: u16, mode: Output) -> Result<(), Error> {
-        if let Some(mut api) = ApiError::from_json_body(body).filter(|_| has_error_member(body)) {
+        if let Some(mut api) = ApiError::from_error_member(body) {
             api.status = Some(status);
             return Err(api.into());
         }
-        let completion: ChatCompletion = serde_json::from_slice(body).map_err(|e| Error::InvalidResponse {
-            message: format!("expected a chat completion: {e}"),
-            snippet: crate::protocol::error::snippet_of(body),
-        })?;
-        let chunk = completion_as_chunk(&completion);
-        let text = chunk.to_string();
+        let invalid = |message: String| Error::InvalidResponse { message, snippet: snippet_of(body) };
+        let body_text = std::str::from_utf8(body).map_err(|_| invalid("the JSON body is not UTF-8".into()))?;
+        let text = completion_as_chunk(body_text).map_err(|e| invalid(format!("expected a chat completion: {e}")))?;
         self.acc.apply_json(&text)?;
         self.out_mode = mode;
         match mode {
@@ -154,19 +152,15 @@ impl ChatStreamDecoder {
         self.acc.snapshot()
     }
 
+    /// [`snapshot`](Self::snapshot) as JSON text, without going through serde.
+    pub fn to_json(&self) -> String {
+        self.acc.to_json()
+    }
+
     /// The accumulator, for callers that want the running text without a snapshot.
     pub fn accumulator(&self) -> &ChatAccumulator {
         &self.acc
     }
-}
-
-fn has_error_member(body: &[u8]) -> bool {
-    #[derive(serde::Deserialize)]
-    struct Probe<'a> {
-        #[serde(borrow)]
-        error: Option<&'a serde_json::value::RawValue>,
-    }
-    serde_json::from_slice::<Probe>(body).map(|p| p.error.is_some()).unwrap_or(false)
 }
 
 fn handle_event(
@@ -205,7 +199,7 @@ fn handle_event(
             for choice in chunk.choices() {
                 if choice.index.unwrap_or(0) == 0 {
                     if let Some(text) = &choice.delta.content {
-                        out.push_str(&text.0);
+                        out.push_str(text);
                     }
                 }
             }
@@ -214,35 +208,81 @@ fn handle_event(
     Ok(())
 }
 
-fn completion_as_chunk(c: &ChatCompletion) -> serde_json::Value {
-    let mut chunk = serde_json::Map::new();
-    chunk.insert("id".into(), c.id.clone().into());
-    chunk.insert("object".into(), "chat.completion.chunk".into());
-    chunk.insert("created".into(), c.created.clone());
-    chunk.insert("model".into(), c.model.clone().into());
-    let choices = c
-        .choices
-        .iter()
-        .map(|ch| {
-            let mut delta = serde_json::to_value(&ch.message).unwrap_or_default();
-            if let Some(calls) = delta.get_mut("tool_calls").and_then(|v| v.as_array_mut()) {
-                for (i, call) in calls.iter_mut().enumerate() {
-                    if let Some(obj) = call.as_object_mut() {
-                        obj.insert("index".into(), i.into());
+/// Rewrites a `chat.completion` body as the one `chat.completion.chunk` it amounts to: each
+/// choice's `message` becomes its `delta` and tool calls get their `index`. Other members are
+/// copied as they are.
+fn completion_as_chunk(body: &str) -> Result<String, JsonError> {
+    let mut out = String::with_capacity(body.len() + 64);
+    let mut r = Reader::new(body);
+    let mut w = ObjectWriter::new(&mut out);
+    w.str("object", "chat.completion.chunk");
+    r.object(|key, r| {
+        match key.as_ref() {
+            "object" => r.skip()?,
+            "choices" if r.peek()? == Kind::Array => {
+                let buf = w.key("choices");
+                buf.push('[');
+                let mut first = true;
+                r.array(|r| {
+                    if !std::mem::take(&mut first) {
+                        buf.push(',');
                     }
-                }
+                    choice_as_delta(r, buf)
+                })?;
+                buf.push(']');
             }
-            serde_json::json!({"index": ch.index, "delta": delta, "finish_reason": ch.finish_reason})
-        })
-        .collect::<Vec<_>>();
-    chunk.insert("choices".into(), choices.into());
-    if let Some(u) = &c.usage {
-        chunk.insert("usage".into(), serde_json::to_value(u).unwrap_or_default());
-    }
-    for (k, v) in &c.extra {
-        chunk.entry(k.clone()).or_insert_with(|| v.clone());
-    }
-    serde_json::Value::Object(chunk)
+            _ => {
+                w.raw(&key, r.raw()?);
+            }
+        }
+        Ok(())
+    })?;
+    r.end()?;
+    w.finish();
+    Ok(out)
+}
+
+fn choice_as_delta(r: &mut Reader<'_>, out: &mut String) -> Result<(), JsonError> {
+    let mut w = ObjectWriter::new(out);
+    r.object(|key, r| {
+        if key != "message" || r.peek()? != Kind::Object {
+            w.raw(&key, r.raw()?);
+            return Ok(());
+        }
+        let mut delta = ObjectWriter::new(w.key("delta"));
+        r.object(|key, r| {
+            if key != "tool_calls" || r.peek()? != Kind::Array {
+                delta.raw(&key, r.raw()?);
+                return Ok(());
+            }
+            let buf = delta.key("tool_calls");
+            buf.push('[');
+            let mut index = 0u64;
+            r.array(|r| {
+                if index > 0 {
+                    buf.push(',');
+                }
+                let mut call = ObjectWriter::new(buf);
+                call.uint("index", index);
+                index += 1;
+                r.object(|key, r| {
+                    let raw = r.raw()?;
+                    if key != "index" {
+                        call.raw(&key, raw);
+                    }
+                    Ok(())
+                })?;
+                call.finish();
+                Ok(())
+            })?;
+            buf.push(']');
+            Ok(())
+        })?;
+        delta.finish();
+        Ok(())
+    })?;
+    w.finish();
+    Ok(())
 }
 
 #[cfg(test)]
@@ -403,6 +443,20 @@ mod tests {
         assert!(matches!(err, Error::Api(a) if a.message == "nope"));
         let mut dec = ChatStreamDecoder::new();
         assert!(matches!(dec.push_json_body(b"[1,2]", 200, Output::Text), Err(Error::InvalidResponse { .. })));
+    }
+
+    #[test]
+    fn json_body_with_tool_calls_becomes_indexed_deltas() {
+        let body = br#"{"id":"x","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"a","type":"function","function":{"name":"f","arguments":"{}"}},{"id":"b","type":"function","function":{"name":"g","arguments":"{\"q\":1}"}}]},"finish_reason":"tool_calls"}],"lastOne":true}"#;
+        let mut dec = ChatStreamDecoder::new();
+        dec.push_json_body(body, 200, Output::None).unwrap();
+        dec.finish().unwrap();
+        let c = dec.snapshot();
+        let calls = &c.choices[0].message.tool_calls;
+        assert_eq!((calls[0].id.as_str(), calls[1].id.as_str()), ("a", "b"));
+        assert_eq!(calls[1].function.arguments, r#"{"q":1}"#);
+        assert_eq!(c.choices[0].message.content, None);
+        assert_eq!(c.extra["lastOne"], true);
     }
 
     #[test]
