@@ -176,6 +176,16 @@ export class ChatStream {
     return this.#inner.requestId() ?? undefined;
   }
 
+  /** The base URL that served this stream (undefined for `fromResponse`). */
+  get baseURL() {
+    return this.#inner.baseUrl() || undefined;
+  }
+
+  /** Attempts the request took, the successful one included. */
+  get attempts() {
+    return this.#inner.attempts() ?? 1;
+  }
+
   /** Stops reading and closes the connection. */
   abort() {
     this.#inner.cancel();
@@ -209,6 +219,17 @@ export async function* parseSSE(source) {
 
 // ---------------------------------------------------------------- client
 
+/**
+ * Attaches where a result came from as non-enumerable properties, so the result stays a plain
+ * JSON object: `_request_id` (as openai-node), `_base_url` and `_attempts`.
+ */
+function withMeta(result, meta) {
+  for (const [key, value] of [["_request_id", meta.requestId ?? undefined], ["_base_url", meta.baseURL], ["_attempts", meta.attempts]]) {
+    Object.defineProperty(result, key, { value, enumerable: false, configurable: true });
+  }
+  return result;
+}
+
 const DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
 /**
@@ -219,22 +240,20 @@ export class Client {
   #ready;
 
   constructor(options = {}) {
-    const { apiKey, baseURL = DEFAULT_BASE_URL, fetch, defaultHeaders = {}, dangerouslyAllowBrowser = false } = options;
+    const { apiKey, baseURL = DEFAULT_BASE_URL, fetch } = options ?? {};
     if (apiKey !== undefined && apiKey !== null && typeof apiKey !== "string") {
       throw new InvalidArgumentError("apiKey must be a string");
     }
     if (fetch !== undefined && typeof fetch !== "function") {
       throw new InvalidArgumentError("fetch must be a function");
     }
-    const headers = [];
-    for (const [k, v] of Object.entries(defaultHeaders ?? {})) {
-      if (v !== undefined && v !== null) headers.push(String(k), String(v));
-    }
     /** The gateway's base URL. */
     this.baseURL = String(baseURL);
+    // Every option is read and checked in Rust (ClientConfig::from_options_json).
+    const json = JSON.stringify({ ...options, baseURL: this.baseURL, fetch: undefined });
     this.#ready = bindings().then((b) => {
       try {
-        return new b.WasmClient(this.baseURL, apiKey ?? undefined, headers, !!dangerouslyAllowBrowser, fetch);
+        return new b.WasmClient(json, fetch);
       } catch (e) {
         rethrow(e);
       }
@@ -261,7 +280,8 @@ export class Client {
     if (params.stream) {
       return new ChatStream(await inner.chatStream(body, signal).catch(rethrow));
     }
-    return JSON.parse(await inner.chatCreate(body, signal).catch(rethrow));
+    const { body: result, ...meta } = JSON.parse(await inner.chatCreate(body, signal).catch(rethrow));
+    return withMeta(result, meta);
   }
 }
 

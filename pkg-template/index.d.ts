@@ -13,6 +13,26 @@ export interface ClientOptions {
   defaultHeaders?: Record<string, string | null | undefined>;
   /** Allows a raw API key in a browser page, where every visitor can read it. */
   dangerouslyAllowBrowser?: boolean;
+  /** Base URLs tried, in order, when a request fails before any byte arrived (e.g. APIYI's backup). */
+  backupBaseURLs?: string[];
+  /** Retries after a failed first attempt (default 2): connection errors, timeouts before the first byte, 408, 409, 429 (not `insufficient_quota`), 5xx. */
+  maxRetries?: number;
+  /** Limit for the whole request in ms, retries and stream included (default 600000; null for none). */
+  timeout?: number | null;
+  /** Limit for the response headers of each attempt, in ms (default: none beyond `timeout`). */
+  headersTimeout?: number | null;
+  /** Limit for silence between two chunks of a stream, in ms (default: none beyond `timeout`). */
+  idleTimeout?: number | null;
+}
+
+/** Where a result came from; non-enumerable, so JSON.stringify leaves it out. */
+export interface ResultMeta {
+  /** The `x-request-id` header, as openai-node's `_request_id`. */
+  readonly _request_id?: string;
+  /** The base URL that answered. */
+  readonly _base_url: string;
+  /** Attempts made, the successful one included. */
+  readonly _attempts: number;
 }
 
 /** Per-request options. */
@@ -143,6 +163,10 @@ export declare class ChatStream implements AsyncIterable<ChatCompletionChunk> {
   currentChatCompletion(): ChatCompletion | undefined;
   /** The response's `x-request-id`. */
   readonly requestId: string | undefined;
+  /** The base URL that served the stream (undefined for `fromResponse`). */
+  readonly baseURL: string | undefined;
+  /** Attempts the request took, the successful one included. */
+  readonly attempts: number;
   /** Stops reading and closes the connection. */
   abort(): void;
 }
@@ -160,8 +184,8 @@ export declare class Client {
   readonly chat: {
     completions: {
       create(params: ChatCompletionCreateParamsStreaming, options?: RequestOptions): Promise<ChatStream>;
-      create(params: ChatCompletionCreateParamsNonStreaming, options?: RequestOptions): Promise<ChatCompletion>;
-      create(params: ChatCompletionCreateParams, options?: RequestOptions): Promise<ChatStream | ChatCompletion>;
+      create(params: ChatCompletionCreateParamsNonStreaming, options?: RequestOptions): Promise<ChatCompletion & ResultMeta>;
+      create(params: ChatCompletionCreateParams, options?: RequestOptions): Promise<ChatStream | (ChatCompletion & ResultMeta)>;
     };
   };
 }

@@ -1,7 +1,8 @@
 //! `WasmClient`: the facade's `Client` delegates every request here.
 use super::errors;
 use super::stream::WasmChatStream;
-use crate::client::Client;
+use crate::client::{Client, RawResponse};
+use crate::protocol::json::ObjectWriter;
 use crate::protocol::request::ClientConfig;
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
@@ -15,24 +16,10 @@ pub struct WasmClient {
 
 #[wasm_bindgen]
 impl WasmClient {
-    /// `headers` alternates names and values: `[name0, value0, name1, value1, …]`.
+    /// `options` is the JS options object as JSON text (see `ClientConfig::from_options_json`).
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        base_url: String,
-        api_key: Option<String>,
-        headers: Vec<String>,
-        dangerously_allow_browser: bool,
-        fetch: Option<Function>,
-    ) -> Result<WasmClient, JsValue> {
-        let mut config = ClientConfig::new(base_url).dangerously_allow_browser(dangerously_allow_browser);
-        if let Some(key) = api_key {
-            config = config.with_api_key(key);
-        }
-        for pair in headers.chunks(2) {
-            if let [name, value] = pair {
-                config = config.with_header(name.as_str(), value.as_str());
-            }
-        }
+    pub fn new(options: String, fetch: Option<Function>) -> Result<WasmClient, JsValue> {
+        let config = ClientConfig::from_options_json(&options).map_err(|e| errors::to_js(&e, None))?;
         let mut inner = Client::new(config).map_err(|e| errors::to_js(&e, None))?;
         if let Some(f) = fetch {
             inner = inner.with_fetch(f);
@@ -40,13 +27,14 @@ impl WasmClient {
         Ok(WasmClient { inner })
     }
 
-    /// POST /chat/completions without streaming; resolves to the response's JSON text.
+    /// POST /chat/completions without streaming; resolves to JSON text
+    /// `{"body": <the response>, "baseURL", "attempts", "requestId"}`.
     #[wasm_bindgen(js_name = chatCreate)]
     pub fn chat_create(&self, body: String, signal: Option<AbortSignal>) -> Promise {
         let client = self.inner.clone();
         future_to_promise(async move {
             match client.chat().create_raw(&body, signal.as_ref()).await {
-                Ok(text) => Ok(JsValue::from_str(&text)),
+                Ok(raw) => Ok(JsValue::from_str(&with_meta(&raw))),
                 Err(e) => Err(errors::to_js(&e, None)),
             }
         })
@@ -63,4 +51,16 @@ impl WasmClient {
             }
         })
     }
+}
+
+/// Wraps a response body (already checked to be a JSON object) with where it came from.
+fn with_meta(raw: &RawResponse) -> String {
+    let mut out = String::with_capacity(raw.body.len() + 128);
+    let mut w = ObjectWriter::new(&mut out);
+    w.str("baseURL", &raw.base_url)
+        .uint("attempts", u64::from(raw.attempts))
+        .opt_str("requestId", raw.request_id.as_deref())
+        .raw("body", &raw.body);
+    w.finish();
+    out
 }

@@ -70,6 +70,17 @@ impl WasmChatStream {
         Some(state.as_ref()?.snapshot_json())
     }
 
+    /// The base URL that served the stream (empty when built from a `Response`).
+    #[wasm_bindgen(js_name = baseUrl)]
+    pub fn base_url(&self) -> Option<String> {
+        Some(self.state.try_borrow().ok()?.as_ref()?.base_url().to_string())
+    }
+
+    /// Attempts the request took, the successful one included.
+    pub fn attempts(&self) -> Option<u32> {
+        Some(self.state.try_borrow().ok()?.as_ref()?.attempts())
+    }
+
     /// The response's `x-request-id`, if any.
     #[wasm_bindgen(js_name = requestId)]
     pub fn request_id(&self) -> Option<String> {

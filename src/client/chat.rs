@@ -1,5 +1,5 @@
 //! `client.chat()`: chat completions, whole or streamed.
-use super::{stream::ChatStream, Client};
+use super::{stream::ChatStream, Client, Served};
 use crate::protocol::chat::ChatCompletion;
 use crate::protocol::error::{ApiError, Error};
 use crate::protocol::json::Reader;
@@ -8,6 +8,19 @@ use web_sys::AbortSignal;
 
 /// Longest non-streamed response body read, in bytes.
 const BODY_LIMIT: usize = 256 * 1024 * 1024;
+
+/// A whole JSON response body and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawResponse {
+    /// The body, a JSON object.
+    pub body: String,
+    /// The base URL that answered.
+    pub base_url: String,
+    /// Attempts made, the successful one included.
+    pub attempts: u32,
+    /// The `x-request-id` header, if any.
+    pub request_id: Option<String>,
+}
 
 /// Chat completions on one client.
 #[derive(Debug, Clone, Copy)]
@@ -21,7 +34,7 @@ impl Chat<'_> {
     /// to false).
     pub async fn create<R: Serialize>(&self, request: &R, signal: Option<&AbortSignal>) -> Result<ChatCompletion, Error> {
         let body = request_body(request, false)?;
-        let text = self.create_raw(&body, signal).await?;
+        let text = self.create_raw(&body, signal).await?.body;
         serde_json::from_str(&text).map_err(|e| Error::InvalidResponse {
             message: format!("expected a chat completion: {e}"),
             snippet: crate::protocol::error::snippet_of(text.as_bytes()),
@@ -36,21 +49,22 @@ impl Chat<'_> {
     }
 
     /// Sends an already-serialized non-streaming request; returns the response body as JSON text.
-    pub async fn create_raw(&self, body: &str, signal: Option<&AbortSignal>) -> Result<String, Error> {
-        let response = self.client.post_json("/chat/completions", body, false, signal).await?;
-        let bytes = self.client.redacted(response.bytes(BODY_LIMIT).await)?;
+    pub async fn create_raw(&self, body: &str, signal: Option<&AbortSignal>) -> Result<RawResponse, Error> {
+        let Served { response, base_url, attempts, guard } = self.client.post_json("/chat/completions", body, false, signal).await?;
+        let read = guard.limit(response.bytes(BODY_LIMIT), None, "the body did not arrive").await;
+        let bytes = self.client.redacted(read)?;
         let text = String::from_utf8(bytes).map_err(|e| Error::InvalidResponse {
             message: "the response body is not UTF-8".into(),
             snippet: crate::protocol::error::snippet_of(e.as_bytes()),
         })?;
         check_json_object(&text, response.status())?;
-        Ok(text)
+        Ok(RawResponse { body: text, base_url, attempts, request_id: response.header("x-request-id") })
     }
 
     /// Sends an already-serialized streaming request.
     pub async fn stream_raw(&self, body: &str, signal: Option<&AbortSignal>) -> Result<ChatStream, Error> {
-        let response = self.client.post_json("/chat/completions", body, true, signal).await?;
-        ChatStream::new(response, self.client.config().max_event_bytes(), self.client.config().api_key().map(str::to_owned))
+        let served = self.client.post_json("/chat/completions", body, true, signal).await?;
+        ChatStream::new(served, self.client.config().max_event_bytes(), self.client.config().api_key().map(str::to_owned))
     }
 }
 

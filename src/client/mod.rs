@@ -15,22 +15,83 @@
 mod chat;
 mod stream;
 
-pub use chat::Chat;
+pub use chat::{Chat, RawResponse};
 pub use stream::ChatStream;
 
 use crate::protocol::error::{ApiError, Error};
-use crate::protocol::request::ClientConfig;
+use crate::protocol::request::{join_url, ClientConfig};
+use crate::protocol::retry::{Decision, Failover, RetryHints, DEFAULT_COOLDOWN_MS};
+use crate::transport::timer::{now_ms, race, random, AbortWatch, Either, LinkedAbort, Sleep};
 use crate::transport::{Fetcher, HttpRequest, HttpResponse};
+use std::cell::RefCell;
+use std::future::Future;
+use std::rc::Rc;
 use web_sys::AbortSignal;
 
 /// Longest error body read, in bytes.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
-/// A client for one OpenAI-compatible gateway. Cheap to clone.
+/// A client for one OpenAI-compatible gateway (and its backup base URLs). Cheap to clone; clones
+/// share which base URL is healthy.
 #[derive(Debug, Clone)]
 pub struct Client {
     config: ClientConfig,
     fetcher: Fetcher,
+    failover: Rc<RefCell<Failover>>,
+}
+
+/// A 2xx response and what it took to get it.
+#[derive(Debug)]
+pub(crate) struct Served {
+    pub response: HttpResponse,
+    /// The base URL that answered.
+    pub base_url: String,
+    /// Attempts made, the successful one included.
+    pub attempts: u32,
+    /// Keeps the request's abort link and time limits for reading the body.
+    pub guard: RequestGuard,
+}
+
+/// The abort link and time limits of one request, applied to every wait on it.
+#[derive(Debug, Default)]
+pub(crate) struct RequestGuard {
+    abort: Option<LinkedAbort>,
+    deadline_ms: Option<u64>,
+    total_ms: Option<u64>,
+    idle_ms: Option<u64>,
+}
+
+impl RequestGuard {
+    /// Awaits `fut`, failing with [`Error::Timeout`] (and aborting the request) when `phase_ms`
+    /// or the request's deadline passes first.
+    pub async fn limit<T>(&self, fut: impl Future<Output = Result<T, Error>>, phase_ms: Option<u64>, phase: &str) -> Result<T, Error> {
+        let remaining = self.deadline_ms.map(|d| d.saturating_sub(now_ms()));
+        let (ms, message) = match (phase_ms, remaining) {
+            (Some(p), Some(r)) if p < r => (p, format!("{phase} within {p} ms")),
+            (Some(p), None) => (p, format!("{phase} within {p} ms")),
+            (_, Some(r)) => (r, format!("the request did not finish within {} ms", self.total_ms.unwrap_or(r))),
+            (None, None) => return fut.await,
+        };
+        match race(fut, Sleep::new(ms)).await {
+            Either::Left(result) => result,
+            Either::Right(()) => {
+                if let Some(abort) = &self.abort {
+                    abort.abort();
+                }
+                Err(Error::Timeout { message })
+            }
+        }
+    }
+
+    /// Ends the request's link to the caller's `AbortSignal` and its time limits.
+    pub fn release(&mut self) {
+        *self = RequestGuard::default();
+    }
+
+    /// Awaits the next piece of a streamed body under the idle limit.
+    pub async fn idle<T>(&self, fut: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+        self.limit(fut, self.idle_ms, "no data arrived").await
+    }
 }
 
 impl Client {
@@ -38,7 +99,8 @@ impl Client {
     /// page when an API key is set without `dangerously_allow_browser(true)`.
     pub fn new(config: ClientConfig) -> Result<Self, Error> {
         config.validate(crate::transport::runtime::is_browser_page())?;
-        Ok(Client { config, fetcher: Fetcher::global() })
+        let failover = Failover::new(config.base_urls().count(), DEFAULT_COOLDOWN_MS);
+        Ok(Client { config, fetcher: Fetcher::global(), failover: Rc::new(RefCell::new(failover)) })
     }
 
     /// Sends through `fetch` instead of the global one (a test double, an instrumented fetch).
@@ -57,21 +119,55 @@ impl Client {
         Chat { client: self }
     }
 
-    /// POSTs a JSON body and returns the response if it is 2xx, or the server's error.
-    pub(crate) async fn post_json(&self, path: &str, body: &str, stream: bool, signal: Option<&AbortSignal>) -> Result<HttpResponse, Error> {
-        let url = self.config.url(path);
+    /// POSTs a JSON body until it gets a 2xx response, retrying and failing over as the
+    /// configuration allows, or returns the last error.
+    pub(crate) async fn post_json(&self, path: &str, body: &str, stream: bool, signal: Option<&AbortSignal>) -> Result<Served, Error> {
+        let policy = self.config.retry_policy();
+        let timeouts = self.config.timeouts();
+        let deadline_ms = timeouts.total_ms.map(|ms| now_ms().saturating_add(ms));
         let headers = self.config.json_headers(stream);
-        let request = HttpRequest { method: "POST", url: &url, headers: &headers, body: Some(body) };
-        let result = self.fetcher.send(&request, signal).await;
-        let response = self.redacted(result)?;
+        let mut attempt = 0;
+        loop {
+            let index = self.failover.borrow_mut().current(now_ms());
+            let base = self.config.base_urls().nth(index).unwrap_or(self.config.base_url()).to_string();
+            let guard = RequestGuard {
+                abort: LinkedAbort::new(signal),
+                deadline_ms,
+                total_ms: timeouts.total_ms,
+                idle_ms: timeouts.idle_ms,
+            };
+            let request = HttpRequest { method: "POST", url: &join_url(&base, path), headers: &headers, body: Some(body) };
+            let (err, hints) = match self.attempt(&request, &guard, timeouts.headers_ms).await {
+                Ok(response) => return Ok(Served { response, base_url: base, attempts: attempt + 1, guard }),
+                Err(failure) => failure,
+            };
+            let err = if guard.abort.as_ref().is_some_and(LinkedAbort::caller_aborted) { Error::Aborted } else { err };
+            let Decision::Retry { delay_ms } = policy.decide(attempt, &err, &hints, random()) else {
+                return Err(self.redact(err));
+            };
+            self.failover.borrow_mut().failed(index, now_ms());
+            if deadline_ms.is_some_and(|d| now_ms().saturating_add(delay_ms) >= d) {
+                return Err(self.redact(err));
+            }
+            sleep_unless_aborted(delay_ms, signal).await?;
+            attempt += 1;
+        }
+    }
+
+    /// One attempt: the response if it is 2xx, else the error and what its headers said about
+    /// retrying.
+    async fn attempt(&self, request: &HttpRequest<'_>, guard: &RequestGuard, headers_ms: Option<u64>) -> Result<HttpResponse, (Error, RetryHints)> {
+        let signal = guard.abort.as_ref().map(LinkedAbort::signal);
+        let sent = guard.limit(self.fetcher.send(request, signal.as_ref()), headers_ms, "no response headers arrived").await;
+        let response = sent.map_err(|e| (e, RetryHints::default()))?;
         if response.ok() {
             return Ok(response);
         }
-        let body = response.bytes(ERROR_BODY_LIMIT).await.unwrap_or_default();
-        let api = ApiError::from_response(response.status(), &body, response.header("x-request-id"));
-        Err(self.redact(api.into()))
+        let hints = RetryHints::from_headers(|name| response.header(name), now_ms());
+        let body = guard.limit(response.bytes(ERROR_BODY_LIMIT), headers_ms, "the error body did not arrive").await;
+        let api = ApiError::from_response(response.status(), &body.unwrap_or_default(), response.header("x-request-id"));
+        Err((api.into(), hints))
     }
-
     /// Removes the API key from an error's texts.
     pub(crate) fn redact(&self, mut err: Error) -> Error {
         if let Some(key) = self.config.api_key() {
@@ -82,5 +178,17 @@ impl Client {
 
     pub(crate) fn redacted<T>(&self, r: Result<T, Error>) -> Result<T, Error> {
         r.map_err(|e| self.redact(e))
+    }
+}
+
+/// Waits `ms`, or fails with [`Error::Aborted`] as soon as `signal` aborts.
+async fn sleep_unless_aborted(ms: u64, signal: Option<&AbortSignal>) -> Result<(), Error> {
+    let Some(signal) = signal else {
+        Sleep::new(ms).await;
+        return Ok(());
+    };
+    match race(Sleep::new(ms), AbortWatch::new(signal)).await {
+        Either::Left(()) => Ok(()),
+        Either::Right(()) => Err(Error::Aborted),
     }
 }

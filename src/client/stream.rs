@@ -1,4 +1,5 @@
 //! A chat completion stream over a live response body.
+use super::{RequestGuard, Served};
 use crate::protocol::chat::{ChatCompletion, ChatStreamDecoder, Output};
 use crate::protocol::error::Error;
 use crate::transport::{BodyReader, HttpResponse};
@@ -22,6 +23,9 @@ const JSON_BODY_LIMIT: usize = 64 * 1024 * 1024;
 #[derive(Debug)]
 pub struct ChatStream {
     response: HttpResponse,
+    guard: RequestGuard,
+    base_url: String,
+    attempts: u32,
     body: BodyReader,
     decoder: ChatStreamDecoder,
     buf: Vec<u8>,
@@ -32,11 +36,15 @@ pub struct ChatStream {
 }
 
 impl ChatStream {
-    pub(crate) fn new(response: HttpResponse, max_event_bytes: usize, secret: Option<String>) -> Result<Self, Error> {
+    pub(crate) fn new(served: Served, max_event_bytes: usize, secret: Option<String>) -> Result<Self, Error> {
+        let Served { response, base_url, attempts, guard } = served;
         let body = response.body()?;
         Ok(ChatStream {
             json_body: response.is_json(),
             response,
+            guard,
+            base_url,
+            attempts,
             body,
             decoder: ChatStreamDecoder::with_max_event_bytes(max_event_bytes),
             buf: Vec::new(),
@@ -57,7 +65,18 @@ impl ChatStream {
                 response.header("x-request-id"),
             )));
         }
-        Self::new(response, crate::protocol::sse::DEFAULT_MAX_EVENT_BYTES, None)
+        let served = Served { response, base_url: String::new(), attempts: 1, guard: RequestGuard::default() };
+        Self::new(served, crate::protocol::sse::DEFAULT_MAX_EVENT_BYTES, None)
+    }
+
+    /// The base URL that served this stream (empty for [`from_response`](Self::from_response)).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// How many attempts the request took, the successful one included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 
     /// The `x-request-id` of the response, if the server sent one.
@@ -83,17 +102,22 @@ impl ChatStream {
                 self.body.cancel();
                 self.failed = Some(self.redact(err));
             }
+            if self.finished || self.failed.is_some() {
+                // The request is over: drop its listener on the caller's AbortSignal now, not
+                // when the stream object is collected.
+                self.guard.release();
+            }
         }
     }
 
     async fn step(&mut self, mode: Output) -> Result<(), Error> {
         if self.json_body {
-            let bytes = self.body.read_to_end(JSON_BODY_LIMIT).await?;
+            let bytes = self.guard.idle(self.body.read_to_end(JSON_BODY_LIMIT)).await?;
             self.decoder.push_json_body(&bytes, self.response.status(), mode)?;
             self.finished = true;
             return self.decoder.finish();
         }
-        if self.decoder.is_done() || !self.body.next_chunk(&mut self.buf).await? {
+        if self.decoder.is_done() || !self.guard.idle(self.body.next_chunk(&mut self.buf)).await? {
             self.body.cancel();
             self.finished = true;
             return self.decoder.finish();
@@ -149,6 +173,7 @@ impl ChatStream {
     /// return [`Error::Aborted`].
     pub fn cancel(&mut self) {
         self.body.cancel();
+        self.guard.release();
         if !self.finished && self.failed.is_none() {
             self.failed = Some(Error::Aborted);
         }

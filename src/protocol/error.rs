@@ -52,6 +52,9 @@ pub enum Error {
     InvalidResponse { message: String, snippet: String },
     /// The request never got a response: DNS, TLS, connection refused or reset, CORS.
     Connection { message: String },
+    /// A timeout fired: for the whole request, for the response headers, or between two chunks
+    /// of a stream (`message` says which).
+    Timeout { message: String },
     /// The caller aborted the request through its `AbortSignal`, or cancelled the stream.
     Aborted,
     /// The caller passed something unusable (a missing option, a bad parameter).
@@ -279,6 +282,7 @@ impl Error {
             Error::EventTooLarge { .. } => "StreamParseError",
             Error::InvalidResponse { .. } => "InvalidResponseError",
             Error::Connection { .. } => "APIConnectionError",
+            Error::Timeout { .. } => "APIConnectionTimeoutError",
             Error::Aborted => "APIUserAbortError",
             Error::InvalidArgument { .. } => "InvalidArgumentError",
         }
@@ -288,7 +292,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(api) => api.is_retryable(),
-            Error::Connection { .. } => true,
+            Error::Connection { .. } | Error::Timeout { .. } => true,
             _ => false,
         }
     }
@@ -318,9 +322,10 @@ impl Error {
                 scrub(message);
                 scrub(snippet);
             }
-            Error::Truncated { message } | Error::Connection { message } | Error::InvalidArgument { message } => {
-                scrub(message)
-            }
+            Error::Truncated { message }
+            | Error::Connection { message }
+            | Error::Timeout { message }
+            | Error::InvalidArgument { message } => scrub(message),
             Error::EventTooLarge { .. } | Error::Aborted => {}
         }
     }
@@ -339,6 +344,7 @@ impl fmt::Display for Error {
             Error::InvalidResponse { message, snippet } if snippet.is_empty() => write!(f, "invalid response: {message}"),
             Error::InvalidResponse { message, snippet } => write!(f, "invalid response: {message}: {snippet}"),
             Error::Connection { message } => write!(f, "connection error: {message}"),
+            Error::Timeout { message } => write!(f, "request timed out: {message}"),
             Error::Aborted => f.write_str("request was aborted"),
             Error::InvalidArgument { message } => write!(f, "invalid argument: {message}"),
         }

@@ -6,6 +6,7 @@ pub mod chat;
 pub mod error;
 pub mod json;
 pub mod request;
+pub mod retry;
 pub mod sse;
 
 pub use error::{ApiError, Error};

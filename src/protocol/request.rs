@@ -8,6 +8,8 @@
 //! ```
 
 use crate::protocol::error::Error;
+use crate::protocol::json::{JsonError, Reader};
+use crate::protocol::retry::RetryPolicy;
 use std::fmt;
 
 /// Where requests go and what they carry. The API key is never printed by `Debug`.
@@ -18,6 +20,26 @@ pub struct ClientConfig {
     default_headers: Vec<(String, String)>,
     dangerously_allow_browser: bool,
     max_event_bytes: Option<usize>,
+    backup_base_urls: Vec<String>,
+    retry: RetryPolicy,
+    timeouts: Timeouts,
+}
+
+/// Time limits of one request, in milliseconds; `None` means no limit of that kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// The whole request, retries and stream included (default 10 minutes).
+    pub total_ms: Option<u64>,
+    /// Waiting for the response headers, per attempt (default: only the total applies).
+    pub headers_ms: Option<u64>,
+    /// Silence between two chunks of a streamed body (default: only the total applies).
+    pub idle_ms: Option<u64>,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts { total_ms: Some(600_000), headers_ms: None, idle_ms: None }
+    }
 }
 
 impl fmt::Debug for ClientConfig {
@@ -68,6 +90,44 @@ impl ClientConfig {
         self
     }
 
+    /// Adds a backup base URL, tried when a request to the current one fails before any byte of
+    /// the response arrived (APIYI documents a primary and a backup).
+    pub fn with_backup_base_url(mut self, url: impl Into<String>) -> Self {
+        let mut url = url.into();
+        while url.ends_with('/') {
+            url.pop();
+        }
+        self.backup_base_urls.push(url);
+        self
+    }
+
+    /// Retries after a failed first attempt (default 2; 0 disables retrying).
+    pub fn with_max_retries(mut self, retries: u32) -> Self {
+        self.retry.max_retries = retries;
+        self
+    }
+
+    /// Sets the time limits (see [`Timeouts`]).
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry
+    }
+
+    /// The time limits in force.
+    pub fn timeouts(&self) -> Timeouts {
+        self.timeouts
+    }
+
+    /// Every base URL: the primary first, then the backups.
+    pub fn base_urls(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.base_url.as_str()).chain(self.backup_base_urls.iter().map(String::as_str))
+    }
+
     /// The base URL, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.base_url
@@ -86,10 +146,12 @@ impl ClientConfig {
     /// Checks the configuration before the first request. `in_browser` says whether this runs in
     /// a page, where a raw key is readable by anyone unless explicitly allowed.
     pub fn validate(&self, in_browser: bool) -> Result<(), Error> {
-        if !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://")) {
-            return Err(Error::InvalidArgument {
-                message: format!("baseURL must start with https:// or http://, got {:?}", crate::protocol::error::bounded(&self.base_url, 80)),
-            });
+        for url in self.base_urls() {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(Error::InvalidArgument {
+                    message: format!("baseURL must start with https:// or http://, got {:?}", crate::protocol::error::bounded(url, 80)),
+                });
+            }
         }
         if in_browser && self.api_key.is_some() && !self.dangerously_allow_browser {
             return Err(Error::InvalidArgument {
@@ -107,15 +169,9 @@ impl ClientConfig {
         Ok(())
     }
 
-    /// The full URL of an endpoint path such as `/chat/completions`.
+    /// The full URL of an endpoint path such as `/chat/completions` on the primary base URL.
     pub fn url(&self, path: &str) -> String {
-        let mut url = String::with_capacity(self.base_url.len() + path.len() + 1);
-        url.push_str(&self.base_url);
-        if !path.starts_with('/') {
-            url.push('/');
-        }
-        url.push_str(path);
-        url
+        join_url(&self.base_url, path)
     }
 
     /// The headers of a JSON request. Only what is needed: extra headers make gateways' CORS
@@ -135,6 +191,121 @@ impl ClientConfig {
         }
         headers
     }
+}
+
+impl ClientConfig {
+    /// Builds a configuration from the JS client's options object, given as JSON text:
+    /// `baseURL`, `apiKey`, `defaultHeaders`, `dangerouslyAllowBrowser`, `backupBaseURLs`,
+    /// `maxRetries`, and `timeout`, `headersTimeout`, `idleTimeout` in ms (`null` for none).
+    /// Other keys are ignored; a key of the wrong type is an [`Error::InvalidArgument`] naming it.
+    ///
+    /// ```
+    /// use llmwire::protocol::request::ClientConfig;
+    /// let c = ClientConfig::from_options_json(r#"{"baseURL":"https://a/v1","backupBaseURLs":["https://b/v1"],"maxRetries":0,"idleTimeout":5000}"#).unwrap();
+    /// assert_eq!(c.base_urls().collect::<Vec<_>>(), ["https://a/v1", "https://b/v1"]);
+    /// assert_eq!((c.retry_policy().max_retries, c.timeouts().idle_ms), (0, Some(5000)));
+    /// ```
+    pub fn from_options_json(json: &str) -> Result<Self, Error> {
+        let mut config = ClientConfig::new("https://api.openai.com/v1");
+        let mut reader = Reader::new(json);
+        let mut bad: Option<&'static str> = None;
+        let parsed = reader.object(|key, r| {
+            let name = option_name(&key);
+            let ok = match name {
+                Some("baseURL") => r.string().map(|v| config.base_url = trim_slashes(v.into_owned())).is_ok(),
+                Some("apiKey") => r.opt_string().map(|v| config.api_key = v.map(String::from).filter(|k| !k.is_empty())).is_ok(),
+                Some("dangerouslyAllowBrowser") => r.null().and_then(|n| if n { Ok(false) } else { r.bool() }).map(|b| config.dangerously_allow_browser = b).is_ok(),
+                Some("defaultHeaders") => read_headers(r, &mut config).is_ok(),
+                Some("backupBaseURLs") => r
+                    .array(|r| {
+                        let url = r.string()?;
+                        config.backup_base_urls.push(trim_slashes(url.into_owned()));
+                        Ok(())
+                    })
+                    .is_ok(),
+                Some("maxRetries") => match r.index() {
+                    Ok(Some(n)) if n <= 100 => {
+                        config.retry.max_retries = n as u32;
+                        true
+                    }
+                    _ => false,
+                },
+                Some("timeout") => read_ms(r).map(|v| config.timeouts.total_ms = v).is_ok(),
+                Some("headersTimeout") => read_ms(r).map(|v| config.timeouts.headers_ms = v).is_ok(),
+                Some("idleTimeout") => read_ms(r).map(|v| config.timeouts.idle_ms = v).is_ok(),
+                _ => r.skip().is_ok(),
+            };
+            if !ok {
+                bad = name;
+                return Err(r.error("bad option"));
+            }
+            Ok(())
+        });
+        if let Some(name) = bad {
+            let want = match name {
+                "maxRetries" => "an integer from 0 to 100",
+                "timeout" | "headersTimeout" | "idleTimeout" => "a non-negative number of milliseconds, or null",
+                "defaultHeaders" => "an object of string values",
+                "backupBaseURLs" => "an array of URL strings",
+                "dangerouslyAllowBrowser" => "a boolean",
+                _ => "a string",
+            };
+            return Err(Error::InvalidArgument { message: format!("option {name} must be {want}") });
+        }
+        parsed.and_then(|_| reader.end()).map_err(|e| Error::InvalidArgument { message: format!("client options: {e}") })?;
+        Ok(config)
+    }
+}
+
+const OPTION_NAMES: [&str; 9] = [
+    "baseURL", "apiKey", "dangerouslyAllowBrowser", "defaultHeaders", "backupBaseURLs", "maxRetries", "timeout",
+    "headersTimeout", "idleTimeout",
+];
+
+fn option_name(key: &str) -> Option<&'static str> {
+    OPTION_NAMES.iter().copied().find(|n| *n == key)
+}
+
+fn trim_slashes(mut url: String) -> String {
+    while url.ends_with('/') {
+        url.pop();
+    }
+    url
+}
+
+fn read_headers(r: &mut Reader<'_>, config: &mut ClientConfig) -> Result<(), JsonError> {
+    if r.null()? {
+        return Ok(());
+    }
+    r.object(|name, r| {
+        if let Some(value) = r.opt_string()? {
+            config.default_headers.retain(|(k, _)| !k.eq_ignore_ascii_case(&name));
+            config.default_headers.push((name.into_owned(), value.into_owned()));
+        }
+        Ok(())
+    })
+}
+
+/// A duration in ms: a non-negative finite number, or null for none.
+fn read_ms(r: &mut Reader<'_>) -> Result<Option<u64>, JsonError> {
+    if r.null()? {
+        return Ok(None);
+    }
+    match crate::protocol::retry::scaled_decimal(r.number()?, 1) {
+        Some(ms) => Ok(Some(ms)),
+        None => Err(r.error("not a duration")),
+    }
+}
+
+/// Joins a base URL (without a trailing slash) and an endpoint path.
+pub fn join_url(base: &str, path: &str) -> String {
+    let mut url = String::with_capacity(base.len() + path.len() + 1);
+    url.push_str(base);
+    if !path.starts_with('/') {
+        url.push('/');
+    }
+    url.push_str(path);
+    url
 }
 
 #[cfg(test)]
@@ -174,5 +345,33 @@ mod tests {
         assert_eq!(h.iter().filter(|(k, _)| k.eq_ignore_ascii_case("content-type")).count(), 1);
         assert!(ClientConfig::new("https://x").json_headers(false).iter().all(|(k, _)| k != "Authorization"));
         assert!(ClientConfig::new("https://x").with_api_key("").api_key().is_none());
+    }
+
+    #[test]
+    fn options_json_reads_every_option_and_names_bad_ones() {
+        let c = ClientConfig::from_options_json(
+            r#"{"baseURL":"http://h/v1/","apiKey":"sk-1","defaultHeaders":{"X-A":"1","X-B":null},"dangerouslyAllowBrowser":true,
+               "backupBaseURLs":["http://b/v1/"],"maxRetries":5,"timeout":1000,"headersTimeout":200.5,"idleTimeout":null,"organization":"o"}"#,
+        )
+        .unwrap();
+        assert_eq!(c.base_urls().collect::<Vec<_>>(), ["http://h/v1", "http://b/v1"]);
+        assert_eq!(c.api_key(), Some("sk-1"));
+        assert!(c.json_headers(false).iter().any(|(k, v)| k == "X-A" && v == "1"));
+        assert!(c.validate(true).is_ok());
+        assert_eq!(c.retry_policy().max_retries, 5);
+        assert_eq!(c.timeouts(), Timeouts { total_ms: Some(1000), headers_ms: Some(200), idle_ms: None });
+        for (json, name) in [
+            (r#"{"maxRetries":-1}"#, "maxRetries"),
+            (r#"{"timeout":"5s"}"#, "timeout"),
+            (r#"{"backupBaseURLs":"http://x"}"#, "backupBaseURLs"),
+            (r#"{"defaultHeaders":{"a":1}}"#, "defaultHeaders"),
+            (r#"{"apiKey":42}"#, "apiKey"),
+        ] {
+            let err = ClientConfig::from_options_json(json).unwrap_err().to_string();
+            assert!(err.contains(name), "{json}: {err}");
+        }
+        let secret = ClientConfig::from_options_json(r#"{"apiKey":"sk-zz","maxRetries":"x"}"#).unwrap_err();
+        assert!(!secret.to_string().contains("sk-zz"));
+        assert_eq!(ClientConfig::from_options_json("{}").unwrap().base_url(), "https://api.openai.com/v1");
     }
 }

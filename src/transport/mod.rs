@@ -3,6 +3,7 @@
 pub mod body;
 pub mod fetch;
 pub mod runtime;
+pub mod timer;
 
 pub use body::BodyReader;
 pub use fetch::{Fetcher, HttpRequest, HttpResponse};
