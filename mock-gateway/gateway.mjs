@@ -119,7 +119,7 @@ const THEN_OK_SCENARIOS = { "429-then-ok": "http-429", "500-then-ok": "http-500"
 const BEHAVIOUR_SCENARIOS = [
   "ok", "yi-stream", "malformed-event", "error-in-stream", "error-event", "cut-stream",
   "drop-mid-stream", "json-instead-of-sse", "usage-only", "crlf", "image-on-chat", "html-502",
-  "slow-drip", "hang", "headers-then-silence", "huge-line",
+  "slow-drip", "hang", "headers-then-silence", "huge-line", "rejects-stream-options",
 ];
 
 export const SCENARIOS = Object.freeze([
@@ -437,6 +437,10 @@ async function handleChat(state, req, res, body) {
   if (scenario === "hang") return; // Never answer; the socket closes with the client or server.
   const failure = ERROR_SCENARIOS[scenario] ?? (attempt === 1 ? ERROR_SCENARIOS[THEN_OK_SCENARIOS[scenario]] : undefined);
   if (failure) return sendError(res, failure);
+  // Some OpenAI-compatible servers reject parameters they do not know, stream_options among them.
+  if (scenario === "rejects-stream-options" && body?.stream_options !== undefined) {
+    return sendError(res, badRequest("Unrecognized request argument supplied: stream_options", "stream_options", "invalid_value"));
+  }
   if (scenario === "html-502") {
     res.writeHead(502, { "content-type": "text/html" });
     return res.end(HTML_502);

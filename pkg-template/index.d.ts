@@ -23,6 +23,8 @@ export interface ClientOptions {
   headersTimeout?: number | null;
   /** Limit for silence between two chunks of a stream, in ms (default: none beyond `timeout`). */
   idleTimeout?: number | null;
+  /** Ask streams for usage (`stream_options.include_usage`); resent once without it if the gateway rejects it. */
+  streamUsage?: boolean;
 }
 
 /** Where a result came from; non-enumerable, so JSON.stringify leaves it out. */

@@ -3,6 +3,7 @@ use super::{stream::ChatStream, Client, Served};
 use crate::protocol::chat::ChatCompletion;
 use crate::protocol::error::{ApiError, Error};
 use crate::protocol::json::Reader;
+use crate::protocol::request;
 use serde::Serialize;
 use web_sys::AbortSignal;
 
@@ -62,9 +63,22 @@ impl Chat<'_> {
     }
 
     /// Sends an already-serialized streaming request.
+    /// With [`ClientConfig::with_stream_usage`], asks for usage, and sends once more without
+    /// `stream_options` when the gateway rejects that parameter.
     pub async fn stream_raw(&self, body: &str, signal: Option<&AbortSignal>) -> Result<ChatStream, Error> {
-        let served = self.client.post_json("/chat/completions", body, true, signal).await?;
-        ChatStream::new(served, self.client.config().max_event_bytes(), self.client.config().api_key().map(str::to_owned))
+        let config = self.client.config();
+        let with_usage = config.stream_usage().then(|| request::with_stream_usage(body)).flatten();
+        let served = match with_usage {
+            Some(asked) => match self.client.post_json("/chat/completions", &asked, true, signal).await {
+                Err(e) if request::rejects_stream_options(&e) => {
+                    let plain = request::without_stream_options(body).unwrap_or_else(|| body.to_string());
+                    self.client.post_json("/chat/completions", &plain, true, signal).await?
+                }
+                other => other?,
+            },
+            None => self.client.post_json("/chat/completions", body, true, signal).await?,
+        };
+        ChatStream::new(served, config.max_event_bytes(), config.api_key().map(str::to_owned))
     }
 }
 

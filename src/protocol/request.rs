@@ -23,6 +23,7 @@ pub struct ClientConfig {
     backup_base_urls: Vec<String>,
     retry: RetryPolicy,
     timeouts: Timeouts,
+    stream_usage: bool,
 }
 
 /// Time limits of one request, in milliseconds; `None` means no limit of that kind.
@@ -111,6 +112,19 @@ impl ClientConfig {
     pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
         self.timeouts = timeouts;
         self
+    }
+
+    /// Asks streams for usage (`stream_options.include_usage`) unless the request sets
+    /// `stream_options` itself; a gateway that rejects the parameter gets the request once more
+    /// without it.
+    pub fn with_stream_usage(mut self, on: bool) -> Self {
+        self.stream_usage = on;
+        self
+    }
+
+    /// Whether streams ask for usage.
+    pub fn stream_usage(&self) -> bool {
+        self.stream_usage
     }
 
     /// The retry policy in force.
@@ -233,6 +247,7 @@ impl ClientConfig {
                 Some("timeout") => read_ms(r).map(|v| config.timeouts.total_ms = v).is_ok(),
                 Some("headersTimeout") => read_ms(r).map(|v| config.timeouts.headers_ms = v).is_ok(),
                 Some("idleTimeout") => read_ms(r).map(|v| config.timeouts.idle_ms = v).is_ok(),
+                Some("streamUsage") => r.bool().map(|b| config.stream_usage = b).is_ok(),
                 _ => r.skip().is_ok(),
             };
             if !ok {
@@ -247,7 +262,7 @@ impl ClientConfig {
                 "timeout" | "headersTimeout" | "idleTimeout" => "a non-negative number of milliseconds, or null",
                 "defaultHeaders" => "an object of string values",
                 "backupBaseURLs" => "an array of URL strings",
-                "dangerouslyAllowBrowser" => "a boolean",
+                "dangerouslyAllowBrowser" | "streamUsage" => "a boolean",
                 _ => "a string",
             };
             return Err(Error::InvalidArgument { message: format!("option {name} must be {want}") });
@@ -257,9 +272,9 @@ impl ClientConfig {
     }
 }
 
-const OPTION_NAMES: [&str; 9] = [
+const OPTION_NAMES: [&str; 10] = [
     "baseURL", "apiKey", "dangerouslyAllowBrowser", "defaultHeaders", "backupBaseURLs", "maxRetries", "timeout",
-    "headersTimeout", "idleTimeout",
+    "headersTimeout", "idleTimeout", "streamUsage",
 ];
 
 fn option_name(key: &str) -> Option<&'static str> {
@@ -294,6 +309,60 @@ fn read_ms(r: &mut Reader<'_>) -> Result<Option<u64>, JsonError> {
     match crate::protocol::retry::scaled_decimal(r.number()?, 1) {
         Some(ms) => Ok(Some(ms)),
         None => Err(r.error("not a duration")),
+    }
+}
+
+/// Adds `"stream_options":{"include_usage":true}` to a JSON object request that has no
+/// `stream_options`; `None` when it has one or is not an object.
+///
+/// ```
+/// use llmwire::protocol::request::with_stream_usage;
+/// assert_eq!(with_stream_usage(r#"{"model":"m"}"#).as_deref(), Some(r#"{"stream_options":{"include_usage":true},"model":"m"}"#));
+/// assert_eq!(with_stream_usage(r#"{"stream_options":null}"#), None);
+/// ```
+pub fn with_stream_usage(body: &str) -> Option<String> {
+    let mut has = false;
+    let mut r = Reader::new(body);
+    r.object(|key, r| {
+        has |= key == "stream_options";
+        r.skip()
+    })
+    .and_then(|_| r.end())
+    .ok()?;
+    if has {
+        return None;
+    }
+    let rest = body.trim_start().strip_prefix('{')?;
+    let sep = if rest.trim_start().starts_with('}') { "" } else { "," };
+    Some(format!("{{\"stream_options\":{{\"include_usage\":true}}{sep}{rest}"))
+}
+
+/// Removes `stream_options` from a JSON object request.
+pub fn without_stream_options(body: &str) -> Option<String> {
+    let mut out = String::with_capacity(body.len());
+    let mut w = crate::protocol::json::ObjectWriter::new(&mut out);
+    let mut r = Reader::new(body);
+    r.object(|key, r| {
+        let raw = r.raw()?;
+        if key != "stream_options" {
+            w.raw(&key, raw);
+        }
+        Ok(())
+    })
+    .and_then(|_| r.end())
+    .ok()?;
+    w.finish();
+    Some(out)
+}
+
+/// Whether a 400 error is a gateway rejecting `stream_options`.
+pub fn rejects_stream_options(err: &Error) -> bool {
+    match err {
+        Error::Api(api) => {
+            api.status == Some(400)
+                && (api.param.as_deref() == Some("stream_options") || api.message.contains("stream_options"))
+        }
+        _ => false,
     }
 }
 
@@ -373,5 +442,23 @@ mod tests {
         let secret = ClientConfig::from_options_json(r#"{"apiKey":"sk-zz","maxRetries":"x"}"#).unwrap_err();
         assert!(!secret.to_string().contains("sk-zz"));
         assert_eq!(ClientConfig::from_options_json("{}").unwrap().base_url(), "https://api.openai.com/v1");
+    }
+
+    #[test]
+    fn stream_usage_is_added_once_and_removed_on_rejection() {
+        assert_eq!(with_stream_usage("{}").as_deref(), Some(r#"{"stream_options":{"include_usage":true}}"#));
+        assert_eq!(with_stream_usage(r#"{"stream_options":{"include_usage":false}}"#), None);
+        assert_eq!(with_stream_usage("[1]"), None);
+        let added = with_stream_usage(r#" {"model":"m","stream":true}"#).unwrap();
+        assert!(crate::protocol::json::is_valid(&added));
+        assert_eq!(without_stream_options(&added).as_deref(), Some(r#"{"model":"m","stream":true}"#));
+        let rejected = Error::from(crate::protocol::error::ApiError {
+            status: Some(400),
+            message: "Unrecognized request argument supplied: stream_options".into(),
+            ..Default::default()
+        });
+        assert!(rejects_stream_options(&rejected));
+        assert!(!rejects_stream_options(&Error::Aborted));
+        assert!(ClientConfig::from_options_json(r#"{"streamUsage":true}"#).unwrap().stream_usage());
     }
 }

@@ -146,3 +146,13 @@ test("bad client options are typed errors naming the option", async () => {
     assert.match(e.message, new RegExp(name));
   }
 });
+
+test("streamUsage asks for usage, and drops stream_options once when a gateway rejects it", async () => {
+  const s = await client({ streamUsage: true }).chat.completions.create(ask("ok", { stream: true }));
+  assert.ok((await s.finalChatCompletion()).usage.total_tokens > 0);
+  await fetch(`${gw.url}/__mock/reset`, { method: "POST" });
+  const r = await client({ streamUsage: true }).chat.completions.create(ask("rejects-stream-options", { stream: true }));
+  assert.match(await r.finalContent(), /Echo: retry me/);
+  const sent = gw.requests.filter((q) => q.path === "/v1/chat/completions").map((q) => q.body.stream_options);
+  assert.deepEqual(sent, [{ include_usage: true }, undefined]);
+});
