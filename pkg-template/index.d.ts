@@ -25,6 +25,12 @@ export interface ClientOptions {
   idleTimeout?: number | null;
   /** Ask streams for usage (`stream_options.include_usage`); resent once without it if the gateway rejects it. */
   streamUsage?: boolean;
+  /** Requests in flight at once, streams included until they end (default 100); more wait in a queue. */
+  maxConcurrent?: number;
+  /** Requests started in any 60 s window (default: no limit); more wait in the queue. */
+  requestsPerMinute?: number | null;
+  /** Estimated tokens (request bytes / 4 + max_tokens) in any 60 s window (default: no limit). */
+  tokensPerMinute?: number | null;
 }
 
 /** Where a result came from; non-enumerable, so JSON.stringify leaves it out. */

@@ -20,6 +20,7 @@ pub use stream::ChatStream;
 
 use crate::protocol::error::{ApiError, Error};
 use crate::protocol::request::{join_url, ClientConfig};
+use crate::protocol::limits::{estimate_tokens, Limiter};
 use crate::protocol::retry::{Decision, Failover, RetryHints, DEFAULT_COOLDOWN_MS};
 use crate::transport::timer::{now_ms, race, random, AbortWatch, Either, LinkedAbort, Sleep};
 use crate::transport::{Fetcher, HttpRequest, HttpResponse};
@@ -38,6 +39,17 @@ pub struct Client {
     config: ClientConfig,
     fetcher: Fetcher,
     failover: Rc<RefCell<Failover>>,
+    limiter: Rc<RefCell<Limiter>>,
+}
+
+/// A slot taken from the client's [`Limiter`]; dropping it gives the slot back.
+#[derive(Debug)]
+pub(crate) struct Permit(Rc<RefCell<Limiter>>);
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        self.0.borrow_mut().release();
+    }
 }
 
 /// A 2xx response and what it took to get it.
@@ -55,6 +67,8 @@ pub(crate) struct Served {
 /// The abort link and time limits of one request, applied to every wait on it.
 #[derive(Debug, Default)]
 pub(crate) struct RequestGuard {
+    /// Held, not read: dropping it frees the client-side slot.
+    _permit: Option<Permit>,
     abort: Option<LinkedAbort>,
     deadline_ms: Option<u64>,
     total_ms: Option<u64>,
@@ -100,7 +114,13 @@ impl Client {
     pub fn new(config: ClientConfig) -> Result<Self, Error> {
         config.validate(crate::transport::runtime::is_browser_page())?;
         let failover = Failover::new(config.base_urls().count(), DEFAULT_COOLDOWN_MS);
-        Ok(Client { config, fetcher: Fetcher::global(), failover: Rc::new(RefCell::new(failover)) })
+        let limiter = Limiter::new(config.limits());
+        Ok(Client {
+            config,
+            fetcher: Fetcher::global(),
+            failover: Rc::new(RefCell::new(failover)),
+            limiter: Rc::new(RefCell::new(limiter)),
+        })
     }
 
     /// Sends through `fetch` instead of the global one (a test double, an instrumented fetch).
@@ -126,11 +146,14 @@ impl Client {
         let timeouts = self.config.timeouts();
         let deadline_ms = timeouts.total_ms.map(|ms| now_ms().saturating_add(ms));
         let headers = self.config.json_headers(stream);
+        let tokens = estimate_tokens(body);
         let mut attempt = 0;
         loop {
+            let permit = self.acquire(tokens, deadline_ms, signal).await.map_err(|e| self.redact(e))?;
             let index = self.failover.borrow_mut().current(now_ms());
             let base = self.config.base_urls().nth(index).unwrap_or(self.config.base_url()).to_string();
             let guard = RequestGuard {
+                _permit: Some(permit),
                 abort: LinkedAbort::new(signal),
                 deadline_ms,
                 total_ms: timeouts.total_ms,
@@ -154,12 +177,31 @@ impl Client {
         }
     }
 
+    /// Waits in the client's queue until the limits allow a request, the deadline passes
+    /// ([`Error::Timeout`]) or the caller aborts.
+    async fn acquire(&self, tokens: u64, deadline_ms: Option<u64>, signal: Option<&AbortSignal>) -> Result<Permit, Error> {
+        loop {
+            let now = now_ms();
+            let wait = match self.limiter.borrow_mut().try_acquire(now, tokens) {
+                Ok(()) => return Ok(Permit(self.limiter.clone())),
+                // Waiting for a slot: look again shortly.
+                Err(0) => 10,
+                Err(ms) => ms,
+            };
+            if deadline_ms.is_some_and(|d| now.saturating_add(wait) >= d) {
+                return Err(Error::Timeout { message: "the client-side rate limit would be exceeded before the request's deadline".into() });
+            }
+            sleep_unless_aborted(wait, signal).await?;
+        }
+    }
+
     /// One attempt: the response if it is 2xx, else the error and what its headers said about
     /// retrying.
     async fn attempt(&self, request: &HttpRequest<'_>, guard: &RequestGuard, headers_ms: Option<u64>) -> Result<HttpResponse, (Error, RetryHints)> {
         let signal = guard.abort.as_ref().map(LinkedAbort::signal);
         let sent = guard.limit(self.fetcher.send(request, signal.as_ref()), headers_ms, "no response headers arrived").await;
         let response = sent.map_err(|e| (e, RetryHints::default()))?;
+        self.limiter.borrow_mut().observe(|name| response.header(name), now_ms());
         if response.ok() {
             return Ok(response);
         }

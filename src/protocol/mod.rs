@@ -5,6 +5,7 @@
 pub mod chat;
 pub mod error;
 pub mod json;
+pub mod limits;
 pub mod request;
 pub mod retry;
 pub mod sse;

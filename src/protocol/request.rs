@@ -9,6 +9,7 @@
 
 use crate::protocol::error::Error;
 use crate::protocol::json::{JsonError, Reader};
+use crate::protocol::limits::Limits;
 use crate::protocol::retry::RetryPolicy;
 use std::fmt;
 
@@ -24,6 +25,7 @@ pub struct ClientConfig {
     retry: RetryPolicy,
     timeouts: Timeouts,
     stream_usage: bool,
+    limits: Limits,
 }
 
 /// Time limits of one request, in milliseconds; `None` means no limit of that kind.
@@ -125,6 +127,17 @@ impl ClientConfig {
     /// Whether streams ask for usage.
     pub fn stream_usage(&self) -> bool {
         self.stream_usage
+    }
+
+    /// Sets the client-side limits (see [`Limits`]).
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The client-side limits in force.
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 
     /// The retry policy in force.
@@ -248,6 +261,15 @@ impl ClientConfig {
                 Some("headersTimeout") => read_ms(r).map(|v| config.timeouts.headers_ms = v).is_ok(),
                 Some("idleTimeout") => read_ms(r).map(|v| config.timeouts.idle_ms = v).is_ok(),
                 Some("streamUsage") => r.bool().map(|b| config.stream_usage = b).is_ok(),
+                Some("maxConcurrent") => match r.index() {
+                    Ok(Some(n)) if (1..=100_000).contains(&n) => {
+                        config.limits.max_concurrent = n as u32;
+                        true
+                    }
+                    _ => false,
+                },
+                Some("requestsPerMinute") => read_count(r).map(|v| config.limits.requests_per_minute = v.map(|n| n as u32)).is_ok(),
+                Some("tokensPerMinute") => read_count(r).map(|v| config.limits.tokens_per_minute = v).is_ok(),
                 _ => r.skip().is_ok(),
             };
             if !ok {
@@ -259,6 +281,8 @@ impl ClientConfig {
         if let Some(name) = bad {
             let want = match name {
                 "maxRetries" => "an integer from 0 to 100",
+                "maxConcurrent" => "an integer from 1 to 100000",
+                "requestsPerMinute" | "tokensPerMinute" => "a positive integer, or null",
                 "timeout" | "headersTimeout" | "idleTimeout" => "a non-negative number of milliseconds, or null",
                 "defaultHeaders" => "an object of string values",
                 "backupBaseURLs" => "an array of URL strings",
@@ -272,9 +296,9 @@ impl ClientConfig {
     }
 }
 
-const OPTION_NAMES: [&str; 10] = [
+const OPTION_NAMES: [&str; 13] = [
     "baseURL", "apiKey", "dangerouslyAllowBrowser", "defaultHeaders", "backupBaseURLs", "maxRetries", "timeout",
-    "headersTimeout", "idleTimeout", "streamUsage",
+    "headersTimeout", "idleTimeout", "streamUsage", "maxConcurrent", "requestsPerMinute", "tokensPerMinute",
 ];
 
 fn option_name(key: &str) -> Option<&'static str> {
@@ -299,6 +323,17 @@ fn read_headers(r: &mut Reader<'_>, config: &mut ClientConfig) -> Result<(), Jso
         }
         Ok(())
     })
+}
+
+/// A positive count below 2^32, or null for none.
+fn read_count(r: &mut Reader<'_>) -> Result<Option<u64>, JsonError> {
+    if r.null()? {
+        return Ok(None);
+    }
+    match r.index()? {
+        Some(n) if (1..=u64::from(u32::MAX)).contains(&n) => Ok(Some(n)),
+        _ => Err(r.error("not a positive count")),
+    }
 }
 
 /// A duration in ms: a non-negative finite number, or null for none.
@@ -460,5 +495,8 @@ mod tests {
         assert!(rejects_stream_options(&rejected));
         assert!(!rejects_stream_options(&Error::Aborted));
         assert!(ClientConfig::from_options_json(r#"{"streamUsage":true}"#).unwrap().stream_usage());
+        let limits = ClientConfig::from_options_json(r#"{"maxConcurrent":3,"requestsPerMinute":60,"tokensPerMinute":null}"#).unwrap().limits();
+        assert_eq!(limits, Limits { max_concurrent: 3, requests_per_minute: Some(60), tokens_per_minute: None });
+        assert!(ClientConfig::from_options_json(r#"{"maxConcurrent":0}"#).unwrap_err().to_string().contains("maxConcurrent"));
     }
 }

@@ -156,3 +156,34 @@ test("streamUsage asks for usage, and drops stream_options once when a gateway r
   const sent = gw.requests.filter((q) => q.path === "/v1/chat/completions").map((q) => q.body.stream_options);
   assert.deepEqual(sent, [{ include_usage: true }, undefined]);
 });
+
+test("maxConcurrent holds streams in the client's queue until earlier ones end", async () => {
+  let calls = 0;
+  const counting = (url, init) => {
+    calls++;
+    return fetch(url, init);
+  };
+  const c = client({ maxConcurrent: 2, fetch: counting });
+  const streams = [1, 2, 3, 4].map(() => c.chat.completions.create(ask("slow-drip", { stream: true })).then((s) => s.finalContent()));
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(calls, 2, "more than maxConcurrent requests were sent");
+  const texts = await Promise.all(streams);
+  assert.equal(calls, 4);
+  for (const t of texts) assert.match(t, /Echo: retry me/);
+});
+
+test("a request queued by requestsPerMinute honours abort and timeout", async () => {
+  const c = client({ requestsPerMinute: 1 });
+  await c.chat.completions.create(ask("ok"));
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 100);
+  const started = Date.now();
+  const aborted = await thrown(() => c.chat.completions.create(ask("ok"), { signal: ac.signal }));
+  assert.ok(aborted instanceof APIUserAbortError, aborted.name);
+  assert.ok(Date.now() - started < 1000);
+  const limited = client({ requestsPerMinute: 1, timeout: 5000 });
+  await limited.chat.completions.create(ask("ok"));
+  const late = await thrown(() => limited.chat.completions.create(ask("ok")));
+  assert.ok(late instanceof APIConnectionTimeoutError, late.name);
+  assert.match(late.message, /rate limit/);
+});
