@@ -22,7 +22,9 @@ const JSON_BODY_LIMIT: usize = 64 * 1024 * 1024;
 /// ```
 #[derive(Debug)]
 pub struct ChatStream {
-    response: HttpResponse,
+    /// Read from the response once, so the stream holds no JS object after it ends.
+    request_id: Option<String>,
+    status: u16,
     guard: RequestGuard,
     base_url: String,
     attempts: u32,
@@ -41,7 +43,8 @@ impl ChatStream {
         let body = response.body()?;
         Ok(ChatStream {
             json_body: response.is_json(),
-            response,
+            request_id: response.header("x-request-id"),
+            status: response.status(),
             guard,
             base_url,
             attempts,
@@ -81,7 +84,7 @@ impl ChatStream {
 
     /// The `x-request-id` of the response, if the server sent one.
     pub fn request_id(&self) -> Option<String> {
-        self.response.header("x-request-id")
+        self.request_id.clone()
     }
 
     /// Reads until there is output of the requested kind. `Ok(None)` once the stream is complete.
@@ -113,7 +116,7 @@ impl ChatStream {
     async fn step(&mut self, mode: Output) -> Result<(), Error> {
         if self.json_body {
             let bytes = self.guard.idle(self.body.read_to_end(JSON_BODY_LIMIT)).await?;
-            self.decoder.push_json_body(&bytes, self.response.status(), mode)?;
+            self.decoder.push_json_body(&bytes, self.status, mode)?;
             self.finished = true;
             return self.decoder.finish();
         }

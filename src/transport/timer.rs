@@ -25,9 +25,13 @@ pub fn random() -> f64 {
 }
 
 /// Resolves after a delay; dropping it clears the timer.
+///
+/// A `JsFuture` whose promise never settles leaks (its callbacks and state keep each other
+/// alive), so dropping a `Sleep` or an [`AbortWatch`] also settles its promise.
 #[derive(Debug)]
 pub struct Sleep {
     id: JsValue,
+    resolve: Option<Function>,
     done: JsFuture,
 }
 
@@ -36,12 +40,14 @@ impl Sleep {
     pub fn new(ms: u64) -> Self {
         let ms = ms.min(i32::MAX as u64) as f64;
         let mut id = JsValue::UNDEFINED;
+        let mut settle = None;
         let promise = Promise::new(&mut |resolve, _| {
             if let Some(set_timeout) = global_fn("setTimeout") {
                 id = set_timeout.call2(&JsValue::UNDEFINED, &resolve, &JsValue::from_f64(ms)).unwrap_or_default();
             }
+            settle = Some(resolve);
         });
-        Sleep { id, done: JsFuture::from(promise) }
+        Sleep { id, resolve: settle, done: JsFuture::from(promise) }
     }
 }
 
@@ -57,6 +63,9 @@ impl Drop for Sleep {
         if let Some(clear) = global_fn("clearTimeout") {
             let _ = clear.call1(&JsValue::UNDEFINED, &self.id);
         }
+        if let Some(resolve) = self.resolve.take() {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
     }
 }
 
@@ -65,6 +74,7 @@ impl Drop for Sleep {
 #[derive(Debug)]
 pub struct AbortWatch {
     signal: AbortSignal,
+    /// The promise's resolve function, registered as the abort listener.
     listener: Option<Function>,
     fired: JsFuture,
 }
@@ -95,6 +105,7 @@ impl Drop for AbortWatch {
     fn drop(&mut self) {
         if let Some(listener) = self.listener.take() {
             let _ = self.signal.remove_event_listener_with_callback("abort", &listener);
+            let _ = listener.call0(&JsValue::UNDEFINED);
         }
     }
 }
