@@ -143,6 +143,7 @@ impl<'a> Reader<'a> {
         let bytes = self.src.as_bytes();
         // Fast path: no escapes.
         loop {
+            self.pos += bytes.get(self.pos..).and_then(crate::protocol::scan::find_string_special).unwrap_or(bytes.len() - self.pos.min(bytes.len()));
             match bytes.get(self.pos) {
                 Some(b'"') => {
                     let s = self.src.get(start..self.pos).unwrap_or_default();

@@ -8,6 +8,7 @@ pub mod json;
 pub mod limits;
 pub mod request;
 pub mod retry;
+pub mod scan;
 pub mod sse;
 
 pub use error::{ApiError, Error};

@@ -137,7 +137,7 @@ impl SseDecoder {
                     continue;
                 }
             }
-            let Some(end) = rest.iter().position(|&b| b == b'\n' || b == b'\r') else {
+            let Some(end) = crate::protocol::scan::find_line_end(rest) else {
                 check_size(line.len() + rest.len() + fields.data.len(), limit)?;
                 line.extend_from_slice(rest);
                 break;

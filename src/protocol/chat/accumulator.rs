@@ -132,7 +132,9 @@ impl ChatAccumulator {
         if let Some(role) = d.role.as_deref().filter(|r| !r.is_empty()) {
             state.role = Some(role.to_string());
         }
-        if let Some(text) = &d.content {
+        // Empty pieces (LiteLLM sends `content: ""` with every tool-call delta) add nothing, so a
+        // tool-call-only message ends with `content: null`, as the non-streamed answer has it.
+        if let Some(text) = d.content.as_deref().filter(|t| !t.is_empty()) {
             state.content.get_or_insert_with(String::new).push_str(text);
         }
         if let Some(text) = &d.refusal {
@@ -460,6 +462,17 @@ mod tests {
         assert_eq!(v["x_top"], serde_json::json!({"a":[1]}));
         assert_eq!(v["usage"]["total_tokens"], 3);
         assert_eq!(acc.snapshot().choices[0].message.tool_calls[0].id, "t");
+    }
+
+    #[test]
+    fn empty_content_beside_tool_calls_stays_null() {
+        let c = run(&[
+            r#"{"choices":[{"index":0,"delta":{"role":"assistant","content":"","tool_calls":[{"index":0,"id":"c","function":{"name":"f","arguments":""}}]}}]}"#,
+            r#"{"choices":[{"index":0,"delta":{"content":"","tool_calls":[{"index":0,"function":{"arguments":"{}"}}]},"finish_reason":"tool_calls"}]}"#,
+        ]);
+        assert_eq!(c.choices[0].message.content, None);
+        let text_only = run(&[r#"{"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":"stop"}]}"#]);
+        assert_eq!(text_only.choices[0].message.content.as_deref(), Some(""));
     }
 
     #[test]
