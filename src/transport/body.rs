@@ -50,12 +50,12 @@ impl BodyReader {
                 });
             }
         };
-        let done = Reflect::get(&result, &JsValue::from_str("done")).map(|d| d.is_truthy()).unwrap_or(true);
-        if done {
+        let result: web_sys::ReadableStreamReadResult = result.unchecked_into();
+        if result.get_done().unwrap_or(true) {
             self.reader = None;
             return Ok(false);
         }
-        let value = Reflect::get(&result, &JsValue::from_str("value")).unwrap_or(JsValue::UNDEFINED);
+        let value = result.get_value();
         let bytes = if let Some(arr) = value.dyn_ref::<Uint8Array>() {
             arr.clone()
         } else if value.is_instance_of::<js_sys::ArrayBuffer>() {
