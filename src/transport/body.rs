@@ -2,15 +2,81 @@
 //! wasm memory once.
 use super::runtime::{is_abort_error, js_error_message};
 use crate::protocol::error::Error;
-use js_sys::{Reflect, Uint8Array};
+use js_sys::{Function, Promise, Reflect, Uint8Array};
+use std::cell::RefCell;
+use std::future::poll_fn;
+use std::rc::Rc;
+use std::task::{Poll, Waker};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::ReadableStreamDefaultReader;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A promise seen only for its `then`, which takes plain functions here.
+    type Thenable;
+    #[wasm_bindgen(method, js_name = then)]
+    fn then_with(this: &Thenable, on_fulfilled: &Function, on_rejected: &Function) -> JsValue;
+}
 
 /// A locked reader over a body `ReadableStream`.
 #[derive(Debug, Clone)]
 pub struct BodyReader {
     reader: Option<ReadableStreamDefaultReader>,
+    hooks: Option<ReadHooks>,
+}
+
+/// One pair of promise callbacks reused by every read of a body (a `JsFuture` per read would
+/// create two closures each time). The functions belong to JS, which frees them when collected,
+/// so a read still pending when the reader is dropped never calls freed Rust code.
+#[derive(Debug, Clone)]
+struct ReadHooks {
+    slot: Rc<RefCell<ReadSlot>>,
+    on_fulfilled: Function,
+    on_rejected: Function,
+}
+
+#[derive(Debug, Default)]
+struct ReadSlot {
+    result: Option<Result<JsValue, JsValue>>,
+    waker: Option<Waker>,
+}
+
+impl ReadHooks {
+    fn new() -> Self {
+        let slot = Rc::new(RefCell::new(ReadSlot::default()));
+        let settle = |ok: bool| {
+            let slot = slot.clone();
+            Closure::<dyn FnMut(JsValue)>::new(move |v: JsValue| {
+                let mut s = slot.borrow_mut();
+                s.result = Some(if ok { Ok(v) } else { Err(v) });
+                if let Some(w) = s.waker.take() {
+                    w.wake();
+                }
+            })
+            .into_js_value()
+            .unchecked_into::<Function>()
+        };
+        ReadHooks { on_fulfilled: settle(true), on_rejected: settle(false), slot }
+    }
+
+    /// Awaits `promise` through the shared callbacks.
+    async fn wait(&self, promise: &Promise) -> Result<JsValue, JsValue> {
+        self.slot.borrow_mut().result = None;
+        let _ = promise.unchecked_ref::<Thenable>().then_with(&self.on_fulfilled, &self.on_rejected);
+        poll_fn(|cx| {
+            let mut s = self.slot.borrow_mut();
+            match s.result.take() {
+                Some(r) => Poll::Ready(r),
+                None => {
+                    s.waker = Some(cx.waker().clone());
+                    Poll::Pending
+                }
+            }
+        })
+        .await
+    }
 }
 
 impl BodyReader {
@@ -23,7 +89,7 @@ impl BodyReader {
     /// Locks a `ReadableStream` of bytes (`null`/`undefined` reads as empty).
     pub fn from_stream(stream: &JsValue) -> Result<Self, Error> {
         if stream.is_null() || stream.is_undefined() {
-            return Ok(BodyReader { reader: None });
+            return Ok(BodyReader { reader: None, hooks: None });
         }
         let get_reader = Reflect::get(stream, &JsValue::from_str("getReader"))
             .ok()
@@ -32,14 +98,15 @@ impl BodyReader {
         let reader = get_reader
             .call0(stream)
             .map_err(|e| Error::InvalidArgument { message: format!("cannot read the body: {}", js_error_message(&e)) })?;
-        Ok(BodyReader { reader: Some(reader.unchecked_into()) })
+        Ok(BodyReader { reader: Some(reader.unchecked_into()), hooks: None })
     }
 
     /// Reads the next chunk into `buf` (replacing its contents). Returns false at the end of the body.
     pub async fn next_chunk(&mut self, buf: &mut Vec<u8>) -> Result<bool, Error> {
         buf.clear();
         let Some(reader) = &self.reader else { return Ok(false) };
-        let result = match JsFuture::from(reader.read()).await {
+        let hooks = self.hooks.get_or_insert_with(ReadHooks::new);
+        let result = match hooks.wait(&reader.read()).await {
             Ok(r) => r,
             Err(e) => {
                 self.reader = None;
