@@ -103,7 +103,7 @@ pub fn parse_http_date(v: &str) -> Option<u64> {
     let year: u64 = parts.next()?.parse().ok()?;
     let mut hms = parts.next()?.split(':').map(|p| p.parse::<u64>().ok());
     let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
-    if parts.next()? != "GMT" || !(1..=31).contains(&day) || year < 1970 || h > 23 || m > 59 || s > 60 {
+    if parts.next()? != "GMT" || !(1..=31).contains(&day) || !(1970..=9999).contains(&year) || h > 23 || m > 59 || s > 60 {
         return None;
     }
     // Days from the civil date (Howard Hinnant's algorithm), all in unsigned arithmetic.
@@ -273,7 +273,7 @@ mod tests {
 
     #[test]
     fn bad_dates_are_none() {
-        for d in ["", "Wed, 32 Oct 2015 07:28:00 GMT", "Wed, 21 Foo 2015 07:28:00 GMT", "Wed, 21 Oct 2015 7:28 GMT", "x y z w v"] {
+        for d in ["", "Wed, 21 Oct 9999999999 07:28:00 GMT", "Wed, 32 Oct 2015 07:28:00 GMT", "Wed, 21 Foo 2015 07:28:00 GMT", "Wed, 21 Oct 2015 7:28 GMT", "x y z w v"] {
             assert_eq!(parse_http_date(d), None, "{d}");
         }
     }

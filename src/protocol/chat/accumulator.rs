@@ -247,7 +247,10 @@ impl ChoiceState {
                 w.raw("logprobs", "null");
             }
         }
-        write_raw_fields(&mut w, &self.extra);
+        // A gateway's own `message` member must not duplicate the accumulated one.
+        for (key, raw) in self.extra.iter().filter(|(k, _)| k != "message") {
+            w.raw(key, raw);
+        }
         w.finish();
     }
 }
@@ -473,6 +476,19 @@ mod tests {
         assert_eq!(c.choices[0].message.content, None);
         let text_only = run(&[r#"{"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":"stop"}]}"#]);
         assert_eq!(text_only.choices[0].message.content.as_deref(), Some(""));
+    }
+
+    #[test]
+    fn odd_members_never_break_the_result() {
+        let mut acc = ChatAccumulator::new();
+        acc.apply_json(r#"{"choices":[{"index":0,"message":{"content":"theirs"},"delta":{"content":"ours"}}],"usage":{"total_tokens":-1,"prompt_tokens":1.3e27}}"#).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&acc.to_json()).unwrap();
+        assert_eq!(v["choices"][0]["message"]["content"], "ours");
+        let c = acc.snapshot();
+        assert_eq!(c.text(), Some("ours"));
+        let usage = c.usage.unwrap();
+        assert_eq!((usage.total_tokens, usage.prompt_tokens), (None, None));
+        assert_eq!(usage.extra["total_tokens"], -1);
     }
 
     #[test]

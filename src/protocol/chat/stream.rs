@@ -84,12 +84,17 @@ impl ChatStreamDecoder {
         }
         self.out_mode = mode;
         let ChatStreamDecoder { sse, acc, done, out, .. } = self;
-        sse.push(bytes, |event: SseEvent<'_>| {
+        let pushed = sse.push(bytes, |event: SseEvent<'_>| {
             if *done {
                 return Ok(());
             }
             handle_event(acc, done, out, mode, event)
-        })
+        });
+        match pushed {
+            // Bytes after [DONE] are ignored, however the network split them.
+            Err(Error::EventTooLarge { .. }) if *done => Ok(()),
+            other => other,
+        }
     }
 
     /// Takes what the pushes since the last take collected, if anything.
@@ -196,8 +201,9 @@ fn handle_event(
             out.push_str(data);
         }
         Output::Text => {
-            for choice in chunk.choices() {
-                if choice.index.unwrap_or(0) == 0 {
+            // A choice without `index` is numbered by its position, as the accumulator does.
+            for (position, choice) in chunk.choices().enumerate() {
+                if choice.index.unwrap_or(position as u64) == 0 {
                     if let Some(text) = &choice.delta.content {
                         out.push_str(text);
                     }
@@ -457,6 +463,25 @@ mod tests {
         assert_eq!(calls[1].function.arguments, r#"{"q":1}"#);
         assert_eq!(c.choices[0].message.content, None);
         assert_eq!(c.extra["lastOne"], true);
+    }
+
+    #[test]
+    fn bytes_after_done_are_ignored_at_every_split() {
+        let mut body = b"data: [DONE]\n\n".to_vec();
+        body.extend_from_slice(&[b'x'; 40]);
+        for cut in 0..=body.len() {
+            let mut dec = ChatStreamDecoder::with_max_event_bytes(16);
+            let (a, b) = body.split_at(cut);
+            assert!(dec.push(a, Output::Text).is_ok() && dec.push(b, Output::Text).is_ok(), "cut {cut}");
+        }
+    }
+
+    #[test]
+    fn text_output_numbers_index_less_choices_by_position() {
+        let mut dec = ChatStreamDecoder::new();
+        dec.push(b"data: {\"choices\":[{\"delta\":{\"content\":\"a\"}},{\"delta\":{\"content\":\"b\"}}]}\n\n", Output::Text).unwrap();
+        assert_eq!(dec.take_output().as_deref(), Some("a"));
+        assert_eq!(dec.snapshot().text(), Some("a"));
     }
 
     #[test]

@@ -112,8 +112,9 @@ pub struct FunctionCall {
 }
 
 /// Token usage. Chat endpoints send `prompt_tokens`/`completion_tokens`; image models on the chat
-/// endpoint send `input_tokens`/`output_tokens`; the rest (token details) lands in `extra`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// endpoint send `input_tokens`/`output_tokens`; the rest (token details) lands in `extra`, as
+/// does a count that is not a non-negative integer (a gateway's `-1`), so it never fails a result.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Usage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt_tokens: Option<u64>,
@@ -123,4 +124,21 @@ pub struct Usage {
     pub total_tokens: Option<u64>,
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for Usage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut extra = Extra::deserialize(d)?;
+        let mut take = |key: &str| {
+            let n = extra.get(key)?.as_u64()?;
+            extra.remove(key);
+            Some(n)
+        };
+        Ok(Usage {
+            prompt_tokens: take("prompt_tokens"),
+            completion_tokens: take("completion_tokens"),
+            total_tokens: take("total_tokens"),
+            extra,
+        })
+    }
 }
