@@ -1,0 +1,164 @@
+//! ChatStreamDecoder on arbitrary bytes in arbitrary chunks, in every output mode: no panic; the
+//! chunking changes neither the output, nor the error, nor the completion; `to_json()` and every
+//! `Output::Chunks` batch are valid JSON. Also `push_json_body` on the same bytes.
+//!
+//! Flags: bit 0 set = a small event bound (`16 + 16 * (flags >> 4)` bytes); bit 1 set = also feed
+//! the body to `push_json_body`.
+#![no_main]
+
+mod common;
+
+use libfuzzer_sys::fuzz_target;
+use llmwire::protocol::chat::{ChatStreamDecoder, Output};
+use llmwire::protocol::json::is_valid;
+
+const MODES: [Output; 3] = [Output::Text, Output::Chunks, Output::None];
+
+#[derive(Debug, PartialEq)]
+struct Outcome {
+    /// Text: the concatenated text. Chunks: the batches' elements joined with commas.
+    output: String,
+    /// The first error of a push, or of finish() when every push succeeded.
+    error: Option<String>,
+    json: String,
+    done: bool,
+    chunks_applied: u64,
+    text: String,
+}
+
+fn decoder(flags: u8) -> ChatStreamDecoder {
+    if flags & 1 == 1 {
+        ChatStreamDecoder::with_max_event_bytes(16 + 16 * usize::from(flags >> 4))
+    } else {
+        ChatStreamDecoder::new()
+    }
+}
+
+/// Checks one `take_output()` batch and appends it to `output`.
+fn collect(batch: Option<String>, mode: Output, output: &mut String) {
+    let Some(batch) = batch else { return };
+    assert!(!batch.is_empty(), "take_output gave Some(\"\")");
+    match mode {
+        Output::None => panic!("Output::None produced output: {batch:?}"),
+        Output::Text => output.push_str(&batch),
+        Output::Chunks => {
+            assert!(is_valid(&batch), "a Chunks batch is not valid JSON: {batch:?}");
+            #[cfg(feature = "strict")]
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&batch).is_ok(),
+                "serde_json rejects the batch {batch:?}"
+            );
+            let inner = batch.strip_prefix('[').and_then(|b| b.strip_suffix(']'));
+            let inner = inner.unwrap_or_else(|| panic!("a Chunks batch is not an array: {batch:?}"));
+            assert!(!inner.is_empty(), "an empty Chunks batch");
+            if !output.is_empty() {
+                output.push(',');
+            }
+            output.push_str(inner);
+        }
+    }
+}
+
+fn finish(mut dec: ChatStreamDecoder, mut output: String, mut error: Option<String>, mode: Output) -> Outcome {
+    if error.is_none() {
+        error = dec.finish().err().map(|e| format!("{e:?}"));
+    } else {
+        // Finishing a failed stream is allowed and must not panic either.
+        let _ = dec.finish();
+    }
+    collect(dec.take_output(), mode, &mut output);
+    assert_eq!(dec.take_output(), None, "a second take_output() gave more");
+    let json = dec.to_json();
+    assert!(is_valid(&json), "to_json() is not valid JSON: {json:?}");
+    let snapshot = dec.snapshot();
+    #[cfg(feature = "strict")]
+    {
+        // The typed snapshot falls back to an empty completion when serde rejects to_json().
+        if let Err(e) = serde_json::from_str::<llmwire::protocol::chat::ChatCompletion>(&json) {
+            panic!("snapshot() silently empty: serde_json rejects to_json() ({e}): {json}");
+        }
+    }
+    let _ = snapshot;
+    let acc = dec.accumulator();
+    Outcome {
+        output,
+        error,
+        json,
+        done: dec.is_done(),
+        chunks_applied: acc.chunks_applied(),
+        text: acc.text().to_string(),
+    }
+}
+
+fn run(flags: u8, chunks: &[&[u8]], mode: Output) -> Outcome {
+    let mut dec = decoder(flags);
+    let mut output = String::new();
+    let mut error = None;
+    for chunk in chunks {
+        let r = dec.push(chunk, mode);
+        collect(dec.take_output(), mode, &mut output);
+        if let Err(e) = r {
+            error = Some(format!("{e:?}"));
+            break;
+        }
+    }
+    finish(dec, output, error, mode)
+}
+
+fn run_json_body(flags: u8, body: &[u8], mode: Output) -> Outcome {
+    let mut dec = decoder(flags);
+    let mut output = String::new();
+    let error = dec.push_json_body(body, 200, mode).err().map(|e| format!("{e:?}"));
+    collect(dec.take_output(), mode, &mut output);
+    if error.is_none() {
+        // A whole body ends the stream: later bytes are ignored.
+        assert!(dec.is_done());
+        assert!(dec
+            .push(b"data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]}\n\n", mode)
+            .is_ok());
+        assert_eq!(dec.take_output(), None, "bytes after a whole JSON body produced output");
+    }
+    finish(dec, output, error, mode)
+}
+
+fuzz_target!(|data: &[u8]| {
+    let input = common::Input::parse(data);
+    let chunks = input.chunks();
+    let mut first: Option<Outcome> = None;
+    for mode in MODES {
+        let whole = run(input.flags, &[input.body], mode);
+        let chunked = run(input.flags, &chunks, mode);
+        assert_eq!(whole, chunked, "chunking changed the result ({mode:?})");
+        #[cfg(feature = "strict")]
+        if mode == Output::Text && whole.error.is_none() {
+            assert_eq!(
+                whole.output, whole.text,
+                "the streamed text differs from the completion's text"
+            );
+        }
+        // The mode decides what is handed out, never what is accumulated or which error stops it.
+        match &first {
+            None => first = Some(whole),
+            Some(f) => {
+                assert_eq!(
+                    (&f.error, &f.json, f.done),
+                    (&whole.error, &whole.json, whole.done),
+                    "{mode:?} differs from Text"
+                );
+            }
+        }
+    }
+    if input.flags & 2 == 2 {
+        for mode in MODES {
+            let o = run_json_body(input.flags, input.body, mode);
+            #[cfg(feature = "strict")]
+            if mode == Output::Text && o.error.is_none() {
+                assert_eq!(
+                    o.output, o.text,
+                    "push_json_body: the Text output differs from the completion's text"
+                );
+            }
+            let _ = o;
+        }
+    }
+});
