@@ -1,0 +1,48 @@
+// Cold start: wall time of a fresh Node process that imports a library and streams a 3-event
+// completion through its client (benches/cold/), minus that of a process running an empty module.
+// The processes run interleaved, `runs` times each; medians are reported.
+import { spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { median } from "./runner.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const cold = (f) => join(here, "cold", f);
+const cache = (f) => join(here, ".cache", f);
+
+async function bundle(entry, outfile) {
+  mkdirSync(join(here, ".cache"), { recursive: true });
+  await build({ entryPoints: [entry], outfile, bundle: true, minify: true, format: "esm", platform: "node", logLevel: "warning" });
+  return outfile;
+}
+
+export async function benchColdStart({ runs, log }) {
+  const scripts = {
+    "empty Node process": cold("empty.mjs"),
+    "llmwire (pkg/ as shipped)": cold("llmwire.mjs"),
+    "llmwire (esbuild bundle)": await bundle(cold("llmwire.mjs"), cache("cold-llmwire.mjs")),
+    "openai-node (esbuild bundle)": await bundle(cold("openai.mjs"), cache("cold-openai.mjs")),
+    "openai-node (node_modules)": cold("openai.mjs"),
+  };
+  const times = Object.fromEntries(Object.keys(scripts).map((k) => [k, []]));
+  for (let i = 0; i < runs; i++) {
+    for (const [name, script] of Object.entries(scripts)) {
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, [script], { stdio: ["ignore", "ignore", "pipe"] });
+      times[name].push(performance.now() - t0);
+      if (r.status !== 0) throw new Error(`cold start ${name} failed: ${r.stderr}`);
+    }
+  }
+  const base = median(times["empty Node process"]);
+  return Object.entries(times).map(([name, ts]) => {
+    const ms = median(ts);
+    log(`${name}: ${ms.toFixed(1)} ms median of ${ts.length}`);
+    return { name, medianMs: ms, overEmptyMs: ms - base, runsMs: ts };
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await benchColdStart({ runs: 7, log: (m) => console.error(`coldstart: ${m}`) }), null, 2));
+}

@@ -1,0 +1,91 @@
+// Renders the results of `benches/bench.mjs` as markdown.
+
+const MB = 1e6;
+const num = (x, digits = 1) => (x === null || x === undefined || Number.isNaN(x) ? "—" : x.toFixed(digits));
+const si = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(0)}k` : x.toFixed(0));
+const kib = (b) => `${(b / 1024).toFixed(1)} KiB`;
+const mb = (b) => (b === null || b === undefined ? "—" : (b / MB).toFixed(1));
+
+function table(head, rows) {
+  const line = (cells) => `| ${cells.join(" | ")} |`;
+  return [line(head), line(head.map((_, i) => (i === 0 ? "---" : "---:"))), ...rows.map(line)].join("\n");
+}
+
+/** Per-runtime cells of one consumer: events/s, MB/s, time vs (b), first delta ms. */
+function runtimeCells(corpus, name) {
+  if (!corpus) return ["—", "—", "—", "—"];
+  const row = corpus.consumers.find((c) => c.name === name);
+  const floor = corpus.consumers.find((c) => c.name.startsWith("(b)"));
+  const s = row.medianMs / 1000;
+  return [si(corpus.events / s), num(corpus.bytes / MB / s), `×${num(row.medianMs / floor.medianMs, 2)}`, num(row.firstDeltaMs, 2)];
+}
+
+function throughputSection(node, chromium) {
+  const corpora = (node ?? chromium).corpora;
+  return corpora.map((c, i) => {
+    const n = node?.corpora[i];
+    const b = chromium?.corpora[i];
+    if (n && b && n.hash !== b.hash) throw new Error(`corpus ${c.name} differs between Node and Chromium`);
+    const head = ["consumer", "Node events/s", "Node MB/s", "Node time vs (b)", "Node first delta ms",
+      "Chromium events/s", "Chromium MB/s", "Chromium time vs (b)", "Chromium first delta ms"];
+    const rows = c.consumers.map(({ name }) => [name, ...runtimeCells(n, name), ...runtimeCells(b, name)]);
+    const runs = c.consumers[0].runsMs.length;
+    return `### ${c.name}: ${c.events.toLocaleString("en")} events, ${num(c.bytes / MB)} MB in ${c.chunks.toLocaleString("en")} chunks `
+      + `(median of ${runs} runs after a warm-up; corpus hash ${c.hash})\n\n${table(head, rows)}`;
+  }).join("\n\n");
+}
+
+function memorySection(node, chromium, rss) {
+  if (!rss && !node && !chromium) return "";
+  const name = rss?.corpus ?? (node ?? chromium).corpora.filter((c) => c.kind === "text").sort((a, b) => b.bytes - a.bytes)[0].name;
+  const pick = (r) => r?.corpora.find((c) => c.name === name);
+  const n = pick(node);
+  const b = pick(chromium);
+  const names = (rss?.consumers ?? (n ?? b).consumers).map((c) => c.name);
+  const rows = names.map((cn) => {
+    const r = rss?.consumers.find((c) => c.name === cn);
+    const nc = n?.consumers.find((c) => c.name === cn);
+    const bc = b?.consumers.find((c) => c.name === cn);
+    const wasm = [r?.wasmMemoryBytes, nc?.wasmMemoryBytes, bc?.wasmMemoryBytes].map((x) => (x ? mb(x) : "—")).join(" / ");
+    return [cn, mb(r?.peakRssOverBaselineBytes), mb(nc?.peak.heapAndArrayBuffers), mb(bc?.peak.jsHeap), wasm];
+  });
+  const head = ["consumer", "Node peak RSS over baseline, fresh process (MB)", "Node peak Δ heapUsed+arrayBuffers, sampled (MB)",
+    "Chromium peak Δ JS heap, sampled (MB)", "llmwire wasm memory: Node fresh process / Node after all runs / Chromium after all runs (MB)"];
+  return `## Peak memory on ${name}\n\n${table(head, rows)}\n\n`
+    + "Node RSS: each consumer reads the corpus once in a fresh process; its peak RSS (Linux `VmHWM`) minus that of a process that loads the same "
+    + "libraries and corpus and reads nothing (includes garbage not yet collected and llmwire's wasm linear memory). "
+    + "Sampled columns: the increase over the value after a forced GC and a macrotask turn, sampled on every pull of the body and at the end; "
+    + "Chromium's is `performance.memory.usedJSHeapSize` (`--enable-precise-memory-info`): JS heap only, without ArrayBuffers or wasm memory. "
+    + "Wasm memory only grows, so the after-all-runs values are the high-water mark of every run in that process or page so far.";
+}
+
+export function renderMarkdown(res) {
+  const m = res.machine;
+  const out = [
+    `# llmwire benchmarks${res.quick ? " (BENCH_QUICK: small corpora, 3 runs)" : ""}`,
+    `${m.date} · ${m.cpus}× ${m.cpuModel} (nproc ${m.nproc}) · ${m.node} · ${m.chromium ?? "Chromium not run"} · `
+      + `llmwire ${m.llmwire} (${m.commit}) · openai ${m.openai} · eventsource-parser ${m.eventsourceParser} · total ${num(res.totalSeconds, 0)} s · `
+      + `1-min load average ${m.loadAvg.map((x) => num(x, 2)).join(" → ")} (start → end)`,
+  ];
+  if (res.node || res.chromium) {
+    out.push("## Throughput and time to first delta", "Time vs (b) is the consumer's median time over that of the hand-written floor (b) in the same runtime. "
+      + "First delta: from the consumer's start (client creation) to the first content text reaching it; for (a) the first body chunk; (g) has none.",
+    throughputSection(res.node, res.chromium));
+  }
+  const memory = memorySection(res.node, res.chromium, res.peakRss);
+  if (memory) out.push(memory);
+  if (res.size) {
+    out.push("## Bundle size (esbuild: bundle, minify, ESM, browser; gzip -9)",
+      table(["bundle", "minified", "gzip"], res.size.map((r) => [r.name, kib(r.minBytes), kib(r.gzipBytes)])));
+  }
+  if (res.coldStart) {
+    const runs = res.coldStart[0].runsMs.length;
+    out.push(`## Cold start (fresh Node process: import, then stream a 3-event completion; median of ${runs})`,
+      table(["process", "wall ms", "over empty process ms"], res.coldStart.map((r) => [r.name, num(r.medianMs), num(r.overEmptyMs)])));
+  }
+  if (res.native?.length) {
+    out.push("## Native (criterion, `cargo bench --bench native`; the bench profile is the release profile the wasm ships with)",
+      table(["benchmark", "median µs", "MB/s"], res.native.map((r) => [r.name, num(r.medianNs / 1e3), num(r.mbPerS)])));
+  }
+  return out.join("\n\n") + "\n";
+}

@@ -1,0 +1,61 @@
+// Chromium: the same consumer code in one headless page (Debian's Chromium via playwright-core).
+// Usage: node benches/run-chromium.mjs [--out file.json]   (BENCH_QUICK=1: small corpora, 3 runs)
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { chromium } from "playwright-core";
+import { serveStatic } from "./serve.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** Bundles the peers (openai-node, eventsource-parser) into one browser ES module. */
+async function bundlePeers() {
+  mkdirSync(join(here, ".cache"), { recursive: true });
+  await build({
+    stdin: { contents: 'export { default as OpenAI } from "openai"; export { createParser } from "eventsource-parser";', resolveDir: here, loader: "js" },
+    bundle: true, format: "esm", platform: "browser", outfile: join(here, ".cache/peers.js"), logLevel: "warning",
+  });
+}
+
+export function chromiumVersion() {
+  return execFileSync(CHROMIUM, ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+}
+
+export async function benchChromium({ quick, runs, log }) {
+  await bundlePeers();
+  const server = await serveStatic(join(here, ".."));
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--no-first-run",
+      "--enable-precise-memory-info", "--js-flags=--expose-gc",
+    ],
+  });
+  try {
+    const page = await browser.newPage();
+    page.on("console", (m) => log(m.text()));
+    page.on("pageerror", (e) => log(`page error: ${e.message}`));
+    await page.goto(`${server.url}/benches/page.html`);
+    await page.waitForFunction(() => window.benchReady === true);
+    const result = await page.evaluate((opts) => window.runBench(opts), { quick, runs });
+    return { ...result, version: chromiumVersion() };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const quick = !!process.env.BENCH_QUICK;
+  const runs = Number(process.env.BENCH_RUNS ?? (quick ? 3 : 5));
+  const result = await benchChromium({ quick, runs, log: (m) => console.error(`chromium: ${m}`) });
+  const at = process.argv.indexOf("--out");
+  const json = JSON.stringify(result, null, 2);
+  if (at > 0) writeFileSync(process.argv[at + 1], json);
+  else console.log(json);
+}

@@ -1,0 +1,72 @@
+// The measuring loop, runtime-neutral: a warm-up (≥ 1 run, ≥ 300 ms), `runs` timed runs (median
+// taken), then one untimed run that samples memory on every pull of the body and once at the end.
+import { responseFactory } from "./corpus.mjs";
+import { verify } from "./consumers.mjs";
+
+const WARMUP_MS = 300;
+
+/** A forced GC (where exposed), then a macrotask turn so FinalizationRegistry callbacks (wasm frees) can run, as in an idle app. */
+async function settle(memory) {
+  memory.gc();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/**
+ * Runs every consumer over every corpus (a corpus's own `runs` overrides the default).
+ * `memory.sample()` returns named byte counts (peaks of their increase over the value before the
+ * run are reported); `memory.gc()` may be a no-op; `memory.after()`, if given, adds fields to each
+ * row (wasm memory size).
+ */
+export async function runSuite({ corpora, consumers, runs, memory, log = () => {} }) {
+  const out = [];
+  for (const corpus of corpora) {
+    const factory = responseFactory(corpus.chunks);
+    const rows = [];
+    for (const [name, consume] of Object.entries(consumers)) {
+      // Warm-up: at least one run and WARMUP_MS of runs, so small corpora reach optimised code too.
+      const warmEnd = performance.now() + WARMUP_MS;
+      for (let n = 0; n < 50 && (n < 1 || performance.now() < warmEnd); n++) {
+        verify(name, await consume(factory), corpus);
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      const times = [];
+      const firsts = [];
+      for (let i = 0; i < (corpus.runs ?? runs); i++) {
+        await settle(memory);
+        const t0 = performance.now();
+        const result = await consume(factory);
+        times.push(performance.now() - t0);
+        verify(name, result, corpus);
+        if (result.firstDeltaMs !== undefined) firsts.push(result.firstDeltaMs);
+      }
+      const peak = await peakMemory(consume, corpus, memory);
+      const row = { name, medianMs: median(times), runsMs: times, firstDeltaMs: firsts.length ? median(firsts) : null, peak, ...memory.after?.() };
+      log(`${corpus.name} ${name}: ${row.medianMs.toFixed(1)} ms median of ${times.length}`);
+      rows.push(row);
+    }
+    out.push({ name: corpus.name, kind: corpus.kind, events: corpus.events, bytes: corpus.bytes, chunks: corpus.chunks.length, hash: corpus.hash, consumers: rows });
+  }
+  return out;
+}
+
+async function peakMemory(consume, corpus, memory) {
+  await settle(memory);
+  const base = memory.sample();
+  const peak = { ...base };
+  const sample = () => {
+    const s = memory.sample();
+    for (const k in s) if (s[k] > peak[k]) peak[k] = s[k];
+  };
+  const result = await consume(responseFactory(corpus.chunks, sample));
+  sample();
+  verify("memory run", result, corpus);
+  const delta = {};
+  for (const k in base) delta[k] = peak[k] - base[k];
+  return delta;
+}
