@@ -4,6 +4,7 @@
 import http from "node:http";
 import { createHash } from "node:crypto";
 import { deflateSync } from "node:zlib";
+import { parseMultipart, sniff } from "./multipart.mjs";
 
 // ---------------------------------------------------------------------------
 // Static data
@@ -120,6 +121,9 @@ const BEHAVIOUR_SCENARIOS = [
   "ok", "yi-stream", "malformed-event", "error-in-stream", "error-event", "cut-stream",
   "drop-mid-stream", "json-instead-of-sse", "usage-only", "crlf", "image-on-chat", "html-502",
   "slow-drip", "hang", "headers-then-silence", "huge-line", "rejects-stream-options",
+  // Endpoints beyond chat (see README.md).
+  "ignore-encoding-format", "base64-always", "embedding-bad-base64", "embedding-bad-length",
+  "image-item-empty", "response-failed",
 ];
 
 export const SCENARIOS = Object.freeze([
@@ -158,7 +162,7 @@ function readBody(req) {
   return new Promise((resolve, reject) => {
     const parts = [];
     req.on("data", (part) => parts.push(part));
-    req.on("end", () => resolve(Buffer.concat(parts).toString("utf8")));
+    req.on("end", () => resolve(Buffer.concat(parts)));
     req.on("error", reject);
   });
 }
@@ -448,13 +452,7 @@ async function handleChat(state, req, res, body) {
   if (!Array.isArray(body?.messages) || body.messages.length === 0) {
     return sendError(res, badRequest("'messages' must be a non-empty array.", "messages", "invalid_value"));
   }
-  if (scenario === "image-on-chat") {
-    return sendJson(res, 200, {
-      data: [{ url: "https://example.invalid/img.png" }],
-      created: nowSeconds(),
-      usage: { input_tokens: 30, output_tokens: 1024, total_tokens: 1054 },
-    });
-  }
+  if (scenario === "image-on-chat" || body.model === IMAGE_CHAT_MODEL) return handleChatImage(state, req, res, body);
 
   const meta = { id: `chatcmpl-mock-${++state.completions}`, created: nowSeconds(), model: body.model ?? "gpt-4o-mini" };
   const choices =
@@ -491,14 +489,20 @@ function embeddingInputs(input) {
   return input.map((item) => (typeof item === "string" ? item : JSON.stringify(item)));
 }
 
-function handleEmbeddings(res, body) {
+function handleEmbeddings(state, req, res, body) {
+  const scenario = preflight(state, req, res, body);
+  if (scenario === undefined) return;
   const inputs = embeddingInputs(body?.input);
   if (!inputs) return sendError(res, badRequest("'input' must be a string or a non-empty array.", "input"));
   const dims = Number.isInteger(body.dimensions) && body.dimensions > 0 ? Math.min(body.dimensions, 4096) : 8;
-  const base64 = body.encoding_format === "base64";
+  // Some gateways ignore encoding_format and answer floats, or always answer base64.
+  const base64 = scenario === "base64-always" || (body.encoding_format === "base64" && scenario !== "ignore-encoding-format");
   const data = inputs.map((text, index) => {
     const vector = embeddingFor(text, dims);
-    return { object: "embedding", index, embedding: base64 ? float32Base64(vector) : vector };
+    let embedding = base64 ? float32Base64(vector) : vector;
+    if (scenario === "embedding-bad-base64") embedding = "not*base64!";
+    if (scenario === "embedding-bad-length") embedding = Buffer.from([1, 2, 3, 4, 5, 6, 7]).toString("base64");
+    return { object: "embedding", index, embedding };
   });
   const tokens = inputs.reduce((sum, text) => sum + countTokens(text), 0);
   sendJson(res, 200, {
@@ -551,11 +555,14 @@ function gradientPng(seed, size = 64) {
   ]);
 }
 
-function handleImages(res, body) {
+function handleImages(state, req, res, body) {
+  const scenario = preflight(state, req, res, body);
+  if (scenario === undefined) return;
   if (typeof body?.prompt !== "string") return sendError(res, badRequest("'prompt' must be a string.", "prompt"));
   const n = Number.isInteger(body.n) && body.n > 0 ? Math.min(body.n, 4) : 1;
   const asUrl = body.response_format === "url";
   const data = Array.from({ length: n }, (_, i) => {
+    if (scenario === "image-item-empty") return { revised_prompt: body.prompt };
     const png = gradientPng(`${body.prompt}#${i}`).toString("base64");
     return asUrl ? { url: `data:image/png;base64,${png}` } : { b64_json: png };
   });
@@ -575,6 +582,355 @@ function handleModel(res, id) {
 }
 
 // ---------------------------------------------------------------------------
+// Endpoints beyond chat: image models on chat, image edits, transcriptions,
+// legacy completions, Responses
+// ---------------------------------------------------------------------------
+
+const IMAGE_CHAT_MODEL = "gpt-image-2-vip";
+// APIYI's 30 size buckets for gpt-image-2-vip (seed 003), plus "auto".
+const SIZE_BUCKETS = new Set([
+  "auto", "1280x1280", "848x1280", "1280x848", "960x1280", "1280x960", "1024x1280", "1280x1024", "720x1280",
+  "1280x720", "1280x544", "2048x2048", "1360x2048", "2048x1360", "1536x2048", "2048x1536", "1632x2048",
+  "2048x1632", "1152x2048", "2048x1152", "2048x864", "2880x2880", "2336x3520", "3520x2336", "2480x3312",
+  "3312x2480", "2560x3216", "3216x2560", "2160x3840", "3840x2160", "3840x1632",
+]);
+const EDIT_IMAGE_TYPES = ["image/png", "image/jpeg", "image/webp"];
+const AUDIO_EXTENSIONS = ["flac", "mp3", "mp4", "mpeg", "mpga", "m4a", "ogg", "wav", "webm"];
+const TRANSCRIPTION_FORMATS = ["json", "verbose_json", "text", "srt", "vtt"];
+const sha256 = (...parts) => {
+  const hash = createHash("sha256");
+  for (const part of parts) hash.update(part);
+  return hash.digest("hex");
+};
+
+// Applies the scenario of a request: answers it (unknown scenario, HTTP error, hang) and returns
+// undefined, or returns the scenario name for the handler to act on.
+function preflight(state, req, res, body) {
+  const scenario = scenarioOf(req, body);
+  if (!SCENARIOS.includes(scenario)) {
+    sendError(res, badRequest(`Unknown mock scenario: ${scenario}`, null, "unknown_scenario"));
+    return undefined;
+  }
+  const attempt = (state.attempts.get(scenario) ?? 0) + 1;
+  state.attempts.set(scenario, attempt);
+  if (scenario === "hang") return undefined;
+  const failure = ERROR_SCENARIOS[scenario] ?? (attempt === 1 ? ERROR_SCENARIOS[THEN_OK_SCENARIOS[scenario]] : undefined);
+  if (failure) {
+    sendError(res, failure);
+    return undefined;
+  }
+  if (scenario === "html-502") {
+    res.writeHead(502, { "content-type": "text/html" });
+    res.end(HTML_502);
+    return undefined;
+  }
+  return scenario;
+}
+
+// What the request log keeps of a multipart body: text fields, and files by name, type, size and hash.
+function formSummary(parts) {
+  const fields = {};
+  const files = [];
+  for (const part of parts) {
+    if (part.filename === undefined) {
+      const value = part.data.toString("utf8");
+      fields[part.name] = part.name in fields ? [fields[part.name], value].flat() : value;
+    } else {
+      files.push({
+        name: part.name, filename: part.filename, contentType: part.contentType ?? null,
+        size: part.data.length, sha256: sha256(part.data), sniffed: sniff(part.data) ?? null,
+      });
+    }
+  }
+  return { fields, files };
+}
+
+function mockImageUrl(state, req, seed) {
+  return `http://${req.headers.host}${state.base}/v1/mock-images/${seed}.png`;
+}
+
+function servePng(res, file) {
+  const seed = /^([A-Za-z0-9_-]{1,64})\.png$/.exec(file)?.[1];
+  if (!seed) return sendError(res, { status: 404, message: "No such image", type: "invalid_request_error", code: "not_found" });
+  res.writeHead(200, { "content-type": "image/png", "cache-control": "public, max-age=3600" });
+  res.end(gradientPng(seed));
+}
+
+// Why an image_url is unusable, or undefined: https URLs pass; data URLs must be base64 whose
+// bytes are the image type they claim.
+function imageUrlProblem(url) {
+  if (typeof url !== "string") return "image_url.url must be a string";
+  if (/^https?:\/\//i.test(url)) return undefined;
+  const m = /^data:(image\/[a-z]+);base64,(.*)$/s.exec(url);
+  if (!m) return "image_url.url must be an https:// URL or a data:image/...;base64, URL";
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(m[2])) return "the image data URL is not valid base64";
+  const actual = sniff(Buffer.from(m[2], "base64"));
+  if (actual !== m[1]) return `the image data URL says ${m[1]} but holds ${actual ?? "unrecognised bytes"}`;
+  return undefined;
+}
+
+// gpt-image-2-vip on /chat/completions (seed 003): one image as {data:[{url|b64_json}], created,
+// usage:{input_tokens, output_tokens, total_tokens}}, no choices, also when stream: true is asked.
+function handleChatImage(state, req, res, body) {
+  if (body.size !== undefined && !SIZE_BUCKETS.has(body.size)) {
+    return sendError(res, badRequest(`Invalid size '${body.size}': pick one of the 30 size buckets, or auto.`, "size", "invalid_value"));
+  }
+  const seen = [];
+  for (const message of body.messages) {
+    if (typeof message?.content === "string") {
+      seen.push(message.content);
+      continue;
+    }
+    if (!Array.isArray(message?.content)) return sendError(res, badRequest("Message content must be a string or an array of parts.", "messages"));
+    for (const part of message.content) {
+      if (part?.type === "text") seen.push(String(part.text));
+      else if (part?.type === "image_url") {
+        const problem = imageUrlProblem(part.image_url?.url);
+        if (problem) return sendError(res, badRequest(problem, "messages", "invalid_image_url"));
+        seen.push(sha256(part.image_url.url));
+      } else return sendError(res, badRequest(`Unsupported content part type: ${part?.type}`, "messages"));
+    }
+  }
+  const seed = sha256(seen.join("\n")).slice(0, 16);
+  // b64_json already carries the data: prefix on this endpoint (seed 003).
+  const item = body.response_format === "b64_json"
+    ? { b64_json: `data:image/png;base64,${gradientPng(seed).toString("base64")}` }
+    : { url: mockImageUrl(state, req, seed) };
+  const input = seen.reduce((sum, text) => sum + countTokens(text), 0) + 8;
+  sendJson(res, 200, { data: [item], created: nowSeconds(), usage: { input_tokens: input, output_tokens: 1056, total_tokens: input + 1056 } });
+}
+
+// Why an uploaded part is not an acceptable file, or undefined.
+function fileProblem(part, label, types) {
+  if (part.filename === undefined) return `'${label}' must be a file upload (a part with a filename), not a text field.`;
+  if (!part.filename) return `'${label}' has an empty filename.`;
+  if (!types.includes(part.contentType)) {
+    return `Invalid file '${label}': unsupported mimetype ('${part.contentType ?? "none"}'). Supported file formats are ${types.join(", ")}.`;
+  }
+  const actual = sniff(part.data);
+  if (actual !== part.contentType) return `Invalid file '${label}': declared ${part.contentType} but the bytes are ${actual ?? "unrecognised"}.`;
+  return undefined;
+}
+
+function multipartRequired(res, parts, summary, route) {
+  const message = summary?.malformed ? `Malformed multipart body: ${summary.malformed}` : `${route} expects multipart/form-data.`;
+  sendError(res, badRequest(message, null, "invalid_multipart"));
+}
+
+// POST /v1/images/edits: checks each image part (field name, filename, type, bytes) and answers
+// PNGs derived from the uploaded bytes and the prompt.
+function handleImageEdits(state, req, res, parts, summary) {
+  if (!parts) return multipartRequired(res, parts, summary, "images/edits");
+  const scenario = preflight(state, req, res, { model: summary.fields.model });
+  if (scenario === undefined) return;
+  const images = parts.filter((part) => part.name === "image" || part.name === "image[]");
+  if (images.length === 0) return sendError(res, badRequest("'image' is required: one or more image files.", "image"));
+  for (const image of images) {
+    const problem = fileProblem(image, image.name, EDIT_IMAGE_TYPES);
+    if (problem) return sendError(res, badRequest(problem, image.name, "invalid_image_file"));
+  }
+  const mask = parts.find((part) => part.name === "mask");
+  const maskProblem = mask && fileProblem(mask, "mask", ["image/png"]);
+  if (maskProblem) return sendError(res, badRequest(maskProblem, "mask", "invalid_image_file"));
+  const { prompt } = summary.fields;
+  if (typeof prompt !== "string" || prompt.length === 0) return sendError(res, badRequest("'prompt' is required.", "prompt"));
+  const n = Math.min(Math.max(Number.parseInt(summary.fields.n ?? "1", 10) || 1, 1), 4);
+  const data = Array.from({ length: n }, (_, i) => {
+    if (scenario === "image-item-empty") return { revised_prompt: prompt };
+    const seed = sha256(prompt, `#${i}`, ...images.map((image) => image.data)).slice(0, 16);
+    return summary.fields.response_format === "url" ? { url: mockImageUrl(state, req, seed) } : { b64_json: gradientPng(seed).toString("base64") };
+  });
+  const imageTokens = 194 * images.length;
+  const textTokens = countTokens(prompt);
+  sendJson(res, 200, {
+    created: nowSeconds(),
+    data,
+    usage: {
+      input_tokens: imageTokens + textTokens, output_tokens: 1056 * n, total_tokens: imageTokens + textTokens + 1056 * n,
+      input_tokens_details: { image_tokens: imageTokens, text_tokens: textTokens },
+    },
+  });
+}
+
+// POST /v1/audio/transcriptions: checks the `file` part like Whisper does (a filename with a
+// supported extension, an audio type, audio bytes) and answers in the asked response_format.
+function handleTranscriptions(state, req, res, parts, summary) {
+  if (!parts) return multipartRequired(res, parts, summary, "audio/transcriptions");
+  const scenario = preflight(state, req, res, { model: summary.fields.model });
+  if (scenario === undefined) return;
+  const files = parts.filter((part) => part.name === "file");
+  if (files.length !== 1) return sendError(res, badRequest("'file' is required: exactly one audio file.", "file"));
+  const [file] = files;
+  if (file.filename === undefined) return sendError(res, badRequest("'file' must be a file upload (a part with a filename).", "file"));
+  const extension = file.filename.includes(".") ? file.filename.split(".").pop().toLowerCase() : "";
+  if (!AUDIO_EXTENSIONS.includes(extension)) {
+    return sendError(res, badRequest(`Invalid file format. Supported formats: ${JSON.stringify(AUDIO_EXTENSIONS)}`, "file", "invalid_file_format"));
+  }
+  if (!/^(audio|video)\//.test(file.contentType ?? "")) {
+    return sendError(res, badRequest(`Invalid content type '${file.contentType ?? "none"}' for 'file'.`, "file", "invalid_file_format"));
+  }
+  const actual = sniff(file.data);
+  if (!actual?.startsWith("audio/")) return sendError(res, badRequest("The file does not contain audio the mock recognises.", "file", "invalid_file_format"));
+  const { model, language, prompt, temperature } = summary.fields;
+  const format = summary.fields.response_format ?? "json";
+  if (typeof model !== "string" || !model) return sendError(res, badRequest("'model' is required.", "model"));
+  if (language !== undefined && !/^[a-z]{2}$/.test(language)) return sendError(res, badRequest("'language' must be an ISO-639-1 code such as 'en'.", "language"));
+  const temp = temperature === undefined ? 0 : Number(temperature);
+  if (!(temp >= 0 && temp <= 1)) return sendError(res, badRequest("'temperature' must be a number from 0 to 1.", "temperature"));
+  if (!TRANSCRIPTION_FORMATS.includes(format)) return sendError(res, badRequest(`'response_format' must be one of ${TRANSCRIPTION_FORMATS.join(", ")}.`, "response_format"));
+
+  const text = `Transcribed ${file.filename}: ${file.data.length} bytes of ${actual}.` +
+    (prompt ? ` Prompt: ${prompt}.` : "") + (language ? ` Language: ${language}.` : "");
+  const duration = 2.5;
+  const plain = (body) => {
+    res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+    res.end(body);
+  };
+  switch (format) {
+    case "text":
+      return plain(`${text}\n`);
+    case "srt":
+      return plain(`1\n00:00:00,000 --> 00:00:02,500\n${text}\n\n`);
+    case "vtt":
+      return plain(`WEBVTT\n\n00:00:00.000 --> 00:00:02.500\n${text}\n\n`);
+    case "verbose_json": {
+      const granularities = [summary.fields["timestamp_granularities[]"] ?? []].flat();
+      const words = granularities.includes("word")
+        ? text.split(" ").map((word, i, all) => ({ word, start: (i * duration) / all.length, end: ((i + 1) * duration) / all.length }))
+        : undefined;
+      return sendJson(res, 200, {
+        task: "transcribe", language: language ?? "english", duration, text,
+        segments: [{ id: 0, seek: 0, start: 0, end: duration, text, tokens: [50364, 50489], temperature: temp, avg_logprob: -0.21, compression_ratio: 1.1, no_speech_prob: 0.01 }],
+        ...(words ? { words } : {}),
+      });
+    }
+    default:
+      return sendJson(res, 200, { text });
+  }
+}
+
+// Writes an SSE plan ({ frames, ending, pacingMs }) as streamCompletion does.
+async function sendPlan(res, plan, pacingMs) {
+  let open = true;
+  res.once("close", () => { open = false; });
+  res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
+  res.flushHeaders();
+  const completed = await writeFrames(res, plan.frames, plan.pacingMs ?? pacingMs, () => open);
+  if (!completed || plan.ending === "silence") return;
+  if (plan.ending === "destroy") res.socket?.destroy();
+  else res.end();
+}
+
+// POST /v1/completions (legacy): `Echo: <prompt>. …` per choice; streams `text_completion`
+// chunks in 4-character pieces, with the chat stream-fault scenarios.
+function handleCompletions(state, req, res, body) {
+  const scenario = preflight(state, req, res, body);
+  if (scenario === undefined) return;
+  const prompt = typeof body?.prompt === "string" ? body.prompt : Array.isArray(body?.prompt) && typeof body.prompt[0] === "string" ? body.prompt[0] : undefined;
+  if (prompt === undefined) return sendError(res, badRequest("'prompt' must be a string or an array of strings.", "prompt"));
+  const n = Number.isInteger(body.n) && body.n > 0 ? Math.min(body.n, 8) : 1;
+  const base = `Echo: ${prompt}. ${FIXED_SENTENCE}`;
+  const choices = Array.from({ length: n }, (_, i) => truncate(i === 0 ? base : `${base} (choice ${i})`, body.max_tokens));
+  const promptTokens = countTokens(prompt);
+  const completionTokens = choices.reduce((sum, choice) => sum + countTokens(choice.content), 0);
+  const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+  const meta = { id: `cmpl-mock-${++state.completions}`, object: "text_completion", created: nowSeconds(), model: body.model ?? "gpt-3.5-turbo-instruct" };
+  if (body.stream !== true || scenario === "json-instead-of-sse") {
+    const whole = choices.map((choice, index) => ({ text: choice.content, index, logprobs: null, finish_reason: choice.finishReason }));
+    return sendJson(res, 200, { ...meta, choices: whole, usage });
+  }
+  const perChoice = choices.map((choice) => [
+    ...splitPieces(choice.content, 4).map((text) => ({ text, finish_reason: null })),
+    { text: "", finish_reason: choice.finishReason },
+  ]);
+  const chunks = [];
+  for (let step = 0; step < Math.max(...perChoice.map((steps) => steps.length)); step++) {
+    perChoice.forEach((steps, index) => {
+      if (steps[step]) chunks.push({ ...meta, choices: [{ index, logprobs: null, ...steps[step] }] });
+    });
+  }
+  if (body.stream_options?.include_usage === true) chunks.push({ ...meta, choices: [], usage });
+  return sendPlan(res, streamPlan(scenario, chunks), state.pacingMs);
+}
+
+// The text of a Responses `input`: a string, or the last user message's text parts.
+function responsesInputText(input) {
+  if (typeof input === "string") return input;
+  if (!Array.isArray(input)) return undefined;
+  const user = input.findLast((item) => (item?.role ?? "user") === "user");
+  if (typeof user?.content === "string") return user.content;
+  if (!Array.isArray(user?.content)) return "";
+  return user.content.filter((part) => part?.type === "input_text" || part?.type === "text").map((part) => part.text).join(" ");
+}
+
+// POST /v1/responses: a `response` object, or its typed event stream (`event:` lines and a
+// `type` in each data object), with error, failure and cut scenarios.
+function handleResponses(state, req, res, body) {
+  const scenario = preflight(state, req, res, body);
+  if (scenario === undefined) return;
+  const input = responsesInputText(body?.input);
+  if (input === undefined) return sendError(res, badRequest("'input' must be a string or an array of input items.", "input"));
+  const n = ++state.completions;
+  const [id, msgId] = [`resp_mock_${n}`, `msg_mock_${n}`];
+  const { content, finishReason } = truncate(`Echo: ${input}. ${FIXED_SENTENCE}`, body.max_output_tokens);
+  const incomplete = finishReason === "length";
+  const inputTokens = countTokens(input) + 3;
+  const usage = { input_tokens: inputTokens, output_tokens: countTokens(content), total_tokens: inputTokens + countTokens(content) };
+  const item = (status, text) => ({
+    id: msgId, type: "message", status, role: "assistant",
+    content: text === undefined ? [] : [{ type: "output_text", text, annotations: [] }],
+  });
+  const created = nowSeconds();
+  const response = (status, output, extra = {}) => ({
+    id, object: "response", created_at: created, status, error: null, incomplete_details: null,
+    instructions: body.instructions ?? null, max_output_tokens: body.max_output_tokens ?? null,
+    model: body.model ?? "gpt-4o-mini", output, parallel_tool_calls: true, temperature: body.temperature ?? 1,
+    top_p: body.top_p ?? 1, usage: null, ...extra,
+  });
+  const status = incomplete ? "incomplete" : "completed";
+  const final = response(status, [item(status, content)], { usage, incomplete_details: incomplete ? { reason: "max_output_tokens" } : null });
+  if (body.stream !== true || scenario === "json-instead-of-sse") return sendJson(res, 200, final);
+
+  let sequence = 0;
+  const event = (type, fields) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...fields })}\n\n`;
+  const at = { item_id: msgId, output_index: 0, content_index: 0 };
+  const frames = [
+    event("response.created", { response: response("in_progress", []) }),
+    event("response.in_progress", { response: response("in_progress", []) }),
+    event("response.output_item.added", { output_index: 0, item: item("in_progress") }),
+    event("response.content_part.added", { ...at, part: { type: "output_text", text: "", annotations: [] } }),
+  ];
+  const pieces = splitPieces(content, 4);
+  const goodDeltas = scenario === "ok" || scenario === "slow-drip" ? pieces.length : 2;
+  for (const delta of pieces.slice(0, goodDeltas)) frames.push(event("response.output_text.delta", { ...at, delta, logprobs: [] }));
+  switch (scenario) {
+    case "error-event":
+    case "error-in-stream":
+      frames.push(event("error", { code: "server_error", message: "The server had an error while processing your request.", param: null }));
+      return sendPlan(res, { frames }, state.pacingMs);
+    case "response-failed":
+      frames.push(event("response.failed", { response: response("failed", [], { error: { code: "server_error", message: "The model failed to generate a response." } }) }));
+      return sendPlan(res, { frames }, state.pacingMs);
+    case "malformed-event":
+      return sendPlan(res, { frames: [...frames, MALFORMED_FRAME] }, state.pacingMs);
+    case "cut-stream":
+      return sendPlan(res, { frames }, state.pacingMs);
+    case "drop-mid-stream":
+      return sendPlan(res, { frames, ending: "destroy" }, state.pacingMs);
+    default:
+      break;
+  }
+  for (const delta of pieces.slice(goodDeltas)) frames.push(event("response.output_text.delta", { ...at, delta, logprobs: [] }));
+  frames.push(
+    event("response.output_text.done", { ...at, text: content, logprobs: [] }),
+    event("response.content_part.done", { ...at, part: { type: "output_text", text: content, annotations: [] } }),
+    event("response.output_item.done", { output_index: 0, item: item(status, content) }),
+    event(incomplete ? "response.incomplete" : "response.completed", { response: final }),
+  );
+  return sendPlan(res, { frames, pacingMs: scenario === "slow-drip" ? SLOW_DRIP_MS : undefined }, state.pacingMs);
+}
+
+// ---------------------------------------------------------------------------
 // Handler
 // ---------------------------------------------------------------------------
 
@@ -588,20 +944,33 @@ function isAuthorized(req, apiKey) {
   return apiKey == null || req.headers.authorization === `Bearer ${apiKey}`;
 }
 
-async function route(state, req, res, path, bodyText) {
+async function route(state, req, res, path, bodyBytes) {
   const key = `${req.method} ${path}`;
   if (key === "GET /__mock/requests") return sendJson(res, 200, state.requests);
   if (key === "POST /__mock/reset") {
     resetState(state);
     return sendJson(res, 200, { ok: true });
   }
-  const body = parseJson(bodyText);
+  const bodyText = bodyBytes.toString("utf8");
+  const multipart = /^multipart\//i.test(req.headers["content-type"] ?? "");
+  let body = multipart ? undefined : parseJson(bodyText);
+  let parts;
+  if (multipart) {
+    try {
+      parts = parseMultipart(bodyBytes, req.headers["content-type"]);
+      body = formSummary(parts);
+    } catch (error) {
+      body = { malformed: error.message };
+    }
+  }
   state.requests.push({ method: req.method, path, headers: { ...req.headers }, body: body ?? bodyText });
 
   if (req.method === "OPTIONS") {
     res.writeHead(204, { "access-control-max-age": "600" });
     return res.end();
   }
+  // Generated images are public, like a CDN link: an <img> cannot send a key.
+  if (req.method === "GET" && path.startsWith("/v1/mock-images/")) return servePng(res, path.slice("/v1/mock-images/".length));
   if (!isAuthorized(req, state.apiKey)) return sendError(res, AUTH_ERROR);
 
   if (key === "GET /v1/models") return sendJson(res, 200, { object: "list", data: MODELS });
@@ -609,8 +978,12 @@ async function route(state, req, res, path, bodyText) {
     return handleModel(res, decodeURIComponent(path.slice("/v1/models/".length)));
   }
   if (key === "POST /v1/chat/completions") return handleChat(state, req, res, body);
-  if (key === "POST /v1/embeddings") return handleEmbeddings(res, body);
-  if (key === "POST /v1/images/generations") return handleImages(res, body);
+  if (key === "POST /v1/embeddings") return handleEmbeddings(state, req, res, body);
+  if (key === "POST /v1/images/generations") return handleImages(state, req, res, body);
+  if (key === "POST /v1/images/edits") return handleImageEdits(state, req, res, parts, body);
+  if (key === "POST /v1/audio/transcriptions") return handleTranscriptions(state, req, res, parts, body);
+  if (key === "POST /v1/completions") return handleCompletions(state, req, res, body);
+  if (key === "POST /v1/responses") return handleResponses(state, req, res, body);
   sendError(res, { status: 404, message: `Unknown route: ${key}`, type: "invalid_request_error", code: "not_found" });
 }
 
@@ -621,19 +994,19 @@ async function route(state, req, res, path, bodyText) {
  */
 export function createGatewayHandler({ prefix = "", apiKey = null, pacingMs = 0 } = {}) {
   const base = prefix.replace(/\/+$/, "");
-  const state = { apiKey, pacingMs, requests: [], attempts: new Map(), completions: 0, responses: 0 };
+  const state = { apiKey, pacingMs, base, requests: [], attempts: new Map(), completions: 0, responses: 0 };
 
   const handler = async (req, res) => {
     res.setHeader("x-request-id", `req_mock_${++state.responses}`);
     for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
     try {
-      const bodyText = await readBody(req);
+      const bodyBytes = await readBody(req);
       const pathname = new URL(req.url, "http://mock.invalid").pathname;
       const path = pathname.startsWith(`${base}/`) ? pathname.slice(base.length) : null;
       if (path === null) {
         return sendError(res, { status: 404, message: `Unknown route: ${req.method} ${pathname}`, type: "invalid_request_error", code: "not_found" });
       }
-      await route(state, req, res, path, bodyText);
+      await route(state, req, res, path, bodyBytes);
     } catch (error) {
       if (res.headersSent) return void res.destroy();
       sendError(res, { status: 500, message: `Mock gateway failure: ${error.message}`, type: "server_error" });

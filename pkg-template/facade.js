@@ -2,6 +2,10 @@
 // Every entry point (index.js, workerd.js, slim.js) registers how the wasm is loaded and re-exports this.
 // Logic lives in Rust; this file only marshals, wraps errors in classes, and provides async iterators.
 
+import { _initResources, attachResources } from "./resources.js";
+
+export { EventStream, CompletionStream, ResponseStream, isImageGeneration, imageURL, imageBlob, imagePart, toFile } from "./resources.js";
+
 let loader = null;
 let loading = null;
 
@@ -270,6 +274,7 @@ export class Client {
         },
       },
     };
+    attachResources(this, this.#ready);
   }
 
   async #chatCreate(params, options = {}) {
@@ -286,3 +291,5 @@ export class Client {
 }
 
 export default Client;
+
+_initResources({ bindings, rethrow, withMeta, InvalidArgumentError, LlmwireError, errors: errorClasses });

@@ -185,6 +185,366 @@ export interface SSEEvent { event: string; data: string; id: string }
 /** Parses any SSE body (a `Response` or a `ReadableStream` of bytes) into events. */
 export declare function parseSSE(source: Response | ReadableStream<Uint8Array>): AsyncGenerator<SSEEvent, void, undefined>;
 
+// ---------------------------------------------------------------- images
+
+/** One generated image: a `url` or a `b64_json` (which may already start with `data:image/...;base64,`). */
+export interface ImageItem {
+  url?: string;
+  b64_json?: string;
+  revised_prompt?: string;
+  [key: string]: unknown;
+}
+
+/** Token usage of image models (`input_tokens`, `output_tokens`, `total_tokens`). */
+export interface ImagesUsage {
+  input_tokens?: number;
+  output_tokens?: number;
+  total_tokens?: number;
+  [key: string]: unknown;
+}
+
+/** The result of `images.generate`, `images.edit` and `images.generateViaChat`. */
+export interface ImagesResponse {
+  created: number;
+  data: ImageItem[];
+  usage?: ImagesUsage;
+  [key: string]: unknown;
+}
+
+/**
+ * An image model's answer on the chat endpoint (APIYI `gpt-image-2-vip`): `{data, created, usage}` with no
+ * chat choices. `chat.completions.create` returns it marked `object: "image.generation"` with `choices: []`,
+ * and a stream yields it as its one item; tell it apart with `isImageGeneration`.
+ */
+export interface ImageGenerationCompletion extends ImagesResponse {
+  object: "image.generation";
+  choices: never[];
+}
+
+/** Parameters of `images.generate`. Unknown parameters pass through. */
+export interface ImageGenerateParams {
+  model: string;
+  prompt: string;
+  /** At least 1. */
+  n?: number | null;
+  size?: "1024x1024" | "1792x1024" | "1024x1792" | (string & {}) | null;
+  quality?: "standard" | "hd" | "low" | "medium" | "high" | "auto" | (string & {}) | null;
+  style?: "vivid" | "natural" | (string & {}) | null;
+  response_format?: "url" | "b64_json" | null;
+  user?: string;
+  [key: string]: unknown;
+}
+
+/** File data for an upload. `toFile(data, "name.ext")` chooses the file name of bytes. */
+export type Uploadable = Blob | File | ArrayBuffer | ArrayBufferView;
+
+/** Parameters of `images.edit`, sent as multipart/form-data. */
+export interface ImageEditParams {
+  /** One image, or several (an array or an `<input>`'s `FileList`, sent as repeated `image[]`). */
+  image: Uploadable | ArrayLike<Uploadable>;
+  prompt: string;
+  mask?: Uploadable | null;
+  model?: string;
+  n?: number | null;
+  size?: string | null;
+  response_format?: "url" | "b64_json" | null;
+  [key: string]: unknown;
+}
+
+/** An image to show a model: an https URL, a `data:image/...;base64,` URL, bare base64, or file data. */
+export type ImageSource = string | Blob | ArrayBuffer | ArrayBufferView;
+
+/** Parameters of `images.generateViaChat`: text-to-image, reference-image edit and multi-turn refinement. */
+export interface ImageGenerateViaChatParams {
+  model: string;
+  /** What to draw, or what to change; sent as the last user message. */
+  prompt?: string;
+  /** Reference image(s) for an edit. */
+  image?: ImageSource | ImageSource[];
+  /** Earlier turns, for multi-turn refinement. */
+  messages?: ChatMessageParam[];
+  /** One of the model's size buckets (e.g. `2048x1152`), or `auto`. */
+  size?: string;
+  [key: string]: unknown;
+}
+
+/** An `image_url` content part, and how to build one. */
+export interface ImagePartOptions {
+  detail?: "auto" | "low" | "high";
+  /** The media type of file data whose type cannot be told from its bytes. */
+  mimeType?: string;
+}
+
+// ---------------------------------------------------------------- embeddings
+
+/** Parameters of `embeddings.create`. */
+export interface EmbeddingCreateParams {
+  model: string;
+  input: string | string[] | number[] | number[][];
+  /** `base64` is decoded; the result has number arrays either way. */
+  encoding_format?: "float" | "base64";
+  /** At least 1. */
+  dimensions?: number;
+  user?: string;
+  [key: string]: unknown;
+}
+
+/** One input's vector. */
+export interface Embedding {
+  object: "embedding" | (string & {});
+  index: number;
+  /** The vector, whatever encoding the gateway used. */
+  embedding: number[];
+  /** The same vector as a `Float32Array` (non-enumerable). */
+  readonly float32: Float32Array;
+  [key: string]: unknown;
+}
+
+export interface CreateEmbeddingResponse {
+  object: "list" | (string & {});
+  data: Embedding[];
+  model: string;
+  usage?: { prompt_tokens?: number; total_tokens?: number; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+// ---------------------------------------------------------------- models
+
+/** A model. `owned_by` is filled from 01.AI's `ownedBy`, which is kept too. */
+export interface Model {
+  id: string;
+  object: "model" | (string & {});
+  created: number;
+  owned_by?: string;
+  ownedBy?: string;
+  [key: string]: unknown;
+}
+
+export interface ModelList {
+  object: "list" | (string & {});
+  data: Model[];
+  [key: string]: unknown;
+}
+
+/** `models.list()`: await it for the list, or `for await` over the models. */
+export type ModelListPromise = Promise<ModelList & ResultMeta> & AsyncIterable<Model>;
+
+// ---------------------------------------------------------------- audio
+
+/** Parameters of `audio.transcriptions.create`, sent as multipart/form-data. */
+export interface TranscriptionCreateParamsBase {
+  /** The audio. Its type is told from its bytes or name; Whisper wants a name with a known extension. */
+  file: Uploadable;
+  model: string;
+  /** ISO-639-1, e.g. `en`. */
+  language?: string;
+  prompt?: string;
+  temperature?: number;
+  timestamp_granularities?: Array<"word" | "segment">;
+  [key: string]: unknown;
+}
+
+export interface Transcription {
+  text: string;
+  [key: string]: unknown;
+}
+
+export interface TranscriptionSegment {
+  id: number;
+  start: number;
+  end: number;
+  text: string;
+  [key: string]: unknown;
+}
+
+export interface TranscriptionVerbose {
+  language: string;
+  duration: number;
+  text: string;
+  segments?: TranscriptionSegment[];
+  words?: Array<{ word: string; start: number; end: number }>;
+  [key: string]: unknown;
+}
+
+// ---------------------------------------------------------------- legacy completions
+
+/** Parameters of `completions.create`. Ranges are checked as for chat. */
+export interface CompletionCreateParamsBase {
+  model: string;
+  prompt: string | string[] | number[] | number[][];
+  max_tokens?: number | null;
+  temperature?: number | null;
+  top_p?: number | null;
+  n?: number | null;
+  stop?: string | string[] | null;
+  presence_penalty?: number | null;
+  frequency_penalty?: number | null;
+  suffix?: string | null;
+  echo?: boolean | null;
+  logprobs?: number | null;
+  best_of?: number | null;
+  seed?: number | null;
+  user?: string;
+  stream_options?: { include_usage?: boolean } | null;
+  [key: string]: unknown;
+}
+export interface CompletionCreateParamsNonStreaming extends CompletionCreateParamsBase { stream?: false | null }
+export interface CompletionCreateParamsStreaming extends CompletionCreateParamsBase { stream: true }
+
+export interface CompletionChoice {
+  index: number;
+  text: string;
+  finish_reason: "stop" | "length" | "content_filter" | (string & {}) | null;
+  logprobs: { tokens?: string[]; token_logprobs?: number[]; top_logprobs?: Array<Record<string, number>>; text_offset?: number[] } | null;
+  [key: string]: unknown;
+}
+
+/** A text completion (also what a completion stream accumulates into). */
+export interface Completion {
+  id: string;
+  object: "text_completion" | (string & {});
+  created: number | null;
+  model: string;
+  choices: CompletionChoice[];
+  usage?: CompletionUsage | null;
+  [key: string]: unknown;
+}
+
+// ---------------------------------------------------------------- Responses
+
+export type ResponseInputContent =
+  | { type: "input_text"; text: string }
+  | { type: "input_image"; image_url?: string; file_id?: string; detail?: "auto" | "low" | "high" }
+  | { type: "input_file"; file_id?: string; file_data?: string; filename?: string };
+
+export interface ResponseInputMessage {
+  type?: "message";
+  role: "user" | "assistant" | "system" | "developer";
+  content: string | ResponseInputContent[];
+}
+
+/** Parameters of `responses.create`. Unknown parameters pass through. */
+export interface ResponseCreateParamsBase {
+  model: string;
+  input: string | ResponseInputMessage[];
+  instructions?: string | null;
+  /** At least 1. */
+  max_output_tokens?: number | null;
+  /** 0 to 2. */
+  temperature?: number | null;
+  /** 0 to 1. */
+  top_p?: number | null;
+  previous_response_id?: string | null;
+  store?: boolean | null;
+  tools?: Array<Record<string, unknown>>;
+  [key: string]: unknown;
+}
+export interface ResponseCreateParamsNonStreaming extends ResponseCreateParamsBase { stream?: false | null }
+export interface ResponseCreateParamsStreaming extends ResponseCreateParamsBase { stream: true }
+
+export interface ResponseOutputText { type: "output_text"; text: string; annotations?: unknown[]; [key: string]: unknown }
+export interface ResponseOutputRefusal { type: "refusal"; refusal: string; [key: string]: unknown }
+
+export interface ResponseOutputMessage {
+  type: "message";
+  id: string;
+  role: "assistant";
+  status: "in_progress" | "completed" | "incomplete" | (string & {});
+  content: Array<ResponseOutputText | ResponseOutputRefusal>;
+  [key: string]: unknown;
+}
+
+export interface ResponseFunctionCall {
+  type: "function_call";
+  id?: string;
+  call_id?: string;
+  name?: string;
+  arguments: string;
+  [key: string]: unknown;
+}
+
+export type ResponseOutputItem = ResponseOutputMessage | ResponseFunctionCall;
+
+/** A Responses API response, with openai-node's `output_text` convenience. */
+export interface ModelResponse {
+  id: string;
+  object: "response" | (string & {});
+  created_at?: number;
+  status: "completed" | "incomplete" | "in_progress" | "failed" | "queued" | (string & {});
+  model: string;
+  output: ResponseOutputItem[];
+  /** The text of every `output_text` part of every message, concatenated. */
+  output_text: string;
+  usage?: { input_tokens?: number; output_tokens?: number; total_tokens?: number; [key: string]: unknown } | null;
+  error?: { code: string; message: string } | null;
+  incomplete_details?: { reason: string } | null;
+  [key: string]: unknown;
+}
+
+interface ResponseEventBase { sequence_number?: number; [key: string]: unknown }
+/** One typed event of a streamed response. Errors (`error`, `response.failed`) are thrown, not yielded. */
+export type ResponseStreamEvent =
+  | (ResponseEventBase & { type: "response.created" | "response.in_progress" | "response.queued" | "response.completed" | "response.incomplete"; response: ModelResponse })
+  | (ResponseEventBase & { type: "response.output_item.added" | "response.output_item.done"; output_index: number; item: ResponseOutputItem })
+  | (ResponseEventBase & { type: "response.content_part.added" | "response.content_part.done"; item_id: string; output_index: number; content_index: number; part: ResponseOutputText | ResponseOutputRefusal })
+  | (ResponseEventBase & { type: "response.output_text.delta"; item_id: string; output_index: number; content_index: number; delta: string })
+  | (ResponseEventBase & { type: "response.output_text.done"; item_id: string; output_index: number; content_index: number; text: string })
+  | (ResponseEventBase & { type: "response.refusal.delta"; item_id: string; output_index: number; content_index: number; delta: string })
+  | (ResponseEventBase & { type: "response.refusal.done"; item_id: string; output_index: number; content_index: number; refusal: string })
+  | (ResponseEventBase & { type: "response.function_call_arguments.delta"; item_id: string; output_index: number; delta: string })
+  | (ResponseEventBase & { type: "response.function_call_arguments.done"; item_id: string; output_index: number; arguments: string });
+
+// ---------------------------------------------------------------- streams of other endpoints
+
+/** A streamed result of an endpoint other than chat. Read it once. */
+export declare class EventStream<Item> implements AsyncIterable<Item> {
+  protected constructor();
+  [Symbol.asyncIterator](): AsyncIterator<Item>;
+  /** The text, piece by piece. */
+  readonly textStream: AsyncIterable<string>;
+  /** The response's `x-request-id`. */
+  readonly requestId: string | undefined;
+  /** The base URL that served the stream. */
+  readonly baseURL: string | undefined;
+  /** Attempts the request took, the successful one included. */
+  readonly attempts: number;
+  /** Stops reading and closes the connection. */
+  abort(): void;
+}
+
+/** A streamed legacy completion: `text_completion` chunks. */
+export declare class CompletionStream extends EventStream<Completion> {
+  /** Resolves to the accumulated completion once the stream ends. */
+  finalCompletion(): Promise<Completion>;
+  /** What has been accumulated so far (also after an error). */
+  currentCompletion(): Completion | undefined;
+  /** The final text of choice 0. */
+  finalText(): Promise<string>;
+}
+
+/** A streamed response: typed events. */
+export declare class ResponseStream extends EventStream<ResponseStreamEvent> {
+  /** Resolves to the final response (with `output_text`) once the stream ends. */
+  finalResponse(): Promise<ModelResponse>;
+  /** The response accumulated so far (also after an error). */
+  currentResponse(): ModelResponse | undefined;
+  /** The final `output_text`. */
+  finalText(): Promise<string>;
+}
+
+// ---------------------------------------------------------------- helpers
+
+/** Whether a chat result (or stream item) is an image model's answer rather than a chat completion. */
+export declare function isImageGeneration(value: unknown): value is ImageGenerationCompletion;
+/** Something an `<img src>` can show for an image item: its URL, or a data URL from `b64_json` (prefixed or not). */
+export declare function imageURL(item: ImageItem): Promise<string>;
+/** An image item as a `Blob`: decoded from `b64_json` or a data URL, or fetched from its URL. */
+export declare function imageBlob(item: ImageItem, options?: { fetch?: (input: string) => Promise<Response> }): Promise<Blob>;
+/** An `image_url` content part for chat messages (yi-vision, gpt-4o, gpt-image-2-vip). */
+export declare function imagePart(source: ImageSource, options?: ImagePartOptions): Promise<ChatContentPartImage>;
+/** Names file data for an upload, like openai-node's `toFile`; the type is told from the bytes or the name unless given. */
+export declare function toFile(data: Blob | ArrayBuffer | ArrayBufferView, filename: string, options?: { type?: string }): Promise<File>;
+
 /** A client for an OpenAI-compatible gateway, shaped like openai-node's `OpenAI`. */
 export declare class Client {
   constructor(options?: ClientOptions);
@@ -192,9 +552,48 @@ export declare class Client {
   readonly chat: {
     completions: {
       create(params: ChatCompletionCreateParamsStreaming, options?: RequestOptions): Promise<ChatStream>;
+      /** An image model answers with an `ImageGenerationCompletion` (`object: "image.generation"`, see `isImageGeneration`). */
       create(params: ChatCompletionCreateParamsNonStreaming, options?: RequestOptions): Promise<ChatCompletion & ResultMeta>;
       create(params: ChatCompletionCreateParams, options?: RequestOptions): Promise<ChatStream | (ChatCompletion & ResultMeta)>;
     };
+  };
+  readonly images: {
+    /** POST /images/generations. */
+    generate(params: ImageGenerateParams, options?: RequestOptions): Promise<ImagesResponse & ResultMeta>;
+    /** POST /images/edits (multipart). */
+    edit(params: ImageEditParams, options?: RequestOptions): Promise<ImagesResponse & ResultMeta>;
+    /** An image model on POST /chat/completions (APIYI gpt-image-2-vip). */
+    generateViaChat(params: ImageGenerateViaChatParams, options?: RequestOptions): Promise<ImagesResponse & ResultMeta>;
+  };
+  readonly embeddings: {
+    /** POST /embeddings; vectors as number arrays and `Float32Array`s, whatever the encoding. */
+    create(params: EmbeddingCreateParams, options?: RequestOptions): Promise<CreateEmbeddingResponse & ResultMeta>;
+  };
+  readonly models: {
+    /** GET /models. */
+    list(options?: RequestOptions): ModelListPromise;
+    /** GET /models/{id}. */
+    retrieve(id: string, options?: RequestOptions): Promise<Model & ResultMeta>;
+  };
+  readonly audio: {
+    transcriptions: {
+      /** POST /audio/transcriptions (multipart): an object for `json`/`verbose_json`, a string for `text`/`srt`/`vtt`. */
+      create(params: TranscriptionCreateParamsBase & { response_format: "text" | "srt" | "vtt" }, options?: RequestOptions): Promise<string>;
+      create(params: TranscriptionCreateParamsBase & { response_format: "verbose_json" }, options?: RequestOptions): Promise<TranscriptionVerbose & ResultMeta>;
+      create(params: TranscriptionCreateParamsBase & { response_format?: "json" | null }, options?: RequestOptions): Promise<Transcription & ResultMeta>;
+    };
+  };
+  readonly completions: {
+    /** POST /completions (legacy). */
+    create(params: CompletionCreateParamsStreaming, options?: RequestOptions): Promise<CompletionStream>;
+    create(params: CompletionCreateParamsNonStreaming, options?: RequestOptions): Promise<Completion & ResultMeta>;
+  };
+  readonly responses: {
+    /** POST /responses. */
+    create(params: ResponseCreateParamsStreaming, options?: RequestOptions): Promise<ResponseStream>;
+    create(params: ResponseCreateParamsNonStreaming, options?: RequestOptions): Promise<ModelResponse & ResultMeta>;
+    /** POST /responses with `stream: true`. */
+    stream(params: ResponseCreateParamsBase, options?: RequestOptions): Promise<ResponseStream>;
   };
 }
 export default Client;

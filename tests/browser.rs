@@ -108,3 +108,67 @@ async fn sleep_ms(ms: i32) {
     });
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
+
+// ---------------------------------------------------------------- endpoints beyond chat (typed Rust API)
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\xdac\xfc\xcf\xc0\x50\x0f\0\x04\x85\x01\x80\x84\xa9\x8c!\0\0\0\0IEND\xaeB`\x82";
+
+#[wasm_bindgen_test]
+async fn images_three_ways_with_typed_items() {
+    use llmwire::client::Upload;
+    let c = client();
+    let generated = c.images().generate(&json!({"model": "gpt-image-1", "prompt": "a kitten"}), None).await.unwrap();
+    let (bytes, mime) = generated.data[0].bytes().unwrap().unwrap();
+    assert_eq!((mime.as_str(), &bytes[..4]), ("image/png", &b"\x89PNG"[..]));
+    assert!(generated.data[0].src().unwrap().starts_with("data:image/png;base64,"));
+    let images = [Upload::bytes(PNG.to_vec(), "a.png"), Upload::bytes(PNG.to_vec(), "b.png")];
+    let mask = Upload::bytes(PNG.to_vec(), "mask.png");
+    let edited = c.images().edit(&images, Some(&mask), &json!({"prompt": "add a hat"}), None).await.unwrap();
+    assert_eq!(edited.data.len(), 1);
+    let not_an_image = c.images().edit(&[Upload::bytes(vec![1, 2, 3], "x")], None, &json!({"prompt": "p"}), None).await.unwrap_err();
+    assert_eq!(not_an_image.class_name(), "InvalidArgumentError", "{not_an_image}");
+    let via_chat = c.images().generate_via_chat(&json!({"model": "gpt-image-2-vip", "prompt": "a lighthouse", "size": "2048x1152"}), None).await.unwrap();
+    assert!(via_chat.data[0].url.as_deref().unwrap_or_default().ends_with(".png"));
+    let on_chat = c.chat().create(&request("gpt-image-2-vip"), None).await.unwrap();
+    assert!(on_chat.is_image_generation() && on_chat.choices.is_empty());
+    let mut stream = c.chat().stream(&request("gpt-image-2-vip"), None).await.unwrap();
+    assert!(stream.final_completion().await.unwrap().is_image_generation());
+}
+
+#[wasm_bindgen_test]
+async fn embeddings_models_and_audio_typed() {
+    use llmwire::client::{Transcription, Upload};
+    let c = client();
+    let base64 = c.embeddings().create(&json!({"model": "e", "input": ["a"], "dimensions": 4, "encoding_format": "base64"}), None).await.unwrap();
+    let floats = c.embeddings().create(&json!({"model": "e", "input": ["a"], "dimensions": 4}), None).await.unwrap();
+    assert_eq!(base64.data[0].embedding, floats.data[0].embedding);
+    assert_eq!(base64.data[0].embedding.len(), 4);
+    let bad = c.embeddings().create(&json!({"model": "mock-scenario:embedding-bad-length", "input": "a"}), None).await.unwrap_err();
+    assert_eq!(bad.class_name(), "InvalidResponseError");
+    let models = c.models().list(None).await.unwrap();
+    assert!(models.data.iter().any(|m| m.id == "yi-lightning" && m.owned_by.as_deref() == Some("01.ai")));
+    assert_eq!(c.models().retrieve("yi-vision-v2", None).await.unwrap().owned_by.as_deref(), Some("01.ai"));
+    let mut wav = b"RIFF\x24\0\0\0WAVEfmt ".to_vec();
+    wav.resize(64, 0);
+    let srt = c.audio().transcriptions().create(&Upload::bytes(wav.clone(), "a.wav"), &json!({"model": "whisper-1", "response_format": "srt"}), None).await.unwrap();
+    assert!(matches!(&srt, Transcription::Text(t) if t.starts_with("1\n00:00:00,000")), "{srt:?}");
+    let json = c.audio().transcriptions().create(&Upload::bytes(wav, "a.wav"), &json!({"model": "whisper-1"}), None).await.unwrap();
+    assert!(matches!(&json, Transcription::Json(v) if v["text"].as_str().unwrap_or_default().starts_with("Transcribed a.wav")), "{json:?}");
+}
+
+#[wasm_bindgen_test]
+async fn completions_and_responses_stream_typed() {
+    let c = client();
+    let mut completion = c.completions().stream(&json!({"model": "m", "prompt": "hello"}), None).await.unwrap();
+    let mut text = String::new();
+    while let Some(piece) = completion.next_text().await.unwrap() {
+        text.push_str(&piece);
+    }
+    assert_eq!(completion.final_completion().await.unwrap().text(), Some(text.as_str()));
+    let mut response = c.responses().stream(&json!({"model": "m", "input": "hello"}), None).await.unwrap();
+    let done = response.final_response().await.unwrap();
+    assert!(done.output_text.starts_with("Echo: hello."), "{}", done.output_text);
+    assert_eq!(c.responses().create(&json!({"model": "m", "input": "hello"}), None).await.unwrap().output_text, done.output_text);
+    let range = c.chat().create(&json!({"model": "m", "messages": [], "temperature": 5}), None).await.unwrap_err();
+    assert!(range.to_string().contains("temperature"), "{range}");
+}

@@ -11,7 +11,7 @@ use web_sys::AbortSignal;
 
 #[wasm_bindgen]
 pub struct WasmClient {
-    inner: Client,
+    pub(super) inner: Client,
 }
 
 #[wasm_bindgen]
@@ -54,7 +54,7 @@ impl WasmClient {
 }
 
 /// Wraps a response body (already checked to be a JSON object) with where it came from.
-fn with_meta(raw: &RawResponse) -> String {
+pub(super) fn with_meta(raw: &RawResponse) -> String {
     let mut out = String::with_capacity(raw.body.len() + 128);
     let mut w = ObjectWriter::new(&mut out);
     w.str("baseURL", &raw.base_url)

@@ -4,6 +4,10 @@
 //! cross as plain objects marked `llmwireError` that the facade turns into `Error` subclasses.
 mod client;
 mod errors;
+mod event_stream;
+mod form;
+mod helpers;
+mod resources;
 mod sse;
 mod stream;
 

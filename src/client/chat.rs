@@ -3,7 +3,7 @@ use super::{stream::ChatStream, Client, Served};
 use crate::protocol::chat::ChatCompletion;
 use crate::protocol::error::{ApiError, Error};
 use crate::protocol::json::Reader;
-use crate::protocol::request;
+use crate::protocol::{images, params, request};
 use serde::Serialize;
 use web_sys::AbortSignal;
 
@@ -50,7 +50,10 @@ impl Chat<'_> {
     }
 
     /// Sends an already-serialized non-streaming request; returns the response body as JSON text.
+    /// Documented parameter ranges are checked first ([`params::check_chat`]). An image model's
+    /// answer (no `choices`) comes back marked `object: "image.generation"`.
     pub async fn create_raw(&self, body: &str, signal: Option<&AbortSignal>) -> Result<RawResponse, Error> {
+        params::check_chat(body)?;
         let Served { response, base_url, attempts, guard } = self.client.post_json("/chat/completions", body, false, signal).await?;
         let read = guard.limit(response.bytes(BODY_LIMIT), None, "the body did not arrive").await;
         let bytes = self.client.redacted(read)?;
@@ -59,6 +62,7 @@ impl Chat<'_> {
             snippet: crate::protocol::error::snippet_of(e.as_bytes()),
         })?;
         check_json_object(&text, response.status())?;
+        let text = images::mark_chat_body(text);
         Ok(RawResponse { body: text, base_url, attempts, request_id: response.header("x-request-id") })
     }
 
@@ -66,6 +70,7 @@ impl Chat<'_> {
     /// With [`ClientConfig::with_stream_usage`], asks for usage, and sends once more without
     /// `stream_options` when the gateway rejects that parameter.
     pub async fn stream_raw(&self, body: &str, signal: Option<&AbortSignal>) -> Result<ChatStream, Error> {
+        params::check_chat(body)?;
         let config = self.client.config();
         let with_usage = config.stream_usage().then(|| request::with_stream_usage(body)).flatten();
         let served = match with_usage {

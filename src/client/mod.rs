@@ -12,11 +12,29 @@
 //! println!("{}", done.text().unwrap_or_default());
 //! # Ok(()) }
 //! ```
+mod audio;
 mod chat;
+mod completions;
+mod embeddings;
+mod event_stream;
+mod images;
+mod models;
+mod request;
+mod responses;
 mod stream;
+mod upload;
 
+pub use audio::{Audio, Transcription, Transcriptions};
 pub use chat::{Chat, RawResponse};
+pub use completions::Completions;
+pub use embeddings::Embeddings;
+pub use event_stream::{CompletionStream, EventStream, ResponseStream};
+pub use images::Images;
+pub use models::Models;
+pub(crate) use request::Payload;
+pub use responses::Responses;
 pub use stream::ChatStream;
+pub use upload::Upload;
 
 use crate::protocol::error::{ApiError, Error};
 use crate::protocol::request::{join_url, ClientConfig};
@@ -142,11 +160,20 @@ impl Client {
     /// POSTs a JSON body until it gets a 2xx response, retrying and failing over as the
     /// configuration allows, or returns the last error.
     pub(crate) async fn post_json(&self, path: &str, body: &str, stream: bool, signal: Option<&AbortSignal>) -> Result<Served, Error> {
+        self.request("POST", path, Payload::Json { body, stream }, signal).await
+    }
+
+    /// Sends a request until it gets a 2xx response, retrying and failing over as the
+    /// configuration allows, or returns the last error.
+    pub(crate) async fn request(&self, method: &str, path: &str, payload: Payload<'_>, signal: Option<&AbortSignal>) -> Result<Served, Error> {
         let policy = self.config.retry_policy();
         let timeouts = self.config.timeouts();
         let deadline_ms = timeouts.total_ms.map(|ms| now_ms().saturating_add(ms));
-        let headers = self.config.json_headers(stream);
-        let tokens = estimate_tokens(body);
+        let headers = payload.headers(&self.config);
+        let tokens = match payload {
+            Payload::Json { body, .. } => estimate_tokens(body),
+            _ => 0,
+        };
         let mut attempt = 0;
         loop {
             let permit = self.acquire(tokens, deadline_ms, signal).await.map_err(|e| self.redact(e))?;
@@ -159,7 +186,7 @@ impl Client {
                 total_ms: timeouts.total_ms,
                 idle_ms: timeouts.idle_ms,
             };
-            let request = HttpRequest { method: "POST", url: &join_url(&base, path), headers: &headers, body: Some(body) };
+            let request = HttpRequest { method, url: &join_url(&base, path), headers: &headers, body: payload.body() };
             let (err, hints) = match self.attempt(&request, &guard, timeouts.headers_ms).await {
                 Ok(response) => return Ok(Served { response, base_url: base, attempts: attempt + 1, guard }),
                 Err(failure) => failure,

@@ -409,6 +409,28 @@ pub fn is_valid(text: &str) -> bool {
     r.skip().and_then(|_| r.end()).is_ok()
 }
 
+/// The members of one JSON object text, as keys and raw JSON values, in order.
+///
+/// ```
+/// let m = llmwire::protocol::json::members(r#"{"a": [1], "b": "x"}"#).unwrap();
+/// assert_eq!(m, [("a".into(), "[1]"), ("b".into(), "\"x\"")]);
+/// ```
+pub fn members(text: &str) -> Result<Vec<(Cow<'_, str>, &str)>, JsonError> {
+    let mut out = Vec::new();
+    let mut r = Reader::new(text);
+    r.object(|key, r| {
+        out.push((key, r.raw()?));
+        Ok(())
+    })?;
+    r.end()?;
+    Ok(out)
+}
+
+/// The decoded string of a raw JSON value, or `None` when it is not a string.
+pub fn raw_str(raw: &str) -> Option<Cow<'_, str>> {
+    Reader::new(raw).string().ok()
+}
+
 /// Appends `s` to `out` as a JSON string literal.
 pub fn write_str(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);

@@ -2,11 +2,23 @@
 //!
 //! Bytes come in, typed results and typed errors go out. Nothing here touches the network or a
 //! clock, so it runs under `cargo test`, `cargo fuzz` and in any wasm host alike.
+pub mod audio;
+pub mod base64;
 pub mod chat;
+pub mod completions;
+pub mod embeddings;
 pub mod error;
+pub mod event_stream;
+pub mod images;
 pub mod json;
 pub mod limits;
+pub mod media;
+pub mod models;
+pub mod multimodal;
+pub mod multipart;
+pub mod params;
 pub mod request;
+pub mod responses;
 pub mod retry;
 pub mod scan;
 pub mod sse;

@@ -14,7 +14,17 @@ pub struct HttpRequest<'a> {
     pub method: &'a str,
     pub url: &'a str,
     pub headers: &'a [(String, String)],
-    pub body: Option<&'a str>,
+    pub body: Option<Body<'a>>,
+}
+
+/// What a request carries.
+#[derive(Debug, Clone, Copy)]
+pub enum Body<'a> {
+    /// Text, such as a JSON document.
+    Text(&'a str),
+    /// A JavaScript value `fetch` accepts as a body, such as `FormData` (which sets its own
+    /// multipart `Content-Type`).
+    Js(&'a JsValue),
 }
 
 /// The `fetch` to call.
@@ -80,8 +90,10 @@ fn build_init(req: &HttpRequest<'_>, signal: Option<&AbortSignal>) -> Result<JsV
         set(&headers, k, &JsValue::from_str(v))?;
     }
     set(&init, "headers", &headers)?;
-    if let Some(body) = req.body {
-        set(&init, "body", &JsValue::from_str(body))?;
+    match req.body {
+        Some(Body::Text(text)) => set(&init, "body", &JsValue::from_str(text))?,
+        Some(Body::Js(value)) => set(&init, "body", value)?,
+        None => {}
     }
     if let Some(signal) = signal {
         set(&init, "signal", signal)?;

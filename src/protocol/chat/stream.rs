@@ -19,6 +19,7 @@
 use super::accumulator::{parse_chunk, ChatAccumulator};
 use super::types::ChatCompletion;
 use crate::protocol::error::{snippet_of, ApiError, Error};
+use crate::protocol::images;
 use crate::protocol::json::{JsonError, Kind, ObjectWriter, Reader};
 use crate::protocol::sse::{SseDecoder, SseEvent};
 
@@ -41,6 +42,9 @@ pub struct ChatStreamDecoder {
     done: bool,
     out: String,
     out_mode: Output,
+    /// An image model's answer (`{data, created, usage}`, no `choices`), marked with
+    /// `object: "image.generation"`: the stream's one result.
+    image: Option<String>,
 }
 
 impl Default for ChatStreamDecoder {
@@ -61,7 +65,7 @@ impl ChatStreamDecoder {
     }
 
     fn with_sse(sse: SseDecoder) -> Self {
-        ChatStreamDecoder { sse, acc: ChatAccumulator::new(), done: false, out: String::new(), out_mode: Output::None }
+        ChatStreamDecoder { sse, acc: ChatAccumulator::new(), done: false, out: String::new(), out_mode: Output::None, image: None }
     }
 
     /// Whether `data: [DONE]` (or a whole JSON completion) has been seen; later bytes are ignored.
@@ -83,12 +87,12 @@ impl ChatStreamDecoder {
             });
         }
         self.out_mode = mode;
-        let ChatStreamDecoder { sse, acc, done, out, .. } = self;
+        let ChatStreamDecoder { sse, acc, done, out, image, .. } = self;
         let pushed = sse.push(bytes, |event: SseEvent<'_>| {
             if *done {
                 return Ok(());
             }
-            handle_event(acc, done, out, mode, event)
+            handle_event(acc, done, out, image, mode, event)
         });
         match pushed {
             // Bytes after [DONE] are ignored, however the network split them.
@@ -112,7 +116,7 @@ impl ChatStreamDecoder {
     /// choice has no finish reason (or before any chunk) is [`Error::Truncated`].
     pub fn finish(&mut self) -> Result<(), Error> {
         let pending = self.sse.finish();
-        if self.done || self.acc.all_choices_finished() {
+        if self.done || self.image.is_some() || self.acc.all_choices_finished() {
             self.done = true;
             return Ok(());
         }
@@ -129,7 +133,10 @@ impl ChatStreamDecoder {
 
     /// Accepts a whole JSON body where a stream was expected (a gateway that ignored `stream:true`):
     /// an error object becomes [`Error::Api`]; a chat completion is taken as the whole stream, and
-    /// for [`Output::Chunks`] it is handed out as one equivalent `chat.completion.chunk`.
+    /// for [`Output::Chunks`] it is handed out as one equivalent `chat.completion.chunk`. An image
+    /// model's answer (`{data, created, usage}`, no `choices`) is the stream's one result, marked
+    /// `object: "image.generation"` (see [`images::mark_image_result`]); asked for as text, it is an
+    /// [`Error::InvalidResponse`], since it has none.
     pub fn push_json_body(&mut self, body: &[u8], status: u16, mode: Output) -> Result<(), Error> {
         if let Some(mut api) = ApiError::from_error_member(body) {
             api.status = Some(status);
@@ -137,6 +144,12 @@ impl ChatStreamDecoder {
         }
         let invalid = |message: String| Error::InvalidResponse { message, snippet: snippet_of(body) };
         let body_text = std::str::from_utf8(body).map_err(|_| invalid("the JSON body is not UTF-8".into()))?;
+        if images::is_image_result(body_text) {
+            let marked = images::mark_image_result(body_text).map_err(|e| invalid(format!("expected an image result: {e}")))?;
+            self.out_mode = mode;
+            self.done = true;
+            return take_image(&mut self.image, &mut self.out, mode, marked);
+        }
         let text = completion_as_chunk(body_text).map_err(|e| invalid(format!("expected a chat completion: {e}")))?;
         self.acc.apply_json(&text)?;
         self.out_mode = mode;
@@ -154,12 +167,23 @@ impl ChatStreamDecoder {
 
     /// The completion so far: final after [`finish`](Self::finish), partial after an error.
     pub fn snapshot(&self) -> ChatCompletion {
-        self.acc.snapshot()
+        match &self.image {
+            Some(image) => serde_json::from_str(image).unwrap_or_default(),
+            None => self.acc.snapshot(),
+        }
     }
 
     /// [`snapshot`](Self::snapshot) as JSON text, without going through serde.
     pub fn to_json(&self) -> String {
-        self.acc.to_json()
+        match &self.image {
+            Some(image) => image.clone(),
+            None => self.acc.to_json(),
+        }
+    }
+
+    /// Whether the stream's result is an image model's answer rather than a chat completion.
+    pub fn is_image_result(&self) -> bool {
+        self.image.is_some()
     }
 
     /// The accumulator, for callers that want the running text without a snapshot.
@@ -168,10 +192,41 @@ impl ChatStreamDecoder {
     }
 }
 
+/// Keeps an image result as the stream's one result and hands it out as the mode asks.
+fn take_image(slot: &mut Option<String>, out: &mut String, mode: Output, marked: String) -> Result<(), Error> {
+    let mut images = 0usize;
+    if let Some((_, data)) = crate::protocol::json::members(&marked).ok().and_then(|m| m.into_iter().find(|(k, _)| k == "data")) {
+        let _ = Reader::new(data).array(|r| {
+            images += 1;
+            r.skip()
+        });
+    }
+    match mode {
+        Output::Chunks => {
+            out.push(if out.is_empty() { '[' } else { ',' });
+            out.push_str(&marked);
+        }
+        Output::Text => {
+            *slot = Some(marked);
+            return Err(Error::InvalidResponse {
+                message: format!(
+                    "the model answered with an image result ({images} image(s), object \"image.generation\"), not text; \
+                     read it from this error's partial completion, or iterate the chunks or read the final completion instead of the text"
+                ),
+                snippet: String::new(),
+            });
+        }
+        Output::None => {}
+    }
+    *slot = Some(marked);
+    Ok(())
+}
+
 fn handle_event(
     acc: &mut ChatAccumulator,
     done: &mut bool,
     out: &mut String,
+    image: &mut Option<String>,
     mode: Output,
     event: SseEvent<'_>,
 ) -> Result<(), Error> {
@@ -193,6 +248,10 @@ fn handle_event(
         return Ok(());
     }
     let chunk = parse_chunk(data)?;
+    if chunk.first_choice.is_none() && chunk.extra.iter().any(|(k, _)| k == "data") && images::is_image_result(data) {
+        let marked = images::mark_image_result(data).map_err(|e| Error::InvalidResponse { message: e.to_string(), snippet: snippet_of(data.as_bytes()) })?;
+        return take_image(image, out, mode, marked);
+    }
     acc.apply(&chunk)?;
     match mode {
         Output::None => {}
@@ -463,6 +522,52 @@ mod tests {
         assert_eq!(calls[1].function.arguments, r#"{"q":1}"#);
         assert_eq!(c.choices[0].message.content, None);
         assert_eq!(c.extra["lastOne"], true);
+    }
+
+    const IMAGE_BODY: &[u8] = br#"{"data":[{"url":"https://r2cdn.copilotbase.com/x.png"}],"created":1778037331,"usage":{"input_tokens":30,"output_tokens":2074,"total_tokens":2104}}"#;
+
+    #[test]
+    fn image_result_json_body_is_one_result_not_an_empty_stream() {
+        let mut dec = ChatStreamDecoder::new();
+        dec.push_json_body(IMAGE_BODY, 200, Output::Chunks).unwrap();
+        let batch: Vec<serde_json::Value> = serde_json::from_str(&dec.take_output().unwrap()).unwrap();
+        assert_eq!(batch.len(), 1);
+        assert_eq!(batch[0]["object"], "image.generation");
+        assert_eq!(batch[0]["data"][0]["url"], "https://r2cdn.copilotbase.com/x.png");
+        assert_eq!(batch[0]["usage"]["total_tokens"], 2104);
+        dec.finish().unwrap();
+        assert!(dec.is_image_result());
+        let final_: serde_json::Value = serde_json::from_str(&dec.to_json()).unwrap();
+        assert_eq!(final_, batch[0]);
+        let typed = dec.snapshot();
+        assert_eq!((typed.object.as_str(), typed.choices.len()), ("image.generation", 0));
+        assert_eq!(typed.extra["data"][0]["url"], "https://r2cdn.copilotbase.com/x.png");
+    }
+
+    #[test]
+    fn image_result_asked_as_text_is_an_error_keeping_it() {
+        let mut dec = ChatStreamDecoder::new();
+        let err = dec.push_json_body(IMAGE_BODY, 200, Output::Text).unwrap_err();
+        assert_eq!(err.class_name(), "InvalidResponseError");
+        assert!(err.to_string().contains("1 image(s)"), "{err}");
+        assert!(dec.to_json().contains("image.generation"));
+        assert_eq!(dec.take_output(), None);
+    }
+
+    #[test]
+    fn image_result_inside_an_sse_stream() {
+        let body = format!("data: {}\n\ndata: [DONE]\n\n", std::str::from_utf8(IMAGE_BODY).unwrap());
+        let (out, res, dec) = feed(body.as_bytes(), &[7], Output::Chunks);
+        assert!(res.is_ok(), "{res:?}");
+        let batch: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+        assert_eq!(batch[0]["object"], "image.generation");
+        assert!(dec.is_image_result());
+        // Without [DONE] it is complete too.
+        let body = format!("data: {}\n\n", std::str::from_utf8(IMAGE_BODY).unwrap());
+        assert!(feed(body.as_bytes(), &[], Output::None).1.is_ok());
+        // A usage-only chunk is not an image.
+        let (_, _, dec) = feed(b"data: {\"choices\":[],\"usage\":{\"total_tokens\":1}}\n\n", &[], Output::None);
+        assert!(!dec.is_image_result());
     }
 
     #[test]

@@ -48,6 +48,20 @@ impl ChatCompletion {
     pub fn text(&self) -> Option<&str> {
         self.choices.first()?.message.content.as_deref()
     }
+
+    /// Whether this is an image model's answer (`object: "image.generation"`, its images in
+    /// `extra["data"]`) rather than a chat completion; see [`crate::protocol::images`].
+    ///
+    /// ```
+    /// use llmwire::protocol::{chat::ChatCompletion, images};
+    /// let body = images::mark_chat_body(r#"{"data":[{"url":"https://cdn/x.png"}],"created":1}"#.to_string());
+    /// let c: ChatCompletion = serde_json::from_str(&body).unwrap();
+    /// assert!(c.is_image_generation());
+    /// assert_eq!(c.extra["data"][0]["url"], "https://cdn/x.png");
+    /// ```
+    pub fn is_image_generation(&self) -> bool {
+        self.object == crate::protocol::images::IMAGE_GENERATION_OBJECT
+    }
 }
 
 /// One choice of a chat completion.

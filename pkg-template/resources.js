@@ -1,0 +1,315 @@
+// Every endpoint besides chat, in openai-node's shape: images, embeddings, models, audio, legacy
+// completions and Responses, plus helpers for image items and multimodal content parts.
+// Glue only: requests, validation and decoding happen in Rust (src/bindings/resources.rs).
+
+let ctx = null;
+
+/** @internal Called once by facade.js with what this module needs from it. */
+export function _initResources(context) {
+  ctx = context;
+}
+
+const signalOf = (options) => options?.signal ?? undefined;
+
+function needObject(params, what) {
+  if (!params || typeof params !== "object" || Array.isArray(params)) throw new ctx.InvalidArgumentError(`${what} expects a params object`);
+}
+
+/** Parses a bindings result `{ body, baseURL, attempts, requestId }` into the body with its metadata. */
+function result(json) {
+  const { body, ...meta } = JSON.parse(json);
+  return typeof body === "object" && body !== null ? ctx.withMeta(body, meta) : body;
+}
+
+const isBytes = (v) => v instanceof ArrayBuffer || ArrayBuffer.isView(v);
+const isBlob = (v) => typeof Blob !== "undefined" && v instanceof Blob;
+
+async function bytesOf(source) {
+  if (isBlob(source)) return new Uint8Array(await source.arrayBuffer());
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+}
+
+// ---------------------------------------------------------------- streams
+
+/** A streamed result of an endpoint other than chat: iterate its items, or `textStream`, or await the final result. */
+export class EventStream {
+  #inner;
+  #claimed = false;
+
+  /** @internal */
+  constructor(inner) {
+    this.#inner = inner;
+  }
+
+  #iterate(pull, explode) {
+    if (this.#claimed) throw new ctx.LlmwireError("this stream is already being consumed; a stream can be read once");
+    this.#claimed = true;
+    return this.#batches(pull, explode);
+  }
+
+  async *#batches(pull, explode) {
+    let complete = false;
+    try {
+      for (;;) {
+        const batch = await pull().catch(ctx.rethrow);
+        if (batch === undefined) {
+          complete = true;
+          return;
+        }
+        if (!explode) yield batch;
+        else for (const item of JSON.parse(batch)) yield item;
+      }
+    } finally {
+      if (!complete) this.#inner.cancel();
+    }
+  }
+
+  /** The items as the server sent them. Leaving the loop early cancels the request. */
+  [Symbol.asyncIterator]() {
+    return this.#iterate(() => this.#inner.nextItems(), true);
+  }
+
+  /** The text, piece by piece as it arrives. */
+  get textStream() {
+    return { [Symbol.asyncIterator]: () => this.#iterate(() => this.#inner.nextText(), false) };
+  }
+
+  /** @internal Reads to the end and resolves to the final result. */
+  async _final() {
+    this.#claimed = true;
+    return JSON.parse(await this.#inner.finalResult().catch(ctx.rethrow));
+  }
+
+  /** @internal The result accumulated so far. */
+  _current() {
+    const s = this.#inner.snapshot();
+    return s === undefined ? undefined : JSON.parse(s);
+  }
+
+  /** The response's `x-request-id`, if the server sent one. */
+  get requestId() {
+    return this.#inner.requestId() ?? undefined;
+  }
+
+  /** The base URL that served this stream. */
+  get baseURL() {
+    return this.#inner.baseUrl() || undefined;
+  }
+
+  /** Attempts the request took, the successful one included. */
+  get attempts() {
+    return this.#inner.attempts() ?? 1;
+  }
+
+  /** Stops reading and closes the connection. */
+  abort() {
+    this.#inner.cancel();
+  }
+}
+
+/** A streamed legacy completion: iterate `text_completion` chunks, or `textStream`, or await `finalCompletion()`. */
+export class CompletionStream extends EventStream {
+  /** Resolves to the accumulated completion once the stream ends. */
+  finalCompletion() {
+    return this._final();
+  }
+  /** The completion accumulated so far (also after an error). */
+  currentCompletion() {
+    return this._current();
+  }
+  /** The final text of choice 0. */
+  async finalText() {
+    return (await this.finalCompletion()).choices?.[0]?.text ?? "";
+  }
+}
+
+/** A streamed response: iterate typed events (`event.type`), or `textStream`, or await `finalResponse()`. */
+export class ResponseStream extends EventStream {
+  /** Resolves to the final response (with `output_text`) once the stream ends. */
+  finalResponse() {
+    return this._final();
+  }
+  /** The response accumulated so far (also after an error). */
+  currentResponse() {
+    return this._current();
+  }
+  /** The final `output_text`. */
+  async finalText() {
+    return (await this.finalResponse()).output_text ?? "";
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+
+/** Whether a chat result is an image model's answer (`object: "image.generation"`, `data: [...]`) rather than a chat completion. */
+export function isImageGeneration(value) {
+  return value?.object === "image.generation" && Array.isArray(value.data);
+}
+
+/** Something an `<img src>` can show for an image item: its `url`, or a `data:` URL built from `b64_json` (prefixed or not). */
+export async function imageURL(item) {
+  const b = await ctx.bindings();
+  try {
+    return b.imageItemSrc(item?.url ?? undefined, item?.b64_json ?? undefined);
+  } catch (e) {
+    ctx.rethrow(e);
+  }
+}
+
+/** An image item as a `Blob`: decoded from `b64_json` or a `data:` URL, or fetched from its `url` (with `options.fetch` if given). */
+export async function imageBlob(item, options = {}) {
+  const b = await ctx.bindings();
+  let decoded;
+  try {
+    decoded = b.imageItemBytes(item?.url ?? undefined, item?.b64_json ?? undefined);
+  } catch (e) {
+    ctx.rethrow(e);
+  }
+  if (decoded) return new Blob([decoded[0]], { type: decoded[1] });
+  const response = await (options.fetch ?? fetch)(item.url).catch((e) => {
+    throw new ctx.errors.APIConnectionError(`could not fetch the image: ${e?.message ?? e}`);
+  });
+  if (!response.ok) throw new ctx.errors.APIError(`fetching the image failed with HTTP ${response.status}`, { status: response.status });
+  return response.blob();
+}
+
+/** A `data:` URL, or the given URL, for an image source: URL, data URL, base64, `Blob`/`File`, `Uint8Array` or `ArrayBuffer`. */
+async function imageSource(source, mimeType) {
+  const b = await ctx.bindings();
+  try {
+    if (typeof source === "string") return JSON.parse(b.imagePart(source, undefined)).image_url.url;
+    if (isBlob(source) || isBytes(source)) return b.imageBytesDataUrl(await bytesOf(source), mimeType ?? (source.type || undefined));
+  } catch (e) {
+    ctx.rethrow(e);
+  }
+  throw new ctx.InvalidArgumentError(`an image must be a URL, a data URL, base64, a Blob, a File, a Uint8Array or an ArrayBuffer; got ${source === null ? "null" : typeof source}`);
+}
+
+/** An `image_url` content part for a chat message, from a URL, a data URL, base64, or file data. */
+export async function imagePart(source, options = {}) {
+  const url = await imageSource(source, options.mimeType);
+  const b = await ctx.bindings();
+  try {
+    return JSON.parse(b.imagePart(url, options.detail ?? undefined));
+  } catch (e) {
+    ctx.rethrow(e);
+  }
+}
+
+/** Names file data for an upload, as openai-node's `toFile`: `await toFile(bytes, "speech.mp3")`. The type is told from the bytes or the name unless given. */
+export async function toFile(data, filename, options = {}) {
+  if (!isBlob(data) && !isBytes(data)) throw new ctx.InvalidArgumentError("toFile expects a Blob, a Uint8Array or an ArrayBuffer");
+  let type = options.type ?? (isBlob(data) ? data.type : "");
+  if (!type) {
+    const b = await ctx.bindings();
+    type = b.mediaType((await bytesOf(isBlob(data) ? data.slice(0, 16) : data)).subarray(0, 16), filename) ?? "";
+  }
+  return new File([data], filename, { type });
+}
+
+// ---------------------------------------------------------------- resources
+
+/** @internal Adds `images`, `embeddings`, `models`, `audio`, `completions` and `responses` to a client. */
+export function attachResources(client, ready) {
+  const call = async (method, ...args) => {
+    const inner = await ready;
+    return inner[method](...args).catch(ctx.rethrow);
+  };
+  const json = (params, what) => {
+    needObject(params, what);
+    return JSON.stringify(params);
+  };
+
+  client.images = {
+    /** POST /images/generations. Items carry `url` or `b64_json`; see `imageURL`. */
+    async generate(params, options) {
+      return result(await call("imagesGenerate", json(params, "images.generate"), signalOf(options)));
+    },
+    /** POST /images/edits (multipart): `image` (one or several File/Blob/Uint8Array/ArrayBuffer), optional `mask`, `prompt`, ... */
+    async edit(params, options) {
+      needObject(params, "images.edit");
+      return result(await call("imagesEdit", params, signalOf(options)));
+    },
+    /** An image model on /chat/completions (APIYI gpt-image-2-vip): `prompt`, optional reference `image`(s) and earlier `messages`, `size`. */
+    async generateViaChat(params, options) {
+      needObject(params, "images.generateViaChat");
+      const sources = params.image ?? params.images;
+      const list = sources === undefined || sources === null ? undefined : Array.isArray(sources) ? sources : [sources];
+      const image = list && (await Promise.all(list.map((s) => imageSource(s))));
+      const body = JSON.stringify({ ...params, images: undefined, image });
+      return result(await call("imagesGenerateViaChat", body, signalOf(options)));
+    },
+  };
+
+  client.embeddings = {
+    /** POST /embeddings. Each item's `embedding` is a number array (base64 decoded), and `float32` the same vector as a `Float32Array`. */
+    async create(params, options) {
+      const [meta, vectors, lengths] = await call("embeddingsCreate", json(params, "embeddings.create"), signalOf(options));
+      const out = result(meta);
+      let offset = 0;
+      let next = 0;
+      for (const item of out.data) {
+        let float32;
+        if (item.embedding === null) {
+          // A base64 vector, decoded in Rust.
+          float32 = vectors.subarray(offset, (offset += lengths[next++]));
+          item.embedding = Array.from(float32);
+        } else {
+          float32 = Float32Array.from(item.embedding);
+        }
+        Object.defineProperty(item, "float32", { value: float32, enumerable: false, configurable: true });
+      }
+      return out;
+    },
+  };
+
+  client.models = {
+    /** GET /models. `owned_by` is filled from 01.AI's `ownedBy`. Await it, or `for await` over the models. */
+    list(options) {
+      const listed = call("modelsList", signalOf(options)).then(result);
+      listed[Symbol.asyncIterator] = async function* models() {
+        yield* (await listed).data;
+      };
+      return listed;
+    },
+    /** GET /models/{id}. */
+    async retrieve(id, options) {
+      if (typeof id !== "string" || !id) throw new ctx.InvalidArgumentError("models.retrieve expects a model id");
+      return result(await call("modelsRetrieve", id, signalOf(options)));
+    },
+  };
+
+  client.audio = {
+    transcriptions: {
+      /** POST /audio/transcriptions (multipart). `json`/`verbose_json` give an object; `text`, `srt` and `vtt` a string. */
+      async create(params, options) {
+        needObject(params, "audio.transcriptions.create");
+        return result(await call("audioTranscriptionsCreate", params, signalOf(options)));
+      },
+    },
+  };
+
+  client.completions = {
+    /** POST /completions (legacy); with `stream: true`, resolves to a CompletionStream. */
+    async create(params, options) {
+      const body = json(params, "completions.create");
+      if (params.stream) return new CompletionStream(await call("completionsStream", body, signalOf(options)));
+      return result(await call("completionsCreate", body, signalOf(options)));
+    },
+  };
+
+  client.responses = {
+    /** POST /responses; the result has `output_text`. With `stream: true`, resolves to a ResponseStream of typed events. */
+    async create(params, options) {
+      const body = json(params, "responses.create");
+      if (params.stream) return new ResponseStream(await call("responsesStream", body, signalOf(options)));
+      return result(await call("responsesCreate", body, signalOf(options)));
+    },
+    /** Streams a response: `responses.create({ ...params, stream: true })`. */
+    stream(params, options) {
+      needObject(params, "responses.stream");
+      return this.create({ ...params, stream: true }, options);
+    },
+  };
+}

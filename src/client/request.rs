@@ -1,0 +1,102 @@
+//! What a request sends, and reading a whole response body back.
+use super::{Client, RawResponse, Served};
+use crate::protocol::error::{snippet_of, Error};
+use crate::protocol::request::ClientConfig;
+use crate::transport::Body;
+use wasm_bindgen::JsValue;
+
+/// Longest non-streamed response body read, in bytes (base64 images run to many MB).
+const BODY_LIMIT: usize = 256 * 1024 * 1024;
+
+/// The body of a request, which decides its headers.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Payload<'a> {
+    /// No body (`GET /models`).
+    Empty,
+    /// A JSON document; `stream` adds `Accept: text/event-stream`.
+    Json { body: &'a str, stream: bool },
+    /// A `FormData`: `fetch` writes the multipart `Content-Type` with its boundary.
+    Form(&'a JsValue),
+}
+
+impl<'a> Payload<'a> {
+    pub fn headers(&self, config: &ClientConfig) -> Vec<(String, String)> {
+        match self {
+            Payload::Json { stream, .. } => config.json_headers(*stream),
+            Payload::Empty | Payload::Form(_) => {
+                let mut headers = config.json_headers(false);
+                headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
+                headers
+            }
+        }
+    }
+
+    pub fn body(&self) -> Option<Body<'a>> {
+        match *self {
+            Payload::Empty => None,
+            Payload::Json { body, .. } => Some(Body::Text(body)),
+            Payload::Form(form) => Some(Body::Js(form)),
+        }
+    }
+}
+
+/// A whole response body read as text, with whether it was declared JSON.
+#[derive(Debug)]
+pub(crate) struct TextBody {
+    pub raw: RawResponse,
+    pub status: u16,
+    pub is_json: bool,
+}
+
+impl Client {
+    /// Reads the whole body of a served request as UTF-8 text.
+    pub(crate) async fn read_text(&self, served: Served) -> Result<TextBody, Error> {
+        let Served { response, base_url, attempts, guard } = served;
+        let read = guard.limit(response.bytes(BODY_LIMIT), None, "the body did not arrive").await;
+        let bytes = self.redacted(read)?;
+        let body = String::from_utf8(bytes).map_err(|e| Error::InvalidResponse {
+            message: "the response body is not UTF-8".into(),
+            snippet: snippet_of(e.as_bytes()),
+        })?;
+        let raw = RawResponse { body, base_url, attempts, request_id: response.header("x-request-id") };
+        Ok(TextBody { raw, status: response.status(), is_json: response.is_json() })
+    }
+
+    /// Reads the whole body of a served request; it must be a JSON object, and an `error` member
+    /// in it is the server's error.
+    pub(crate) async fn read_json(&self, served: Served) -> Result<RawResponse, Error> {
+        let text = self.read_text(served).await?;
+        super::chat::check_json_object(&text.raw.body, text.status)?;
+        Ok(text.raw)
+    }
+
+    /// Sends a JSON request and reads its JSON object answer.
+    pub(crate) async fn json_call(&self, method: &str, path: &str, body: Option<&str>, signal: Option<&web_sys::AbortSignal>) -> Result<RawResponse, Error> {
+        let payload = match body {
+            Some(body) => Payload::Json { body, stream: false },
+            None => Payload::Empty,
+        };
+        let served = self.request(method, path, payload, signal).await?;
+        self.read_json(served).await
+    }
+}
+
+/// Parses a checked JSON body into a typed result.
+pub(crate) fn typed<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, Error> {
+    serde_json::from_str(text).map_err(|e| Error::InvalidResponse { message: format!("expected {what}: {e}"), snippet: snippet_of(text.as_bytes()) })
+}
+
+/// Serializes a typed request to a JSON object text, with `stream` set as given (or left out).
+pub(crate) fn to_body<R: serde::Serialize>(request: &R, stream: Option<bool>) -> Result<String, Error> {
+    let mut value = serde_json::to_value(request).map_err(|e| Error::InvalidArgument { message: e.to_string() })?;
+    let obj = value
+        .as_object_mut()
+        .ok_or_else(|| Error::InvalidArgument { message: "the request must be a JSON object".into() })?;
+    if let Some(stream) = stream {
+        obj.insert("stream".into(), stream.into());
+        if !stream {
+            obj.remove("stream_options");
+        }
+    }
+    Ok(value.to_string())
+}

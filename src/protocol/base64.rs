@@ -1,0 +1,208 @@
+//! Standard base64 (RFC 4648 §4), as gateways send `b64_json` images and base64 embeddings.
+//!
+//! Decoding accepts missing padding and ignores ASCII whitespace (line-wrapped payloads); it
+//! rejects every other byte outside the alphabet, padding in the middle, and a lone trailing
+//! character, reporting the offset.
+//!
+//! ```
+//! use llmwire::protocol::base64;
+//! assert_eq!(base64::decode("aGk=").unwrap(), b"hi");
+//! assert_eq!(base64::decode("aGk").unwrap(), b"hi");
+//! assert_eq!(base64::encode(b"hi"), "aGk=");
+//! assert!(base64::decode("a$==").is_err());
+//! ```
+
+use std::fmt;
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Why a text is not valid base64.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Base64Error {
+    /// What was wrong.
+    pub message: &'static str,
+    /// Byte offset in the input.
+    pub offset: usize,
+}
+
+impl fmt::Display for Base64Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at byte {}", self.message, self.offset)
+    }
+}
+
+impl std::error::Error for Base64Error {}
+
+fn value(b: u8) -> Option<u32> {
+    match b {
+        b'A'..=b'Z' => Some(u32::from(b - b'A')),
+        b'a'..=b'z' => Some(u32::from(b - b'a') + 26),
+        b'0'..=b'9' => Some(u32::from(b - b'0') + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    }
+}
+
+/// Runs over the sextets of `text`, calling `out` with each decoded byte.
+fn walk(text: &str, mut out: impl FnMut(u8)) -> Result<(), Base64Error> {
+    let mut acc: u32 = 0;
+    let mut bits = 0u32;
+    let mut sextets = 0usize;
+    let mut padding_at: Option<usize> = None;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if b.is_ascii_whitespace() {
+            continue;
+        }
+        if b == b'=' {
+            padding_at.get_or_insert(i);
+            continue;
+        }
+        if padding_at.is_some() {
+            return Err(Base64Error { message: "data after padding", offset: i });
+        }
+        let v = value(b).ok_or(Base64Error { message: "invalid base64 character", offset: i })?;
+        acc = (acc << 6) | v;
+        bits += 6;
+        sextets += 1;
+        if bits >= 8 {
+            bits -= 8;
+            out((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    if sextets % 4 == 1 {
+        return Err(Base64Error { message: "truncated base64 (one character left over)", offset: text.len() });
+    }
+    if let Some(at) = padding_at {
+        let pads = text.as_bytes().get(at..).unwrap_or_default().iter().filter(|b| **b == b'=').count();
+        if sextets % 4 == 0 || (sextets % 4) + pads > 4 {
+            return Err(Base64Error { message: "misplaced padding", offset: at });
+        }
+    }
+    Ok(())
+}
+
+/// Checks `text` without allocating.
+pub fn validate(text: &str) -> Result<(), Base64Error> {
+    walk(text, |_| {})
+}
+
+/// The number of bytes `text` decodes to, assuming it is valid.
+pub fn decoded_len(text: &str) -> usize {
+    let sextets = text.bytes().filter(|b| value(*b).is_some()).count();
+    sextets * 6 / 8
+}
+
+/// Decodes `text`.
+pub fn decode(text: &str) -> Result<Vec<u8>, Base64Error> {
+    let mut out = Vec::with_capacity(text.len() / 4 * 3 + 3);
+    walk(text, |b| out.push(b))?;
+    Ok(out)
+}
+
+/// Decodes at most the first `max` bytes of `text` (for sniffing a file type), validating only
+/// what it reads.
+pub fn decode_prefix(text: &str, max: usize) -> Result<Vec<u8>, Base64Error> {
+    // Four characters make three bytes; whitespace is rare, so a little slack suffices.
+    let mut end = (max.div_ceil(3) * 4 + 8).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    let head = text.get(..end).unwrap_or(text);
+    let mut out = Vec::with_capacity(max);
+    let complete = head.len() == text.len();
+    // A cut in the middle is fine; only a complete text must end cleanly.
+    let usable = if complete { head } else { head.get(..head.len() - head.len() % 4).unwrap_or(head) };
+    match walk(usable, |b| out.push(b)) {
+        Ok(()) => {}
+        Err(e) if !complete && e.message.starts_with("truncated") => {}
+        Err(e) => return Err(e),
+    }
+    out.truncate(max);
+    Ok(out)
+}
+
+/// Encodes `bytes` with padding.
+pub fn encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    encode_into(&mut out, bytes);
+    out
+}
+
+/// Appends the encoding of `bytes` to `out`.
+pub fn encode_into(out: &mut String, bytes: &[u8]) {
+    out.reserve(bytes.len().div_ceil(3) * 4);
+    let sym = |v: u32| char::from(ALPHABET[(v & 63) as usize]);
+    let mut chunks = bytes.chunks_exact(3);
+    for chunk in &mut chunks {
+        if let [a, b, c] = *chunk {
+            let n = (u32::from(a) << 16) | (u32::from(b) << 8) | u32::from(c);
+            out.extend([sym(n >> 18), sym(n >> 12), sym(n >> 6), sym(n)]);
+        }
+    }
+    match *chunks.remainder() {
+        [a] => {
+            let n = u32::from(a) << 16;
+            out.extend([sym(n >> 18), sym(n >> 12), '=', '=']);
+        }
+        [a, b] => {
+            let n = (u32::from(a) << 16) | (u32::from(b) << 8);
+            out.extend([sym(n >> 18), sym(n >> 12), sym(n >> 6), '=']);
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_every_length() {
+        let data: Vec<u8> = (0..=255u8).cycle().take(300).collect();
+        for n in 0..data.len() {
+            let text = encode(&data[..n]);
+            assert_eq!(decode(&text).unwrap(), &data[..n], "n={n}");
+            assert_eq!(decoded_len(&text), n);
+            assert_eq!(decode(text.trim_end_matches('=')).unwrap(), &data[..n], "unpadded n={n}");
+        }
+    }
+
+    #[test]
+    fn rfc4648_vectors() {
+        for (plain, coded) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")] {
+            assert_eq!(encode(plain.as_bytes()), coded);
+            assert_eq!(decode(coded).unwrap(), plain.as_bytes());
+        }
+    }
+
+    #[test]
+    fn whitespace_is_ignored() {
+        assert_eq!(decode("Zm9v\r\nYmFy\n").unwrap(), b"foobar");
+    }
+
+    #[test]
+    fn rejects_invalid_input_with_offsets() {
+        assert_eq!(decode("Zm9v!").unwrap_err(), Base64Error { message: "invalid base64 character", offset: 4 });
+        assert!(decode("Z").unwrap_err().message.starts_with("truncated"));
+        assert!(decode("Zm9vY").is_err());
+        assert_eq!(decode("Zg==Zg==").unwrap_err().message, "data after padding");
+        assert_eq!(decode("Zm9v====").unwrap_err().message, "misplaced padding");
+        assert_eq!(decode("Zg===").unwrap_err().message, "misplaced padding");
+        assert!(decode("data:image/png;base64,AAAA").is_err(), "a data URL is not bare base64");
+        assert!(decode("Zm9-").is_err(), "the URL-safe alphabet is not standard base64");
+        assert!(validate("Zm9vYg==").is_ok());
+    }
+
+    #[test]
+    fn prefix_decoding() {
+        let data: Vec<u8> = (0..100u8).collect();
+        let text = encode(&data);
+        assert_eq!(decode_prefix(&text, 8).unwrap(), &data[..8]);
+        assert_eq!(decode_prefix(&text, 1000).unwrap(), data);
+        assert_eq!(decode_prefix("Zg==", 8).unwrap(), b"f");
+        assert!(decode_prefix("!!!!AAAA", 3).is_err());
+        assert_eq!(decode_prefix("é", 3).unwrap_err().offset, 0);
+    }
+}
