@@ -25,6 +25,8 @@ export interface ClientOptions {
   idleTimeout?: number | null;
   /** Ask streams for usage (`stream_options.include_usage`); resent once without it if the gateway rejects it. */
   streamUsage?: boolean;
+  /** Longest SSE line or event accepted, in bytes (default 16 MiB); a longer one ends the stream with a StreamParseError. */
+  maxEventBytes?: number;
   /** Requests in flight at once, streams included until they end (default 100); more wait in a queue. */
   maxConcurrent?: number;
   /** Requests started in any 60 s window (default: no limit); more wait in the queue. */

@@ -4,6 +4,9 @@ use crate::protocol::chat::{ChatCompletion, ChatStreamDecoder, Output};
 use crate::protocol::error::Error;
 use crate::transport::{BodyReader, HttpResponse};
 
+/// Most of an HTML body read for its snippet, in bytes.
+const HTML_SNIPPET_LIMIT: usize = 64 * 1024;
+
 /// Longest JSON body accepted where a stream was expected, in bytes.
 const JSON_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
@@ -32,6 +35,8 @@ pub struct ChatStream {
     decoder: ChatStreamDecoder,
     buf: Vec<u8>,
     json_body: bool,
+    /// A `text/html` body where events were expected (a proxy's or captive portal's page).
+    html_body: bool,
     failed: Option<Error>,
     finished: bool,
     secret: Option<String>,
@@ -43,6 +48,7 @@ impl ChatStream {
         let body = response.body()?;
         Ok(ChatStream {
             json_body: response.is_json(),
+            html_body: response.header("content-type").is_some_and(|ct| ct.to_ascii_lowercase().contains("text/html")),
             request_id: response.header("x-request-id"),
             status: response.status(),
             guard,
@@ -114,6 +120,13 @@ impl ChatStream {
     }
 
     async fn step(&mut self, mode: Output) -> Result<(), Error> {
+        if self.html_body {
+            let bytes = self.guard.idle(self.body.read_to_end(HTML_SNIPPET_LIMIT)).await?;
+            return Err(Error::InvalidResponse {
+                message: format!("expected an event stream, got a {} text/html page", self.status),
+                snippet: crate::protocol::error::snippet_of(&bytes),
+            });
+        }
         if self.json_body {
             let bytes = self.guard.idle(self.body.read_to_end(JSON_BODY_LIMIT)).await?;
             self.decoder.push_json_body(&bytes, self.status, mode)?;

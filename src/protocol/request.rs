@@ -223,7 +223,8 @@ impl ClientConfig {
 impl ClientConfig {
     /// Builds a configuration from the JS client's options object, given as JSON text:
     /// `baseURL`, `apiKey`, `defaultHeaders`, `dangerouslyAllowBrowser`, `backupBaseURLs`,
-    /// `maxRetries`, and `timeout`, `headersTimeout`, `idleTimeout` in ms (`null` for none).
+    /// `maxRetries`, `timeout`, `headersTimeout`, `idleTimeout` in ms (`null` for none),
+    /// `streamUsage`, `maxConcurrent`, `requestsPerMinute`, `tokensPerMinute` and `maxEventBytes`.
     /// Other keys are ignored; a key of the wrong type is an [`Error::InvalidArgument`] naming it.
     ///
     /// ```
@@ -261,6 +262,13 @@ impl ClientConfig {
                 Some("headersTimeout") => read_ms(r).map(|v| config.timeouts.headers_ms = v).is_ok(),
                 Some("idleTimeout") => read_ms(r).map(|v| config.timeouts.idle_ms = v).is_ok(),
                 Some("streamUsage") => r.bool().map(|b| config.stream_usage = b).is_ok(),
+                Some("maxEventBytes") => match r.index() {
+                    Ok(Some(n)) if (1..=1 << 30).contains(&n) => {
+                        config.max_event_bytes = Some(n as usize);
+                        true
+                    }
+                    _ => false,
+                },
                 Some("maxConcurrent") => match r.index() {
                     Ok(Some(n)) if (1..=100_000).contains(&n) => {
                         config.limits.max_concurrent = n as u32;
@@ -282,6 +290,7 @@ impl ClientConfig {
             let want = match name {
                 "maxRetries" => "an integer from 0 to 100",
                 "maxConcurrent" => "an integer from 1 to 100000",
+                "maxEventBytes" => "an integer from 1 to 1073741824",
                 "requestsPerMinute" | "tokensPerMinute" => "a positive integer, or null",
                 "timeout" | "headersTimeout" | "idleTimeout" => "a non-negative number of milliseconds, or null",
                 "defaultHeaders" => "an object of string values",
@@ -296,9 +305,10 @@ impl ClientConfig {
     }
 }
 
-const OPTION_NAMES: [&str; 13] = [
+const OPTION_NAMES: [&str; 14] = [
     "baseURL", "apiKey", "dangerouslyAllowBrowser", "defaultHeaders", "backupBaseURLs", "maxRetries", "timeout",
     "headersTimeout", "idleTimeout", "streamUsage", "maxConcurrent", "requestsPerMinute", "tokensPerMinute",
+    "maxEventBytes",
 ];
 
 fn option_name(key: &str) -> Option<&'static str> {
@@ -498,5 +508,7 @@ mod tests {
         let limits = ClientConfig::from_options_json(r#"{"maxConcurrent":3,"requestsPerMinute":60,"tokensPerMinute":null}"#).unwrap().limits();
         assert_eq!(limits, Limits { max_concurrent: 3, requests_per_minute: Some(60), tokens_per_minute: None });
         assert!(ClientConfig::from_options_json(r#"{"maxConcurrent":0}"#).unwrap_err().to_string().contains("maxConcurrent"));
+        assert_eq!(ClientConfig::from_options_json(r#"{"maxEventBytes":4096}"#).unwrap().max_event_bytes(), 4096);
+        assert!(ClientConfig::from_options_json(r#"{"maxEventBytes":0}"#).is_err());
     }
 }
