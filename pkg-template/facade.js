@@ -103,6 +103,8 @@ function rethrow(e) {
 export class ChatStream {
   #inner;
   #claimed = false;
+  /** Once the stream ended: its result, error and metadata; the wasm side is freed then. */
+  #done = null;
 
   /** @internal */
   constructor(inner) {
@@ -120,6 +122,36 @@ export class ChatStream {
     this.#claimed = true;
   }
 
+  /**
+   * Keeps what the stream ended with and frees its wasm state at once, so back-to-back streams
+   * reuse the same memory instead of waiting for the garbage collector.
+   */
+  #finish(error) {
+    const inner = this.#inner;
+    if (!inner) return;
+    this.#done = {
+      json: inner.snapshot(), error, requestId: inner.requestId() ?? undefined,
+      baseURL: inner.baseUrl() || undefined, attempts: inner.attempts() ?? 1,
+    };
+    this.#inner = null;
+    inner.free();
+  }
+
+  /** Awaits one pull; an error ends the stream. */
+  async #pull(pull) {
+    if (!this.#inner) {
+      if (this.#done?.error) throw this.#done.error;
+      return undefined;
+    }
+    try {
+      return await pull(this.#inner);
+    } catch (e) {
+      const err = toError(e);
+      this.#finish(err);
+      throw err;
+    }
+  }
+
   /** Claims the stream (synchronously, so a second reader fails at once) and iterates its batches. */
   #iterate(pull, explode) {
     this.#claim();
@@ -130,9 +162,10 @@ export class ChatStream {
     let complete = false;
     try {
       for (;;) {
-        const batch = await pull().catch(rethrow);
+        const batch = await this.#pull(pull);
         if (batch === undefined) {
           complete = true;
+          this.#finish();
           return;
         }
         if (explode) {
@@ -143,24 +176,30 @@ export class ChatStream {
         }
       }
     } finally {
-      if (!complete) this.#inner.cancel();
+      if (!complete) this.abort();
     }
   }
 
   /** The `chat.completion.chunk` objects, as the server sent them. Leaving the loop early cancels the request. */
   [Symbol.asyncIterator]() {
-    return this.#iterate(() => this.#inner.nextChunks(), true);
+    return this.#iterate((inner) => inner.nextChunks(), true);
   }
 
   /** The text of choice 0, piece by piece as it arrives. */
   get textStream() {
-    return { [Symbol.asyncIterator]: () => this.#iterate(() => this.#inner.nextText(), false) };
+    return { [Symbol.asyncIterator]: () => this.#iterate((inner) => inner.nextText(), false) };
   }
 
   /** Reads to the end (or waits for the iteration to end) and resolves to the accumulated chat completion. */
   async finalChatCompletion() {
     if (!this.#claimed) this.#claimed = true;
-    return JSON.parse(await this.#inner.finalCompletion().catch(rethrow));
+    if (this.#done) {
+      if (this.#done.error) throw this.#done.error;
+      return JSON.parse(this.#done.json);
+    }
+    const json = await this.#pull((inner) => inner.finalCompletion());
+    this.#finish();
+    return JSON.parse(json ?? this.#done.json);
   }
 
   /** The final text of choice 0 (null when it had none). */
@@ -171,28 +210,30 @@ export class ChatStream {
 
   /** The completion accumulated so far (also after an error). */
   currentChatCompletion() {
-    const s = this.#inner.snapshot();
+    const s = this.#inner ? this.#inner.snapshot() : this.#done?.json;
     return s === undefined ? undefined : JSON.parse(s);
   }
 
   /** The response's `x-request-id`, if the server sent one. */
   get requestId() {
-    return this.#inner.requestId() ?? undefined;
+    return this.#inner ? this.#inner.requestId() ?? undefined : this.#done?.requestId;
   }
 
   /** The base URL that served this stream (undefined for `fromResponse`). */
   get baseURL() {
-    return this.#inner.baseUrl() || undefined;
+    return this.#inner ? this.#inner.baseUrl() || undefined : this.#done?.baseURL;
   }
 
   /** Attempts the request took, the successful one included. */
   get attempts() {
-    return this.#inner.attempts() ?? 1;
+    return this.#inner ? this.#inner.attempts() ?? 1 : this.#done?.attempts ?? 1;
   }
 
   /** Stops reading and closes the connection. */
   abort() {
+    if (!this.#inner) return;
     this.#inner.cancel();
+    this.#finish(toError({ llmwireError: true, name: "APIUserAbortError", message: "request was aborted" }));
   }
 }
 
