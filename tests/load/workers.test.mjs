@@ -1,28 +1,14 @@
 // Load in workerd (Miniflare): 100 concurrent streams in one Worker invocation.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Miniflare } from "miniflare";
+import { startWorker } from "../support/miniflare.mjs";
 import { startMockGateway } from "../../mock-gateway/gateway.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 let gw;
 let mf;
 before(async () => {
   gw = await startMockGateway();
-  mf = new Miniflare({
-    modules: true,
-    modulesRoot: root,
-    scriptPath: join(root, "tests/load/load-worker.mjs"),
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2025-01-01",
-    bindings: { GATEWAY_URL: gw.url },
-  });
-  await mf.ready;
+  mf = await startWorker("tests/load/load-worker.mjs", { GATEWAY_URL: gw.url });
 });
 after(async () => {
   await mf?.dispose();

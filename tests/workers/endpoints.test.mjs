@@ -2,31 +2,17 @@
 // the mock gateway. The cases live in tests/support/endpoints-suite.mjs.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Miniflare } from "miniflare";
+import { startWorker } from "../support/miniflare.mjs";
 import { startMockGateway } from "../../mock-gateway/gateway.mjs";
 import { cases } from "../support/endpoints-suite.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const KEY = "sk-worker-endpoints-secret";
 let gw;
 let mf;
 
 before(async () => {
   gw = await startMockGateway({ apiKey: KEY });
-  mf = new Miniflare({
-    modules: true,
-    modulesRoot: root,
-    scriptPath: join(root, "tests/workers/endpoints-worker.mjs"),
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2025-01-01",
-    bindings: { GATEWAY_URL: gw.url, GATEWAY_KEY: KEY },
-  });
-  await mf.ready;
+  mf = await startWorker("tests/workers/endpoints-worker.mjs", { GATEWAY_URL: gw.url, GATEWAY_KEY: KEY });
 });
 after(async () => {
   await mf?.dispose();

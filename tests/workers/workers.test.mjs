@@ -1,30 +1,16 @@
 // The package's workerd entry inside workerd itself (Miniflare), streaming from the mock gateway.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Miniflare } from "miniflare";
+import { startWorker } from "../support/miniflare.mjs";
 import { startMockGateway } from "../../mock-gateway/gateway.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const KEY = "sk-worker-test-secret";
 let gw;
 let mf;
 
 before(async () => {
   gw = await startMockGateway({ apiKey: KEY });
-  mf = new Miniflare({
-    modules: true,
-    modulesRoot: root,
-    scriptPath: join(root, "tests/workers/worker.mjs"),
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2025-01-01",
-    bindings: { GATEWAY_URL: gw.url, GATEWAY_KEY: KEY },
-  });
-  await mf.ready;
+  mf = await startWorker("tests/workers/worker.mjs", { GATEWAY_URL: gw.url, GATEWAY_KEY: KEY });
 });
 after(async () => {
   await mf?.dispose();
