@@ -1,80 +1,60 @@
-// Retries, failover, timeouts and abort in headless Chromium, against the mock gateway embedded
-// in the demo's dev server (www/serve.mjs, at /api/v1). Attempts come from the mock's request log.
+// Retries, failover, timeouts and abort in headless Chromium: the shared cases
+// (tests/support/resilience-suite.mjs) are loaded into a page as a module and run there against
+// the fault-injecting mock gateway, which requires a canary key (so the page talks to it across
+// origins, as a browser app talks to a gateway). The page itself comes from the demo's dev server.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { launchChromium } from "../support/chromium.mjs";
 import { startDevServer } from "../../www/serve.mjs";
+import { startMockGateway } from "../../mock-gateway/gateway.mjs";
+import { cases } from "../support/resilience-suite.mjs";
 
+const CANARY = "sk-page-canary-5e4d3c2b1a";
+let gw;
 let dev;
 let browser;
 let page;
+let suite;
+let deadURL;
 
 before(async () => {
-  dev = await startDevServer({ port: 0, env: {}, pacingMs: 5 });
+  suite = await readFile(new URL("../support/resilience-suite.mjs", import.meta.url), "utf8");
+  gw = await startMockGateway({ apiKey: CANARY });
+  const probe = createServer();
+  await new Promise((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  deadURL = `http://127.0.0.1:${probe.address().port}/v1`;
+  await new Promise((resolve) => probe.close(resolve));
+  dev = await startDevServer({ port: 0, env: {}, pacingMs: 0 });
   browser = await launchChromium();
   page = await browser.newPage();
-  await page.goto(`${dev.url}/pkg/package.json`);
+  page.on("pageerror", (e) => console.error("page error:", e));
+  await page.goto(`${dev.url}/config.json`);
 });
 after(async () => {
-  await browser?.close();
-  await dev?.close();
+  // Each close runs even when an earlier one fails, or an open server keeps the process alive.
+  try {
+    await browser?.close();
+  } finally {
+    await dev?.close();
+    await gw?.close();
+  }
 });
 
-/** Runs `body` in the page with `Client`, the mock's base URL and helpers in scope. */
-function inPage(body) {
-  return page.evaluate(async (src) => {
-    const llmwire = await import("/pkg/index.js");
-    const baseURL = new URL("/api/v1", location.href).href;
-    const reset = () => fetch("/api/__mock/reset", { method: "POST" });
-    const attempts = async () => (await (await fetch("/api/__mock/requests")).json())
-      .filter((r) => r.method === "POST" && r.path.endsWith("/chat/completions")).length;
-    const ask = (scenario, extra = {}) => ({ model: `mock-scenario:${scenario}`, messages: [{ role: "user", content: "page retry" }], ...extra });
-    const caught = async (fn) => {
-      try { await fn(); } catch (e) { return e; }
-      return null;
-    };
-    return new Function("llmwire", "baseURL", "reset", "attempts", "ask", "caught", `return (async () => { ${src} })()`)(
-      llmwire, baseURL, reset, attempts, ask, caught);
-  }, body);
+function inPage(name) {
+  return page.evaluate(async ({ name, source, env }) => {
+    const lib = await import("/pkg/index.js");
+    const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+    const { run } = await import(url);
+    return run(name, lib, env);
+  }, { name, source: suite, env: { baseURL: gw.baseURL, apiKey: CANARY, deadURL } });
 }
 
-test("Chromium: 500 then ok is retried; 400 is not", async () => {
-  const out = await inPage(`
-    await reset();
-    const c = await new llmwire.Client({ baseURL }).chat.completions.create(ask("500-then-ok"));
-    const retried = [c._attempts, await attempts(), /Echo: page retry/.test(c.choices[0].message.content)];
-    await reset();
-    const e = await caught(() => new llmwire.Client({ baseURL }).chat.completions.create(ask("http-400")));
-    return { retried, bad: [e?.name, await attempts()] };
-  `);
-  assert.deepEqual(out, { retried: [2, 2, true], bad: ["BadRequestError", 1] });
-});
-
-test("Chromium: a dead primary fails over to the backup", async () => {
-  const out = await inPage(`
-    const c = new llmwire.Client({ baseURL: "http://127.0.0.1:9/v1", backupBaseURLs: [baseURL] });
-    const s = await c.chat.completions.create(ask("ok", { stream: true }));
-    await s.finalChatCompletion();
-    const again = await c.chat.completions.create(ask("ok"));
-    return [s.attempts, s.baseURL === baseURL, again._attempts, again._base_url === baseURL];
-  `);
-  assert.deepEqual(out, [2, true, 1, true]);
-});
-
-test("Chromium: idle timeout and abort are typed, with the partial output kept", async () => {
-  const out = await inPage(`
-    const c = new llmwire.Client({ baseURL, idleTimeout: 150 });
-    const s = await c.chat.completions.create(ask("headers-then-silence", { stream: true }));
-    const idle = await caught(() => s.finalChatCompletion());
-    const ac = new AbortController();
-    const slow = await new llmwire.Client({ baseURL }).chat.completions.create(ask("slow-drip", { stream: true }), { signal: ac.signal });
-    setTimeout(() => ac.abort(), 200);
-    let text = "";
-    const aborted = await caught(async () => { for await (const t of slow.textStream) text += t; });
-    return {
-      idle: [idle?.name, idle instanceof llmwire.APIConnectionError],
-      aborted: [aborted?.name, text.length > 0, aborted?.partialCompletion?.choices?.[0]?.message?.content === text],
-    };
-  `);
-  assert.deepEqual(out, { idle: ["APIConnectionTimeoutError", true], aborted: ["APIUserAbortError", true, true] });
-});
+for (const name of Object.keys(cases)) {
+  test(name, async (t) => {
+    const result = await inPage(name);
+    assert.ok(result.ok, result.error);
+    t.diagnostic(JSON.stringify(result.info));
+  });
+}
