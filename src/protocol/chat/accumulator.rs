@@ -11,6 +11,7 @@
 //! ```
 
 use super::chunk::{ChoiceDelta, ChunkView, RawField, ToolCallDelta};
+use super::events::{self, DoneCall};
 use super::types::ChatCompletion;
 use crate::protocol::error::{bounded, ApiError, Error};
 use crate::protocol::json::{ObjectWriter, Reader};
@@ -34,6 +35,8 @@ pub struct ChatAccumulator {
     usage: Option<String>,
     extra: Vec<(String, String)>,
     chunks: u64,
+    /// Where the last `content.delta` event of choice 0 ends in the event batch being written.
+    text_event_end: Option<usize>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -65,6 +68,8 @@ struct ToolCallState {
     name: String,
     arguments: String,
     extra: Vec<(String, String)>,
+    /// Whether a `tool_call.start` event was written for it.
+    announced: bool,
 }
 
 impl ChatAccumulator {
@@ -87,6 +92,12 @@ impl ChatAccumulator {
 
     /// Applies a parsed chunk.
     pub fn apply(&mut self, chunk: &ChunkView<'_>) -> Result<(), Error> {
+        self.apply_with_events(chunk, None)
+    }
+
+    /// Applies a parsed chunk and, with `events`, appends its progress events to that JSON array
+    /// batch (see [`events`]).
+    pub fn apply_with_events(&mut self, chunk: &ChunkView<'_>, mut events: Option<&mut String>) -> Result<(), Error> {
         if let Some(err) = chunk.error {
             return Err(ApiError::from_error_value(err).into());
         }
@@ -108,12 +119,12 @@ impl ChatAccumulator {
         }
         set_raw_fields(&mut self.extra, &chunk.extra);
         for (position, choice) in chunk.choices().enumerate() {
-            self.apply_choice(position, choice)?;
+            self.apply_choice(position, choice, events.as_deref_mut())?;
         }
         Ok(())
     }
 
-    fn apply_choice(&mut self, position: usize, delta: &ChoiceDelta<'_>) -> Result<(), Error> {
+    fn apply_choice(&mut self, position: usize, delta: &ChoiceDelta<'_>, mut events: Option<&mut String>) -> Result<(), Error> {
         let index = index_u32(delta.index.unwrap_or(position as u64))?;
         let slot = match self.choices.iter().position(|c| c.index == index) {
             Some(i) => i,
@@ -136,12 +147,21 @@ impl ChatAccumulator {
         // tool-call-only message ends with `content: null`, as the non-streamed answer has it.
         if let Some(text) = d.content.as_deref().filter(|t| !t.is_empty()) {
             state.content.get_or_insert_with(String::new).push_str(text);
+            if let Some(out) = events.as_deref_mut() {
+                let end = events::text_delta(out, "content.delta", index, text);
+                if index == 0 {
+                    self.text_event_end = Some(end);
+                }
+            }
         }
         if let Some(text) = &d.refusal {
             state.refusal.get_or_insert_with(String::new).push_str(text);
+            if let Some(out) = events.as_deref_mut().filter(|_| !text.is_empty()) {
+                events::text_delta(out, "refusal.delta", index, text);
+            }
         }
         for call in &d.tool_calls {
-            merge_tool_call(&mut state.tool_calls, call)?;
+            merge_tool_call(&mut state.tool_calls, call, index, events.as_deref_mut())?;
         }
         for (key, raw) in &d.extra {
             merge_delta_extra(&mut state.delta_extra, key, raw);
@@ -154,6 +174,31 @@ impl ChatAccumulator {
         }
         set_raw_fields(&mut state.extra, &delta.extra);
         Ok(())
+    }
+
+    /// Where the last `content.delta` event of choice 0 written since the previous call ends (the
+    /// offset of its closing brace in the batch).
+    pub fn take_text_event_end(&mut self) -> Option<usize> {
+        self.text_event_end.take()
+    }
+
+    /// Appends a `tool_call.done` event for every call of every choice, by choice index: the
+    /// stream has ended, so each call is final and is checked now
+    /// ([`check_call`](super::tool_calls::check_call)).
+    pub fn write_done_events(&self, out: &mut String) {
+        for choice in self.ordered_choices() {
+            for (index, call) in choice.tool_calls.iter().enumerate() {
+                let done = DoneCall {
+                    choice: choice.index,
+                    index,
+                    id: &call.id,
+                    name: &call.name,
+                    arguments: &call.arguments,
+                    finish_reason: choice.finish_reason.as_deref(),
+                };
+                events::call_done(out, &done);
+            }
+        }
     }
 
     /// Whether every choice seen so far has a finish reason (and at least one was seen).
@@ -179,8 +224,7 @@ impl ChatAccumulator {
         w.str("id", &self.id).str("object", "chat.completion");
         w.raw("created", self.created.as_deref().unwrap_or("null"));
         w.str("model", &self.model);
-        let mut order: Vec<&ChoiceState> = self.choices.iter().collect();
-        order.sort_by_key(|c| c.index);
+        let order = self.ordered_choices();
         let buf = w.key("choices");
         buf.push('[');
         for (i, choice) in order.into_iter().enumerate() {
@@ -199,6 +243,12 @@ impl ChatAccumulator {
         write_raw_fields(&mut w, &self.extra);
         w.finish();
         out
+    }
+
+    fn ordered_choices(&self) -> Vec<&ChoiceState> {
+        let mut order: Vec<&ChoiceState> = self.choices.iter().collect();
+        order.sort_by_key(|c| c.index);
+        order
     }
 
     /// The completion so far, typed: see [`to_json`](Self::to_json).
@@ -384,7 +434,8 @@ fn concat_or_replace(existing: &mut String, more: &str) {
 }
 
 /// Merges one tool-call delta: by `index`; without one, by `id`; without either, by position.
-fn merge_tool_call(calls: &mut Vec<ToolCallState>, d: &ToolCallDelta<'_>) -> Result<(), Error> {
+/// With `events`, announces the call once it has a name, then reports each argument fragment.
+fn merge_tool_call(calls: &mut Vec<ToolCallState>, d: &ToolCallDelta<'_>, choice: u32, events: Option<&mut String>) -> Result<(), Error> {
     let id = d.id.as_deref().filter(|s| !s.is_empty());
     let name = d.name.as_deref().filter(|s| !s.is_empty());
     let found = match (d.index, id) {
@@ -425,6 +476,14 @@ fn merge_tool_call(calls: &mut Vec<ToolCallState>, d: &ToolCallDelta<'_>) -> Res
         call.arguments.push_str(args);
     }
     set_raw_fields(&mut call.extra, &d.extra);
+    if let Some(out) = events {
+        if !call.announced && !call.name.is_empty() {
+            call.announced = true;
+            events::call_start(out, choice, slot, &call.id, &call.name, &call.arguments);
+        } else if let Some(args) = d.arguments.as_deref().filter(|a| call.announced && !a.is_empty()) {
+            events::call_delta(out, choice, slot, args);
+        }
+    }
     Ok(())
 }
 

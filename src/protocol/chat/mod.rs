@@ -1,7 +1,10 @@
-//! Chat completions: wire types, the streamed-chunk view, the accumulator and the stream decoder.
+//! Chat completions: wire types, the streamed-chunk view, the accumulator, the stream decoder,
+//! its progress events and when a tool call is final.
 pub mod accumulator;
 pub mod chunk;
+pub mod events;
 pub mod stream;
+pub mod tool_calls;
 pub mod types;
 
 pub use accumulator::ChatAccumulator;

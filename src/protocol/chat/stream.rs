@@ -22,6 +22,7 @@ use crate::protocol::error::{snippet_of, ApiError, Error};
 use crate::protocol::images;
 use crate::protocol::json::{JsonError, Kind, ObjectWriter, Reader};
 use crate::protocol::sse::{SseDecoder, SseEvent};
+use crate::protocol::structured::partial_json;
 
 /// What a push collects for the consumer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +33,9 @@ pub enum Output {
     Chunks,
     /// The content deltas of the choice with index 0, concatenated.
     Text,
+    /// Progress events as one JSON array text per push (see [`events`](super::events)); the
+    /// `tool_call.done` events come with [`finish`](ChatStreamDecoder::finish).
+    Events,
 }
 
 /// Decodes and accumulates one streamed chat completion.
@@ -45,6 +49,10 @@ pub struct ChatStreamDecoder {
     /// An image model's answer (`{data, created, usage}`, no `choices`), marked with
     /// `object: "image.generation"`: the stream's one result.
     image: Option<String>,
+    /// Whether `content.delta` events carry the partial JSON answer (`parsed`).
+    partial_json: bool,
+    /// Whether `tool_call.done` events were written.
+    calls_done: bool,
 }
 
 impl Default for ChatStreamDecoder {
@@ -65,7 +73,29 @@ impl ChatStreamDecoder {
     }
 
     fn with_sse(sse: SseDecoder) -> Self {
-        ChatStreamDecoder { sse, acc: ChatAccumulator::new(), done: false, out: String::new(), out_mode: Output::None, image: None }
+        ChatStreamDecoder {
+            sse,
+            acc: ChatAccumulator::new(),
+            done: false,
+            out: String::new(),
+            out_mode: Output::None,
+            image: None,
+            partial_json: false,
+            calls_done: false,
+        }
+    }
+
+    /// With `on`, the last `content.delta` event of choice 0 in each [`Output::Events`] batch
+    /// carries `parsed`: the JSON answer so far, completed by [`partial_json`] (for
+    /// `response_format` `json_object` or `json_schema`).
+    pub fn set_partial_json(&mut self, on: bool) {
+        self.partial_json = on;
+    }
+
+    /// The JSON answer of choice 0 so far, completed to a valid JSON text; `None` until it has
+    /// a value (see [`partial_json`]).
+    pub fn partial_json(&self) -> Option<String> {
+        partial_json(self.acc.text())
     }
 
     /// Whether `data: [DONE]` (or a whole JSON completion) has been seen; later bytes are ignored.
@@ -87,6 +117,7 @@ impl ChatStreamDecoder {
             });
         }
         self.out_mode = mode;
+        self.acc.take_text_event_end();
         let ChatStreamDecoder { sse, acc, done, out, image, .. } = self;
         let pushed = sse.push(bytes, |event: SseEvent<'_>| {
             if *done {
@@ -94,10 +125,26 @@ impl ChatStreamDecoder {
             }
             handle_event(acc, done, out, image, mode, event)
         });
+        let done = *done;
+        self.add_parsed();
         match pushed {
             // Bytes after [DONE] are ignored, however the network split them.
-            Err(Error::EventTooLarge { .. }) if *done => Ok(()),
+            Err(Error::EventTooLarge { .. }) if done => Ok(()),
             other => other,
+        }
+    }
+
+    /// Adds `parsed` to the last `content.delta` event of choice 0 of this push, when asked.
+    fn add_parsed(&mut self) {
+        let Some(end) = self.acc.take_text_event_end() else {
+            return;
+        };
+        if !self.partial_json || !self.out.is_char_boundary(end) {
+            return;
+        }
+        if let Some(mut parsed) = partial_json(self.acc.text()) {
+            parsed.insert_str(0, ",\"parsed\":");
+            self.out.insert_str(end, &parsed);
         }
     }
 
@@ -106,7 +153,7 @@ impl ChatStreamDecoder {
         if self.out.is_empty() {
             return None;
         }
-        if self.out_mode == Output::Chunks {
+        if matches!(self.out_mode, Output::Chunks | Output::Events) {
             self.out.push(']');
         }
         Some(std::mem::take(&mut self.out))
@@ -118,6 +165,9 @@ impl ChatStreamDecoder {
         let pending = self.sse.finish();
         if self.done || self.image.is_some() || self.acc.all_choices_finished() {
             self.done = true;
+            if self.out_mode == Output::Events && !std::mem::replace(&mut self.calls_done, true) {
+                self.acc.write_done_events(&mut self.out);
+            }
             return Ok(());
         }
         let mut message = if self.acc.chunks_applied() == 0 {
@@ -151,14 +201,20 @@ impl ChatStreamDecoder {
             return take_image(&mut self.image, &mut self.out, mode, marked);
         }
         let text = completion_as_chunk(body_text).map_err(|e| invalid(format!("expected a chat completion: {e}")))?;
-        self.acc.apply_json(&text)?;
+        let chunk = parse_chunk(&text)?;
         self.out_mode = mode;
+        self.acc.take_text_event_end();
+        match mode {
+            Output::Events => self.acc.apply_with_events(&chunk, Some(&mut self.out))?,
+            _ => self.acc.apply(&chunk)?,
+        }
         match mode {
             Output::Chunks => {
                 self.out.push('[');
                 self.out.push_str(&text);
             }
             Output::Text => self.out.push_str(self.acc.text()),
+            Output::Events => self.add_parsed(),
             Output::None => {}
         }
         self.done = true;
@@ -216,7 +272,8 @@ fn take_image(slot: &mut Option<String>, out: &mut String, mode: Output, marked:
                 snippet: String::new(),
             });
         }
-        Output::None => {}
+        // The final completion is the image result; there is no progress to report.
+        Output::None | Output::Events => {}
     }
     *slot = Some(marked);
     Ok(())
@@ -252,9 +309,12 @@ fn handle_event(
         let marked = images::mark_image_result(data).map_err(|e| Error::InvalidResponse { message: e.to_string(), snippet: snippet_of(data.as_bytes()) })?;
         return take_image(image, out, mode, marked);
     }
+    if mode == Output::Events {
+        return acc.apply_with_events(&chunk, Some(out));
+    }
     acc.apply(&chunk)?;
     match mode {
-        Output::None => {}
+        Output::None | Output::Events => {}
         Output::Chunks => {
             out.push(if out.is_empty() { '[' } else { ',' });
             out.push_str(data);
