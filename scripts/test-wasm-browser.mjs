@@ -1,5 +1,6 @@
-// Runs the wasm-bindgen-test suite (tests/browser.rs) in headless Chromium against a mock gateway
-// started here; its URL is baked into the test build through LLMWIRE_MOCK_URL.
+// Runs a wasm-bindgen-test suite in headless Chromium against a mock gateway started here; its URL
+// is baked into the test build through LLMWIRE_MOCK_URL. With no arguments, the crate's
+// tests/browser.rs; otherwise the arguments go to `cargo test` (e.g. `-p llmwire-example-chat`).
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,7 +8,8 @@ import { startMockGateway } from "../mock-gateway/gateway.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const gw = await startMockGateway();
-const child = spawn("cargo", ["test", "--target", "wasm32-unknown-unknown", "--test", "browser"], {
+const which = process.argv.length > 2 ? process.argv.slice(2) : ["--test", "browser"];
+const child = spawn("cargo", ["test", "--target", "wasm32-unknown-unknown", ...which], {
   cwd: root,
   stdio: "inherit",
   env: {
