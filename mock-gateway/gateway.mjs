@@ -5,13 +5,13 @@ import http from "node:http";
 import { createHash } from "node:crypto";
 import { deflateSync } from "node:zlib";
 import { parseMultipart, sniff } from "./multipart.mjs";
+import { TOOL_SCENARIOS, jsonContent, toolChoice, toolDeltas, toolMessage, toolResultsText } from "./tools.mjs";
 
 // ---------------------------------------------------------------------------
 // Static data
 // ---------------------------------------------------------------------------
 
 const FIXED_SENTENCE = "你好，世界 👋 — streamed by the llmwire mock gateway.";
-const TOOL_CALL_ID = "call_mock_1";
 const MODELS_CREATED = 1735689600;
 
 const openaiModel = (id, owner) => ({ id, object: "model", created: MODELS_CREATED, owned_by: owner });
@@ -105,6 +105,14 @@ const ERROR_SCENARIOS = {
     type: "server_error",
     code: "system_busy",
   },
+  // Retry-After in seconds only (no retry-after-ms), as most gateways send it.
+  "http-429-retry-after": {
+    status: 429,
+    message: "Rate limit reached for requests. Please try again in 1s.",
+    type: "requests",
+    code: "rate_limit_exceeded",
+    headers: { "retry-after": "1" },
+  },
   "x-should-retry-false": {
     status: 500,
     message: "The server had an error that must not be retried.",
@@ -115,19 +123,24 @@ const ERROR_SCENARIOS = {
 };
 
 // "<x>-then-ok": the first attempt (since the last reset) fails like <error scenario>.
-const THEN_OK_SCENARIOS = { "429-then-ok": "http-429", "500-then-ok": "http-500", "529-then-ok": "http-529" };
+const THEN_OK_SCENARIOS = {
+  "429-then-ok": "http-429", "500-then-ok": "http-500", "529-then-ok": "http-529",
+  "429-retry-after-then-ok": "http-429-retry-after",
+};
 
 const BEHAVIOUR_SCENARIOS = [
   "ok", "yi-stream", "malformed-event", "error-in-stream", "error-event", "cut-stream",
   "drop-mid-stream", "json-instead-of-sse", "usage-only", "crlf", "image-on-chat", "html-502",
   "slow-drip", "hang", "headers-then-silence", "huge-line", "rejects-stream-options",
+  // Transport faults for the resilience suites (see README.md).
+  "byte-drip", "utf8-split", "huge-line-17mib", "echo-key-401", "echo-key-in-stream",
   // Endpoints beyond chat (see README.md).
   "ignore-encoding-format", "base64-always", "embedding-bad-base64", "embedding-bad-length",
   "image-item-empty", "response-failed",
 ];
 
 export const SCENARIOS = Object.freeze([
-  ...BEHAVIOUR_SCENARIOS, ...Object.keys(ERROR_SCENARIOS), ...Object.keys(THEN_OK_SCENARIOS),
+  ...BEHAVIOUR_SCENARIOS, ...TOOL_SCENARIOS, ...Object.keys(ERROR_SCENARIOS), ...Object.keys(THEN_OK_SCENARIOS),
 ]);
 
 const HTML_502 =
@@ -140,7 +153,12 @@ const DONE_FRAME = "data: [DONE]\n\n";
 // Truncated JSON, like the yi-vision sample in the 01.AI docs.
 const MALFORMED_FRAME = 'data: {"id":"x","choices":[{"delta":{"content":"oops"\n\n';
 const HUGE_CONTENT_BYTES = 2 * 1024 * 1024;
+// Over the client's default 16 MiB bound on one SSE event.
+const HUGER_CONTENT_BYTES = 17 * 1024 * 1024;
 const SLOW_DRIP_MS = 150;
+// byte-drip and utf8-split: the pause between two writes, and byte-drip's content piece size.
+const BYTE_PAUSE_MS = 1;
+const BYTE_DRIP_PIECE = 32;
 
 // ---------------------------------------------------------------------------
 // Small helpers
@@ -210,25 +228,6 @@ function seededRandom(text) {
 // Chat replies
 // ---------------------------------------------------------------------------
 
-function argumentsFor(tool) {
-  const properties = tool.function?.parameters?.properties ?? {};
-  const args = {};
-  for (const [name, schema] of Object.entries(properties)) {
-    if (name === "expression") args[name] = "12*7";
-    else if (name === "city") args[name] = "Beijing";
-    else args[name] = schema?.type === "number" || schema?.type === "integer" ? 1 : "x";
-  }
-  return JSON.stringify(args);
-}
-
-// The tool to call, or undefined when the request should get a text answer.
-function chooseTool(body, last) {
-  const tools = Array.isArray(body.tools) ? body.tools : [];
-  if (tools.length === 0 || last?.role !== "user" || body.tool_choice === "none") return undefined;
-  const wanted = body.tool_choice?.function?.name;
-  return tools.find((tool) => tool.function?.name === wanted) ?? tools[0];
-}
-
 // Cuts `text` to `limit` whitespace-separated tokens.
 function truncate(text, limit) {
   const tokens = text.match(/\S+\s*/g) ?? [];
@@ -238,38 +237,34 @@ function truncate(text, limit) {
 
 function baseReplyText(messages) {
   const last = messages.at(-1);
-  if (last?.role === "tool") return `The tool said: ${textOf(last.content)}`;
+  if (last?.role === "tool") return toolResultsText(messages);
   const lastUser = messages.findLast((message) => message?.role === "user");
   return `Echo: ${textOf(lastUser?.content)}. ${FIXED_SENTENCE}`;
 }
 
-// Builds one reply per choice: { content } or { toolCall }, plus finishReason.
-function buildChoices(body) {
+// Builds one reply per choice: { content } or { toolCalls } (mock-gateway/tools.mjs), plus finishReason.
+function buildChoices(body, scenario) {
   const n = Number.isInteger(body.n) && body.n > 0 ? Math.min(body.n, 8) : 1;
-  const tool = chooseTool(body, body.messages.at(-1));
-  if (tool) {
-    const toolCall = { id: TOOL_CALL_ID, name: tool.function.name, arguments: argumentsFor(tool) };
-    return Array.from({ length: n }, () => ({ toolCall, finishReason: "tool_calls" }));
-  }
-  const base = baseReplyText(body.messages);
+  const calls = toolChoice(body, scenario);
+  if (calls) return Array.from({ length: n }, () => calls);
+  const json = jsonContent(body, scenario);
+  const base = json ?? baseReplyText(body.messages);
   const limit = body.max_tokens ?? body.max_completion_tokens;
-  // Choices after the first get a suffix so interleaving mistakes are detectable.
-  return Array.from({ length: n }, (_, i) => truncate(i === 0 ? base : `${base} (choice ${i})`, limit));
+  // Choices after the first get a suffix so interleaving mistakes are detectable (not in JSON answers).
+  return Array.from({ length: n }, (_, i) => truncate(i === 0 || json ? base : `${base} (choice ${i})`, limit));
 }
 
 function usageFor(body, choices) {
   const prompt = body.messages.reduce((sum, message) => sum + 3 + countTokens(textOf(message?.content)), 0);
   const completion = choices.reduce(
-    (sum, choice) => sum + countTokens(choice.toolCall ? choice.toolCall.arguments : choice.content),
+    (sum, choice) => sum + countTokens(choice.toolCalls ? choice.toolCalls.map((c) => c.arguments).join(" ") : choice.content),
     0,
   );
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
 
 function messageOf(choice) {
-  if (!choice.toolCall) return { role: "assistant", content: choice.content };
-  const { id, name, arguments: args } = choice.toolCall;
-  return { role: "assistant", content: null, tool_calls: [{ id, type: "function", function: { name, arguments: args } }] };
+  return choice.toolCalls ? toolMessage(choice) : { role: "assistant", content: choice.content };
 }
 
 function completionObject(meta, choices, usage) {
@@ -294,15 +289,7 @@ function completionObject(meta, choices, usage) {
 
 // The sequence of deltas for one choice: role, content/argument pieces, finish.
 function choiceDeltas(choice, pieceSize) {
-  if (choice.toolCall) {
-    const { id, name, arguments: args } = choice.toolCall;
-    const opening = { index: 0, id, type: "function", function: { name, arguments: "" } };
-    return [
-      { delta: { role: "assistant", content: null, tool_calls: [opening] } },
-      ...splitPieces(args, 5).map((part) => ({ delta: { tool_calls: [{ index: 0, function: { arguments: part } }] } })),
-      { delta: {}, finish_reason: choice.finishReason },
-    ];
-  }
+  if (choice.toolCalls) return toolDeltas(choice, splitPieces);
   return [
     { delta: { role: "assistant", content: "" } },
     ...splitPieces(choice.content, pieceSize).map((part) => ({ delta: { content: part } })),
@@ -342,14 +329,34 @@ function toYiChunks(chunks, usage) {
 }
 
 const dataFrame = (value) => `data: ${JSON.stringify(value)}\n\n`;
+
+// The bearer token a request carried ("" without one), for the echo-key scenarios.
+const bearerOf = (req) => (req.headers.authorization ?? "").replace(/^Bearer\s+/i, "");
+// A careless upstream that puts the caller's key in its errors (the client must redact it).
+const echoedKeyError = (secret) => ({
+  error: { message: `Upstream rejected the key ${secret} (echoed by a careless proxy)`, type: "server_error", code: "upstream_auth" },
+});
+const echoedKey401 = (secret) => ({
+  ...AUTH_ERROR,
+  message: `Incorrect API key provided: ${secret}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+});
 const STREAM_ERROR = { error: { message: "upstream overloaded", type: "server_error", code: "overloaded" } };
 const EVENT_ERROR = { error: { message: "stream failed", type: "server_error" } };
 
-// What to write for a scenario: frames, how to end (end | destroy | silence), optional pacing.
-function streamPlan(scenario, chunks) {
+// How the bytes of a scenario's frames are cut into writes (see writeFrames).
+const writeModeOf = (scenario) => (scenario === "byte-drip" ? "bytes" : scenario === "utf8-split" ? "utf8" : "halves");
+
+// What to write for a scenario: frames, how to end (end | destroy | silence), optional pacing,
+// and how to cut the bytes into writes. `secret` is the caller's bearer token (echo-key-in-stream).
+function streamPlan(scenario, chunks, secret = "") {
   const frames = chunks.map(dataFrame);
   const head = frames.slice(0, GOOD_PREFIX);
   switch (scenario) {
+    case "byte-drip":
+    case "utf8-split":
+      return { frames: [...frames, DONE_FRAME], writes: writeModeOf(scenario) };
+    case "echo-key-in-stream":
+      return { frames: [...head, dataFrame(echoedKeyError(secret))] };
     case "malformed-event":
       return { frames: [...head, MALFORMED_FRAME, ...frames.slice(GOOD_PREFIX), DONE_FRAME] };
     case "error-in-stream":
@@ -385,37 +392,61 @@ function writeChunk(res, chunk) {
   });
 }
 
-// Writes each frame in two halves split at the byte midpoint (possibly inside a
-// UTF-8 sequence) so clients must reassemble frames across network chunks.
-async function writeFrames(res, frames, pacingMs, isOpen) {
+// Cuts a frame's bytes into writes. "halves": two halves split at the byte midpoint (possibly
+// inside a UTF-8 sequence). "bytes": one byte per write. "utf8": runs of ASCII whole, and every
+// byte of a multi-byte UTF-8 sequence alone, so each such character is split at each boundary.
+function framePieces(bytes, mode) {
+  if (mode === "bytes") return Array.from(bytes, (_, i) => bytes.subarray(i, i + 1));
+  if (mode === "utf8") {
+    const pieces = [];
+    let start = 0;
+    for (let i = 0; i < bytes.length; i++) {
+      if (bytes[i] < 0x80) continue;
+      if (i > start) pieces.push(bytes.subarray(start, i));
+      pieces.push(bytes.subarray(i, i + 1));
+      start = i + 1;
+    }
+    if (start < bytes.length) pieces.push(bytes.subarray(start));
+    return pieces;
+  }
+  const mid = bytes.length >> 1;
+  return [bytes.subarray(0, mid), bytes.subarray(mid)];
+}
+
+// Writes each frame cut by `mode` (default: two halves) so clients must reassemble frames
+// across network chunks. "bytes" and "utf8" pause BYTE_PAUSE_MS between writes so that the
+// pieces arrive as separate reads.
+async function writeFrames(res, frames, pacingMs, isOpen, mode = "halves") {
+  const pause = mode === "halves" ? 0 : BYTE_PAUSE_MS;
+  let first = true;
   for (const [i, frame] of frames.entries()) {
     if (i > 0 && pacingMs > 0) await sleep(pacingMs);
-    const bytes = Buffer.from(frame);
-    const mid = bytes.length >> 1;
-    for (const part of [bytes.subarray(0, mid), bytes.subarray(mid)]) {
+    for (const part of framePieces(Buffer.from(frame), mode)) {
+      if (!first && pause > 0) await sleep(pause);
+      first = false;
       if (!isOpen() || !(await writeChunk(res, part))) return false;
     }
   }
   return true;
 }
 
-async function streamCompletion(res, { meta, choices, usage, scenario, includeUsage, pacingMs }) {
-  const pieceSize = scenario === "huge-line" ? Infinity : 4;
+async function streamCompletion(res, { meta, choices, usage, scenario, includeUsage, pacingMs, secret }) {
+  const pieceSize = scenario === "huge-line" || scenario === "huge-line-17mib" ? Infinity : scenario === "byte-drip" ? BYTE_DRIP_PIECE : 4;
   let chunks = streamChunks(meta, choices, pieceSize);
   if (scenario === "yi-stream") chunks = toYiChunks(chunks, usage);
   else if (includeUsage || scenario === "usage-only") {
     chunks.push({ id: meta.id, object: "chat.completion.chunk", created: meta.created, model: meta.model, choices: [], usage });
   }
-  const plan = streamPlan(scenario, chunks);
+  const plan = streamPlan(scenario, chunks, secret);
 
   let open = true;
   res.once("close", () => { open = false; });
   res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
   res.flushHeaders();
 
-  const completed = await writeFrames(res, plan.frames, plan.pacingMs ?? pacingMs, () => open);
+  const completed = await writeFrames(res, plan.frames, plan.pacingMs ?? pacingMs, () => open, plan.writes);
   if (!completed || plan.ending === "silence") return;
-  if (plan.ending === "destroy") res.socket?.destroy();
+  if (plan.ending === "destroy") dropSoon(res);
   else res.end();
 }
 
@@ -441,6 +472,7 @@ async function handleChat(state, req, res, body) {
   if (scenario === "hang") return; // Never answer; the socket closes with the client or server.
   const failure = ERROR_SCENARIOS[scenario] ?? (attempt === 1 ? ERROR_SCENARIOS[THEN_OK_SCENARIOS[scenario]] : undefined);
   if (failure) return sendError(res, failure);
+  if (scenario === "echo-key-401") return sendError(res, echoedKey401(bearerOf(req)));
   // Some OpenAI-compatible servers reject parameters they do not know, stream_options among them.
   if (scenario === "rejects-stream-options" && body?.stream_options !== undefined) {
     return sendError(res, badRequest("Unrecognized request argument supplied: stream_options", "stream_options", "invalid_value"));
@@ -455,16 +487,14 @@ async function handleChat(state, req, res, body) {
   if (scenario === "image-on-chat" || body.model === IMAGE_CHAT_MODEL) return handleChatImage(state, req, res, body);
 
   const meta = { id: `chatcmpl-mock-${++state.completions}`, created: nowSeconds(), model: body.model ?? "gpt-4o-mini" };
-  const choices =
-    scenario === "huge-line"
-      ? [{ content: "a".repeat(HUGE_CONTENT_BYTES), finishReason: "stop" }]
-      : buildChoices(body);
+  const hugeBytes = { "huge-line": HUGE_CONTENT_BYTES, "huge-line-17mib": HUGER_CONTENT_BYTES }[scenario];
+  const choices = hugeBytes ? [{ content: "a".repeat(hugeBytes), finishReason: "stop" }] : buildChoices(body, scenario);
   const usage = usageFor(body, choices);
   if (body.stream !== true || scenario === "json-instead-of-sse") {
     return sendJson(res, 200, completionObject(meta, choices, usage));
   }
   const includeUsage = body.stream_options?.include_usage === true;
-  return streamCompletion(res, { meta, choices, usage, scenario, includeUsage, pacingMs: state.pacingMs });
+  return streamCompletion(res, { meta, choices, usage, scenario, includeUsage, pacingMs: state.pacingMs, secret: bearerOf(req) });
 }
 
 // Deterministic unit vector of `dims` float32 values derived from `text`.
@@ -617,6 +647,10 @@ function preflight(state, req, res, body) {
   const failure = ERROR_SCENARIOS[scenario] ?? (attempt === 1 ? ERROR_SCENARIOS[THEN_OK_SCENARIOS[scenario]] : undefined);
   if (failure) {
     sendError(res, failure);
+    return undefined;
+  }
+  if (scenario === "echo-key-401") {
+    sendError(res, echoedKey401(bearerOf(req)));
     return undefined;
   }
   if (scenario === "html-502") {
@@ -809,15 +843,24 @@ function handleTranscriptions(state, req, res, parts, summary) {
   }
 }
 
+// Drops the connection shortly after the last write. At once, a browser can lose bytes it already
+// received: erroring a ReadableStream discards the chunks queued in it (Streams spec), so the page
+// would see the drop without the prefix that came before it.
+const DROP_DELAY_MS = 100;
+function dropSoon(res) {
+  const timer = setTimeout(() => res.socket?.destroy(), DROP_DELAY_MS);
+  res.once("close", () => clearTimeout(timer));
+}
+
 // Writes an SSE plan ({ frames, ending, pacingMs }) as streamCompletion does.
 async function sendPlan(res, plan, pacingMs) {
   let open = true;
   res.once("close", () => { open = false; });
   res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
   res.flushHeaders();
-  const completed = await writeFrames(res, plan.frames, plan.pacingMs ?? pacingMs, () => open);
+  const completed = await writeFrames(res, plan.frames, plan.pacingMs ?? pacingMs, () => open, plan.writes);
   if (!completed || plan.ending === "silence") return;
-  if (plan.ending === "destroy") res.socket?.destroy();
+  if (plan.ending === "destroy") dropSoon(res);
   else res.end();
 }
 
@@ -850,7 +893,7 @@ function handleCompletions(state, req, res, body) {
     });
   }
   if (body.stream_options?.include_usage === true) chunks.push({ ...meta, choices: [], usage });
-  return sendPlan(res, streamPlan(scenario, chunks), state.pacingMs);
+  return sendPlan(res, streamPlan(scenario, chunks, bearerOf(req)), state.pacingMs);
 }
 
 // The text of a Responses `input`: a string, or the last user message's text parts.
@@ -927,7 +970,7 @@ function handleResponses(state, req, res, body) {
     event("response.output_item.done", { output_index: 0, item: item(status, content) }),
     event(incomplete ? "response.incomplete" : "response.completed", { response: final }),
   );
-  return sendPlan(res, { frames, pacingMs: scenario === "slow-drip" ? SLOW_DRIP_MS : undefined }, state.pacingMs);
+  return sendPlan(res, { frames, pacingMs: scenario === "slow-drip" ? SLOW_DRIP_MS : undefined, writes: writeModeOf(scenario) }, state.pacingMs);
 }
 
 // ---------------------------------------------------------------------------
@@ -963,7 +1006,7 @@ async function route(state, req, res, path, bodyBytes) {
       body = { malformed: error.message };
     }
   }
-  state.requests.push({ method: req.method, path, headers: { ...req.headers }, body: body ?? bodyText });
+  state.requests.push({ method: req.method, path, headers: { ...req.headers }, body: body ?? bodyText, at: Date.now() });
 
   if (req.method === "OPTIONS") {
     res.writeHead(204, { "access-control-max-age": "600" });

@@ -384,3 +384,89 @@ test("cli prints the URL and exits on SIGTERM", async () => {
   const [code] = await once(child, "exit");
   assert.equal(code, 0);
 });
+
+// ---------------------------------------------------------------- transport faults for the resilience suites
+
+/** Reads a response body as a list of the byte chunks it arrived in. */
+async function reads(res) {
+  const chunks = [];
+  for await (const chunk of res.body) chunks.push(Buffer.from(chunk));
+  return chunks;
+}
+
+const sseContent = (bytes) => contents(jsonEvents(parseSse(bytes.toString("utf8"))))[0];
+
+test("byte-drip writes the stream one byte at a time, about 1 ms apart, and it reassembles", async () => {
+  const started = Date.now();
+  const chunks = await reads(await chat({ stream: true, messages: [{ role: "user", content: "drip" }] }, "byte-drip"));
+  const bytes = Buffer.concat(chunks);
+  // Far more reads than the two per event of the default writes (a loaded reader may merge a few).
+  assert.ok(chunks.length > bytes.length / 10, `${chunks.length} reads for ${bytes.length} bytes`);
+  assert.ok(Date.now() - started >= bytes.length * 0.9, "paced about 1 ms a byte");
+  assert.equal(sseContent(bytes), `Echo: drip. ${FIXED}`);
+  assert.ok(bytes.toString().endsWith("data: [DONE]\n\n"));
+});
+
+test("utf8-split writes every byte of a multi-byte character alone; the text is exact", async () => {
+  const text = "日本語 🎉 ü";
+  const chunks = await reads(await chat({ stream: true, messages: [{ role: "user", content: text }] }, "utf8-split"));
+  const bytes = Buffer.concat(chunks);
+  assert.equal(sseContent(bytes), `Echo: ${text}. ${FIXED}`);
+  // Reads of one byte of a multi-byte character (the default halves are never that small).
+  const lone = (chunks) => chunks.filter((c) => c.length === 1 && c[0] >= 0x80).length;
+  assert.ok(lone(chunks) >= 5, `${lone(chunks)} lone bytes of a character`);
+  // The completions and responses streams are cut the same way.
+  const legacy = await fetch(`${gw.baseURL}/completions`, { method: "POST", body: JSON.stringify({ model: "mock-scenario:utf8-split", prompt: text, stream: true }) });
+  assert.ok(lone(await reads(legacy)) >= 5);
+  const responses = await fetch(`${gw.baseURL}/responses`, { method: "POST", body: JSON.stringify({ model: "mock-scenario:utf8-split", input: text, stream: true }) });
+  const events = parseSse(Buffer.concat(await reads(responses)).toString("utf8"));
+  assert.equal(JSON.parse(events.at(-1).data).response.output[0].content[0].text, `Echo: ${text}. ${FIXED}`);
+});
+
+test("429-retry-after-then-ok: a 429 with only retry-after (seconds), then 200", async () => {
+  await fetch(`${gw.url}/__mock/reset`, { method: "POST" });
+  const first = await chat({}, "429-retry-after-then-ok");
+  assert.equal(first.status, 429);
+  assert.equal(first.headers.get("retry-after"), "1");
+  assert.equal(first.headers.get("retry-after-ms"), null);
+  assert.equal((await first.json()).error.code, "rate_limit_exceeded");
+  assert.equal((await chat({}, "429-retry-after-then-ok")).status, 200);
+  assert.equal((await chat({}, "http-429-retry-after")).status, 429);
+});
+
+test("huge-line-17mib sends one content delta over the 16 MiB default cap", async () => {
+  const events = await streamEvents({}, "huge-line-17mib");
+  assert.equal(contents(jsonEvents(events))[0].length, 17 * 1024 * 1024);
+  assert.equal(events.at(-1).data, "[DONE]");
+});
+
+test("echo-key scenarios put the caller's bearer token in a 401 and in a stream error", async () => {
+  const secret = "sk-echo-me-123";
+  const headers = { authorization: `Bearer ${secret}`, "x-mock-scenario": "echo-key-401" };
+  const denied = await fetch(`${gw.baseURL}/chat/completions`, { method: "POST", headers, body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "x" }] }) });
+  assert.equal(denied.status, 401);
+  const body = await denied.json();
+  assertErrorShape(body);
+  assert.equal(body.error.code, "invalid_api_key");
+  assert.ok(body.error.message.includes(secret));
+  const streamed = await fetch(`${gw.baseURL}/chat/completions`, {
+    method: "POST",
+    headers: { ...headers, "x-mock-scenario": "echo-key-in-stream" },
+    body: JSON.stringify({ model: "m", stream: true, messages: [{ role: "user", content: "hello" }] }),
+  });
+  const events = parseSse(await streamed.text());
+  assert.equal(events.length, 4, "good prefix, then the error");
+  const error = JSON.parse(events.at(-1).data).error;
+  assert.equal(error.code, "upstream_auth");
+  assert.ok(error.message.includes(secret));
+});
+
+test("the request log records when each request arrived", async () => {
+  await fetch(`${gw.url}/__mock/reset`, { method: "POST" });
+  const before = Date.now();
+  await chat({}, "ok");
+  await chat({}, "ok");
+  const log = await (await fetch(`${gw.url}/__mock/requests`)).json();
+  assert.ok(log.every((r) => Number.isInteger(r.at) && r.at >= before && r.at <= Date.now()));
+  assert.ok(log[1].at >= log[0].at);
+});

@@ -2,9 +2,12 @@
 // Every entry point (index.js, workerd.js, slim.js) registers how the wasm is loaded and re-exports this.
 // Logic lives in Rust; this file only marshals, wraps errors in classes, and provides async iterators.
 
-import { _initResources, attachResources } from "./resources.js";
+import { _initResources, attachResources, sseReadable } from "./resources.js";
+
+import { _initTools, runTools, parseCompletion } from "./tools.js";
 
 export { EventStream, CompletionStream, ResponseStream, isImageGeneration, imageURL, imageBlob, imagePart, toFile } from "./resources.js";
+export { ToolRunner, Conversation } from "./tools.js";
 
 let loader = null;
 let loading = null;
@@ -17,7 +20,7 @@ export function _setLoader(load) {
 
 function bindings() {
   if (!loading) {
-    if (!loader) return Promise.reject(new LlmwireError("llmwire: no wasm loader registered; import from 'llmwire'"));
+    if (!loader) return Promise.reject(new LlmwireError("llmwire: the wasm is not loaded; import from 'llmwire', or call init() of 'llmwire/slim' first"));
     loading = Promise.resolve().then(loader);
     loading.catch(() => { loading = null; });
   }
@@ -69,6 +72,8 @@ export class StreamError extends APIError {}
 export class StreamParseError extends StreamError {}
 /** A stream whose body ended before it was complete. */
 export class StreamTruncatedError extends StreamError {}
+/** A JSON answer (`parse()`, `finalParsed()`) that is not valid JSON, or a refusal; `rawText` keeps the model's text. */
+export class OutputParseError extends InvalidResponseError {}
 /** The caller passed something unusable. */
 export class InvalidArgumentError extends LlmwireError {}
 
@@ -76,7 +81,7 @@ const errorClasses = {
   LlmwireError, APIError, BadRequestError, AuthenticationError, PermissionDeniedError, NotFoundError,
   ConflictError, UnprocessableEntityError, RateLimitError, InternalServerError, APIConnectionError,
   APIConnectionTimeoutError, APIUserAbortError, InvalidResponseError, StreamError, StreamParseError,
-  StreamTruncatedError, InvalidArgumentError,
+  StreamTruncatedError, InvalidArgumentError, OutputParseError,
 };
 // Explicit names survive minification.
 for (const [name, cls] of Object.entries(errorClasses)) {
@@ -90,6 +95,7 @@ function toError(e) {
   if (e.snippet !== undefined) err.snippet = e.snippet;
   if (e.limit !== undefined) err.limit = e.limit;
   if (e.partial !== undefined) err.partialCompletion = e.partial;
+  if (e.rawText !== undefined) Object.assign(err, { rawText: e.rawText, finishReason: e.finishReason ?? null, choice: e.choice });
   return err;
 }
 
@@ -99,16 +105,26 @@ function rethrow(e) {
 
 // ---------------------------------------------------------------- streams
 
+const ON_COMPLETE = Symbol("llmwire.onComplete");
+
 /** A streamed chat completion: iterate chunks, or `textStream`, or await `finalChatCompletion()`. */
 export class ChatStream {
   #inner;
   #claimed = false;
   /** Once the stream ended: its result, error and metadata; the wasm side is freed then. */
   #done = null;
+  #json;
+  #onComplete;
 
-  /** @internal */
-  constructor(inner) {
+  /** @internal `json`: the request asked for a JSON answer (`content.delta` events then carry `parsed`). */
+  constructor(inner, json = false) {
     this.#inner = inner;
+    this.#json = json;
+  }
+
+  /** @internal Runs `fn(finalJSONText)` once the stream has been read to its end (Conversation). */
+  [ON_COMPLETE](fn) {
+    this.#onComplete = fn;
   }
 
   /** Parses a streaming chat `Response` obtained elsewhere (a non-2xx response throws its error). */
@@ -131,10 +147,11 @@ export class ChatStream {
     if (!inner) return;
     this.#done = {
       json: inner.snapshot(), error, requestId: inner.requestId() ?? undefined,
-      baseURL: inner.baseUrl() || undefined, attempts: inner.attempts() ?? 1,
+      baseURL: inner.baseUrl() || undefined, attempts: inner.attempts() ?? 1, partialJson: inner.partialJson(),
     };
     this.#inner = null;
     inner.free();
+    if (!error) this.#onComplete?.(this.#done.json);
   }
 
   /** Awaits one pull; an error ends the stream. */
@@ -188,6 +205,36 @@ export class ChatStream {
   /** The text of choice 0, piece by piece as it arrives. */
   get textStream() {
     return { [Symbol.asyncIterator]: () => this.#iterate((inner) => inner.nextText(), false) };
+  }
+
+  /**
+   * Progress events: `content.delta` (with `parsed`, the JSON answer so far, when `response_format` asks for
+   * JSON), `refusal.delta`, `tool_call.start`, `tool_call.delta`, and at the end `tool_call.done` per call, checked.
+   */
+  get eventStream() {
+    return { [Symbol.asyncIterator]: () => this.#iterate((inner) => inner.nextEvents(this.#json), true) };
+  }
+
+  /** The JSON answer of choice 0 so far, completed to a value (undefined before it has one). */
+  get partialJson() {
+    const s = this.#inner ? this.#inner.partialJson() : this.#done?.partialJson;
+    return s === undefined ? undefined : JSON.parse(s);
+  }
+
+  /** Reads to the end and resolves to choice 0's JSON answer; an answer that is not JSON throws `OutputParseError`. */
+  async finalParsed() {
+    const c = await this.finalChatCompletion();
+    return (await parseCompletion(this.#done?.json ?? JSON.stringify(c)))[0];
+  }
+
+  /**
+   * The stream as Server-Sent Events bytes in the OpenAI wire format (`data: <chunk>` ...
+   * `data: [DONE]`), to return from a Worker or server handler: the key stays there, and any
+   * OpenAI-compatible client (llmwire's `Client` too) reads it. An error part-way ends it with an
+   * error event. Read it once; cancelling it aborts the request.
+   */
+  toReadableStream() {
+    return sseReadable(this, () => this.abort());
   }
 
   /** Reads to the end (or waits for the iteration to end) and resolves to the accumulated chat completion. */
@@ -316,6 +363,16 @@ export class Client {
       },
     };
     attachResources(this, this.#ready);
+    /** Runs the tool-calling loop and returns a `ToolRunner` at once. */
+    this.chat.completions.runTools = (params, options) => runTools(this.#ready, params, options);
+    /** Creates a completion and parses each choice's JSON answer into `choices[i].message.parsed`. */
+    this.chat.completions.parse = async (params, options) => {
+      if (params?.stream) throw new InvalidArgumentError("chat.completions.parse does not stream: stream with create() and read stream.partialJson");
+      const result = await this.#chatCreate({ ...params }, options);
+      const parsed = await parseCompletion(JSON.stringify(result));
+      result.choices?.forEach((choice, i) => { if (choice?.message) choice.message.parsed = parsed[i] ?? null; });
+      return result;
+    };
   }
 
   async #chatCreate(params, options = {}) {
@@ -324,7 +381,8 @@ export class Client {
     const body = JSON.stringify(params);
     const signal = options?.signal ?? undefined;
     if (params.stream) {
-      return new ChatStream(await inner.chatStream(body, signal).catch(rethrow));
+      const json = ["json_object", "json_schema"].includes(params.response_format?.type);
+      return new ChatStream(await inner.chatStream(body, signal).catch(rethrow), json);
     }
     const { body: result, ...meta } = JSON.parse(await inner.chatCreate(body, signal).catch(rethrow));
     return withMeta(result, meta);
@@ -334,3 +392,4 @@ export class Client {
 export default Client;
 
 _initResources({ bindings, rethrow, withMeta, InvalidArgumentError, LlmwireError, errors: errorClasses });
+_initTools({ bindings, rethrow, errors: errorClasses, ON_COMPLETE });

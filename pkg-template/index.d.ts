@@ -165,10 +165,21 @@ export declare class ChatStream implements AsyncIterable<ChatCompletionChunk> {
   [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk>;
   /** The text of choice 0, piece by piece. */
   readonly textStream: AsyncIterable<string>;
+  /**
+   * The stream as Server-Sent Events bytes in the OpenAI wire format (`data: <chunk>` ... `data: [DONE]`), to
+   * return from a Worker or server handler; an error part-way ends it with an error event. Read it once.
+   */
+  toReadableStream(): ReadableStream<Uint8Array>;
+  /** Progress events: text deltas, tool calls started, argument fragments, and each call done (checked) at the end. */
+  readonly eventStream: AsyncIterable<ChatStreamEvent>;
+  /** The JSON answer of choice 0 so far, completed to a value (undefined before it has one). */
+  readonly partialJson: unknown;
   /** Resolves to the accumulated completion once the stream ends. */
   finalChatCompletion(): Promise<ChatCompletion>;
   /** The final text of choice 0. */
   finalContent(): Promise<string | null>;
+  /** Choice 0's JSON answer once the stream ends; throws `OutputParseError` when it is not JSON. */
+  finalParsed<T = unknown>(): Promise<T>;
   /** What has been accumulated so far (also after an error). */
   currentChatCompletion(): ChatCompletion | undefined;
   /** The response's `x-request-id`. */
@@ -183,6 +194,127 @@ export declare class ChatStream implements AsyncIterable<ChatCompletionChunk> {
 
 /** One Server-Sent Event. */
 export interface SSEEvent { event: string; data: string; id: string }
+
+// ---------------------------------------------------------------- tools, JSON answers, conversations
+
+/** A progress event of a streamed chat completion (`stream.eventStream`, and streamed `runTools` rounds). */
+export type ChatStreamEvent =
+  /** `parsed`: the JSON answer so far, on the last text event of each network read, when the request asked for JSON. */
+  | { type: "content.delta"; choice: number; delta: string; parsed?: unknown }
+  | { type: "refusal.delta"; choice: number; delta: string }
+  /** A call got its name; `arguments` holds the fragments that came before it. `index` is its place in `message.tool_calls`. */
+  | { type: "tool_call.start"; choice: number; index: number; id: string; name: string; arguments: string }
+  | { type: "tool_call.delta"; choice: number; index: number; delta: string }
+  /** The stream ended: the call is final. Complete calls have one JSON object as arguments; incomplete ones are never run. */
+  | ({ type: "tool_call.done"; choice: number; index: number; id: string; name: string; arguments: string } & (
+      | { status: "complete"; parsed_arguments: Record<string, unknown> }
+      | { status: "incomplete"; reason: "length" | "no_name" | "invalid_json" | "not_an_object"; message: string }));
+
+/** What a tool function gets besides its arguments. */
+export interface ToolCallContext {
+  /** Aborts when the run is aborted (your `signal`, `runner.abort()`, leaving the iteration early). */
+  signal: AbortSignal;
+  id: string;
+  name: string;
+  runner: ToolRunner;
+}
+
+/** A tool with the function that runs it (openai-node's shape). The result is sent as is when a string, else as JSON. */
+export interface RunnableTool<Args = any> {
+  type: "function";
+  function: {
+    /** Defaults to the function's own name. */
+    name?: string;
+    description?: string;
+    parameters?: Record<string, unknown>;
+    strict?: boolean;
+    function: (args: Args, context: ToolCallContext) => unknown | Promise<unknown>;
+    /** Turns the arguments' JSON text into `args` (default `JSON.parse`); a throw goes back to the model as the result. */
+    parse?: (argumentsJSON: string) => Args | Promise<Args>;
+  };
+}
+
+/** Parameters of `runTools`: a chat request whose tools carry their functions. `stream: true` streams every round. */
+export interface RunToolsParams extends Omit<ChatCompletionCreateParamsBase, "tools"> {
+  tools: RunnableTool[];
+  stream?: boolean | null;
+}
+
+export interface RunToolsOptions extends RequestOptions {
+  /** Requests made at most (default 10); the calls of the last one are then not run. */
+  maxRounds?: number;
+  /** A tool that throws: `"report"` (default) sends `Error: <message>` to the model as its result; `"throw"` ends the run with the error. */
+  toolErrors?: "report" | "throw";
+  /** Called with each message the run adds. */
+  onMessage?: (message: ChatMessageParam) => void;
+}
+
+/** An event of a tool-calling run: a streamed round's events, and each message the run adds. */
+export type ToolRunnerEvent = ChatStreamEvent | { type: "message"; message: ChatMessageParam };
+
+/**
+ * A tool-calling run (`chat.completions.runTools`). It starts at once and loops until the model answers without
+ * tools, an answer is cut off at `max_tokens` (cut-off calls are never run) or `maxRounds` requests were made.
+ * Iterate it (once, right away) for its events; leaving the loop early aborts it.
+ */
+export declare class ToolRunner implements AsyncIterable<ToolRunnerEvent> {
+  private constructor();
+  [Symbol.asyncIterator](): AsyncIterator<ToolRunnerEvent>;
+  /** Resolves when the run has ended; rejects with its error. */
+  done(): Promise<void>;
+  finalChatCompletion(): Promise<ChatCompletion>;
+  /** The text of the model's last answer. */
+  finalContent(): Promise<string | null>;
+  finalMessage(): Promise<ChatMessageParam | undefined>;
+  allChatCompletions(): Promise<ChatCompletion[]>;
+  totalUsage(): Promise<{ prompt_tokens: number; completion_tokens: number; total_tokens: number }>;
+  /** The request's messages, then every assistant answer and tool result so far. */
+  readonly messages: ChatMessageParam[];
+  /** The last answer's finish reason (`stop`, `length`, ...) or `max_rounds`; undefined until the run ends. */
+  readonly stopReason: "stop" | "length" | "max_rounds" | (string & {}) | undefined;
+  /** Requests made so far. */
+  readonly rounds: number;
+  /** Aborts the run and the `signal` the tools were given. */
+  abort(): void;
+}
+
+/** A chat completion whose choices carry their parsed JSON answer. */
+export interface ParsedChatCompletion<T = unknown> extends ChatCompletion {
+  choices: Array<ChatCompletionChoice & { message: ChatCompletionMessage & { parsed: T | null } }>;
+}
+
+/** Options of `new Conversation(client, options)`; other members (`model`, `temperature`, ...) go with every request. */
+export interface ConversationOptions extends Partial<Omit<ChatCompletionCreateParamsBase, "messages">> {
+  /** The system prompt, kept through every trim. */
+  system?: string;
+  /** Earlier messages to start from. */
+  messages?: ChatMessageParam[];
+  /** Messages kept besides the system messages. */
+  maxMessages?: number;
+  /** About this many tokens of history (a token per 4 ASCII bytes, one per other character, 765 per image). */
+  maxTokens?: number;
+}
+
+/**
+ * A chat's history: keeps the system prompt, adds your messages and the model's answers (streamed ones and
+ * tool-calling runs too), and trims to `maxMessages` and/or about `maxTokens` without ever separating a tool call
+ * from its results. The history is trimmed before each request and after each answer.
+ */
+export declare class Conversation {
+  constructor(client: Client, options?: ConversationOptions);
+  /** The history, as it is sent. */
+  readonly messages: ChatMessageParam[];
+  /** Adds messages and trims. */
+  push(...messages: ChatMessageParam[]): this;
+  /** Forgets everything but the system messages. */
+  clear(): void;
+  /** Sends `content` (text, content parts or a message) and resolves to the completion; both are added. */
+  send(content?: string | ChatContentPart[] | ChatMessageParam, params?: Partial<ChatCompletionCreateParamsBase>, options?: RequestOptions): Promise<ChatCompletion & ResultMeta>;
+  /** Like `send`, streamed; the answer is added once the stream has been read to its end. */
+  stream(content?: string | ChatContentPart[] | ChatMessageParam, params?: Partial<ChatCompletionCreateParamsBase>, options?: RequestOptions): Promise<ChatStream>;
+  /** Runs the tool-calling loop on the history plus `content`; calls, results and the answer are added as they come. */
+  runTools(content: string | ChatContentPart[] | ChatMessageParam | undefined, params: Partial<RunToolsParams> & { tools: RunnableTool[] }, options?: RunToolsOptions): ToolRunner;
+}
 
 /** Parses any SSE body (a `Response` or a `ReadableStream` of bytes) into events. */
 export declare function parseSSE(source: Response | ReadableStream<Uint8Array>): AsyncGenerator<SSEEvent, void, undefined>;
@@ -504,6 +636,8 @@ export declare class EventStream<Item> implements AsyncIterable<Item> {
   [Symbol.asyncIterator](): AsyncIterator<Item>;
   /** The text, piece by piece. */
   readonly textStream: AsyncIterable<string>;
+  /** The stream as Server-Sent Events bytes in the OpenAI wire format, to return from a Worker or server handler. Read it once. */
+  toReadableStream(): ReadableStream<Uint8Array>;
   /** The response's `x-request-id`. */
   readonly requestId: string | undefined;
   /** The base URL that served the stream. */
@@ -557,6 +691,10 @@ export declare class Client {
       /** An image model answers with an `ImageGenerationCompletion` (`object: "image.generation"`, see `isImageGeneration`). */
       create(params: ChatCompletionCreateParamsNonStreaming, options?: RequestOptions): Promise<ChatCompletion & ResultMeta>;
       create(params: ChatCompletionCreateParams, options?: RequestOptions): Promise<ChatStream | (ChatCompletion & ResultMeta)>;
+      /** Runs the tool-calling loop: calls your functions (in parallel) until the model answers without tools. */
+      runTools(params: RunToolsParams, options?: RunToolsOptions): ToolRunner;
+      /** A completion with each choice's JSON answer in `message.parsed`; an answer that is not JSON throws `OutputParseError`. */
+      parse<T = unknown>(params: ChatCompletionCreateParamsNonStreaming, options?: RequestOptions): Promise<ParsedChatCompletion<T> & ResultMeta>;
     };
   };
   readonly images: {
@@ -599,6 +737,12 @@ export declare class Client {
   };
 }
 export default Client;
+
+/**
+ * Compiles and instantiates the wasm now rather than on the first call: an optional warm-up (the
+ * default entry loads lazily; in Workers it is loaded at import). `llmwire/slim` takes the .wasm here.
+ */
+export declare function init(): Promise<void>;
 
 /** Base class of every error llmwire throws. */
 export declare class LlmwireError extends Error {}
@@ -646,5 +790,15 @@ export declare class StreamParseError extends StreamError {
 }
 /** A stream whose body ended before it was complete. */
 export declare class StreamTruncatedError extends StreamError {}
+/** A JSON answer that is not valid JSON (or a refusal). */
+export declare class OutputParseError extends InvalidResponseError {
+  /** The model's text, as it came. */
+  readonly rawText: string;
+  readonly finishReason: string | null;
+  /** The choice's index. */
+  readonly choice: number;
+  /** The whole completion. */
+  readonly partialCompletion?: ChatCompletion;
+}
 /** The caller passed something unusable. */
 export declare class InvalidArgumentError extends LlmwireError {}

@@ -32,6 +32,47 @@ async function bytesOf(source) {
 
 // ---------------------------------------------------------------- streams
 
+/**
+ * @internal A stream's items as a `ReadableStream` of Server-Sent Events bytes, one item per pull,
+ * so it forwards as fast as its reader reads: `data: <item JSON>` (with `event: <item.type>` when
+ * `named`, as the Responses API sends them), then `data: [DONE]` when `done`. An error part-way
+ * ends it with the error event OpenAI-compatible clients read (llmwire's and openai-node's).
+ * Cancelling it aborts the request.
+ */
+export function sseReadable(items, abort, { named = false, done = true } = {}) {
+  const encoder = new TextEncoder();
+  const iterator = items[Symbol.asyncIterator]();
+  return new ReadableStream(
+    {
+      async pull(controller) {
+        let text;
+        try {
+          const next = await iterator.next();
+          if (next.done) {
+            if (done) controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+            controller.close();
+            return;
+          }
+          const item = next.value;
+          text = `${named && typeof item?.type === "string" ? `event: ${item.type}\n` : ""}data: ${JSON.stringify(item)}\n\n`;
+        } catch (e) {
+          const error = { message: String(e?.message ?? e), type: e?.type ?? null, code: e?.code ?? null, param: e?.param ?? null };
+          text = named ? `event: error\ndata: ${JSON.stringify({ type: "error", ...error })}\n\n` : `data: ${JSON.stringify({ error })}\n\n`;
+          controller.enqueue(encoder.encode(text));
+          controller.close();
+          return;
+        }
+        controller.enqueue(encoder.encode(text));
+      },
+      cancel() {
+        abort();
+        return iterator.return?.();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
 /** A streamed result of an endpoint other than chat: iterate its items, or `textStream`, or await the final result. */
 export class EventStream {
   #inner;
@@ -102,6 +143,19 @@ export class EventStream {
     return this.#inner.attempts() ?? 1;
   }
 
+  /**
+   * The stream as Server-Sent Events bytes in the OpenAI wire format, to return from a Worker or
+   * server handler: any OpenAI-compatible client (llmwire's `Client` too) reads it. Read it once.
+   */
+  toReadableStream() {
+    return sseReadable(this, () => this.abort(), this._sseFormat());
+  }
+
+  /** @internal How `toReadableStream` frames items. */
+  _sseFormat() {
+    return { named: false, done: true };
+  }
+
   /** Stops reading and closes the connection. */
   abort() {
     this.#inner.cancel();
@@ -126,6 +180,10 @@ export class CompletionStream extends EventStream {
 
 /** A streamed response: iterate typed events (`event.type`), or `textStream`, or await `finalResponse()`. */
 export class ResponseStream extends EventStream {
+  /** @internal Responses events carry their type as the SSE event name, and there is no `[DONE]`. */
+  _sseFormat() {
+    return { named: true, done: false };
+  }
   /** Resolves to the final response (with `output_text`) once the stream ends. */
   finalResponse() {
     return this._final();

@@ -1,6 +1,7 @@
 //! ChatStreamDecoder on arbitrary bytes in arbitrary chunks, in every output mode: no panic; the
 //! chunking changes neither the output, nor the error, nor the completion; `to_json()` and every
-//! `Output::Chunks` batch are valid JSON. Also `push_json_body` on the same bytes.
+//! `Output::Chunks` and `Output::Events` batch are valid JSON. Also `push_json_body` on the same
+//! bytes, and the events with partial JSON answers (`parsed`), which must stay valid JSON.
 //!
 //! Flags: bit 0 set = a small event bound (`16 + 16 * (flags >> 4)` bytes); bit 1 set = also feed
 //! the body to `push_json_body`.
@@ -12,11 +13,11 @@ use libfuzzer_sys::fuzz_target;
 use llmwire::protocol::chat::{ChatStreamDecoder, Output};
 use llmwire::protocol::json::is_valid;
 
-const MODES: [Output; 3] = [Output::Text, Output::Chunks, Output::None];
+const MODES: [Output; 4] = [Output::Text, Output::Chunks, Output::Events, Output::None];
 
 #[derive(Debug, PartialEq)]
 struct Outcome {
-    /// Text: the concatenated text. Chunks: the batches' elements joined with commas.
+    /// Text: the concatenated text. Chunks, Events: the batches' elements joined with commas.
     output: String,
     /// The first error of a push, or of finish() when every push succeeded.
     error: Option<String>,
@@ -41,8 +42,8 @@ fn collect(batch: Option<String>, mode: Output, output: &mut String) {
     match mode {
         Output::None => panic!("Output::None produced output: {batch:?}"),
         Output::Text => output.push_str(&batch),
-        Output::Chunks => {
-            assert!(is_valid(&batch), "a Chunks batch is not valid JSON: {batch:?}");
+        Output::Chunks | Output::Events => {
+            assert!(is_valid(&batch), "a {mode:?} batch is not valid JSON: {batch:?}");
             #[cfg(feature = "strict")]
             assert!(
                 serde_json::from_str::<serde_json::Value>(&batch).is_ok(),
@@ -148,6 +149,21 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
+    // With partial JSON answers the events depend on the reads, so only their validity is checked.
+    let mut dec = decoder(input.flags);
+    dec.set_partial_json(true);
+    let mut output = String::new();
+    for chunk in &chunks {
+        let r = dec.push(chunk, Output::Events);
+        collect(dec.take_output(), Output::Events, &mut output);
+        if r.is_err() {
+            break;
+        }
+        if let Some(partial) = dec.partial_json() {
+            assert!(is_valid(&partial), "partial_json() is not valid JSON: {partial:?}");
+        }
+    }
+    let _ = finish(dec, output, None, Output::Events);
     if input.flags & 2 == 2 {
         for mode in MODES {
             let o = run_json_body(input.flags, input.body, mode);

@@ -10,6 +10,7 @@ mod helpers;
 mod resources;
 mod sse;
 mod stream;
+mod tools;
 
 use wasm_bindgen::prelude::*;
 

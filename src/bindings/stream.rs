@@ -58,6 +58,25 @@ impl WasmChatStream {
         self.pull(Output::Text, false)
     }
 
+    /// Resolves to the next batch of progress events as a JSON array text (text deltas, tool
+    /// calls started, argument fragments, calls done), or `undefined` at the end. With
+    /// `partial_json`, text events carry `parsed`, the JSON answer so far.
+    #[wasm_bindgen(js_name = nextEvents)]
+    pub fn next_events(&self, partial_json: bool) -> Promise {
+        if let Ok(mut state) = self.state.try_borrow_mut() {
+            if let Some(stream) = state.as_mut() {
+                stream.set_partial_json(partial_json);
+            }
+        }
+        self.pull(Output::Events, false)
+    }
+
+    /// The JSON answer of choice 0 so far, completed to valid JSON text.
+    #[wasm_bindgen(js_name = partialJson)]
+    pub fn partial_json(&self) -> Option<String> {
+        self.state.try_borrow().ok()?.as_ref()?.partial_json()
+    }
+
     /// Reads to the end; resolves to the final chat completion as JSON text.
     #[wasm_bindgen(js_name = finalCompletion)]
     pub fn final_completion(&self) -> Promise {

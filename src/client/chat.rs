@@ -67,7 +67,7 @@ impl Chat<'_> {
     }
 
     /// Sends an already-serialized streaming request.
-    /// With [`ClientConfig::with_stream_usage`], asks for usage, and sends once more without
+    /// With [`ClientConfig::with_stream_usage`](crate::protocol::request::ClientConfig::with_stream_usage), asks for usage, and sends once more without
     /// `stream_options` when the gateway rejects that parameter.
     pub async fn stream_raw(&self, body: &str, signal: Option<&AbortSignal>) -> Result<ChatStream, Error> {
         params::check_chat(body)?;

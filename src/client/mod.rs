@@ -1,16 +1,146 @@
 //! The Rust API: a [`Client`] with one accessor per resource. wasm32 only (it sends through
 //! `fetch`); the policy it applies comes from [`crate::protocol`].
 //!
+//! Requests are any `Serialize` value (here `serde_json::json!`): every parameter passes through
+//! to the gateway unchanged, and the documented ranges are checked before anything is sent. Each
+//! call takes an optional `AbortSignal`. Results are typed, and keep the fields a provider adds
+//! in `extra`; the `*_raw` methods move JSON text instead, for code that hands it on.
+//!
+//! # Configuration
+//!
 //! ```no_run
-//! # async fn demo() -> Result<(), llmwire::Error> {
+//! use llmwire::protocol::limits::Limits;
+//! use llmwire::protocol::request::Timeouts;
 //! use llmwire::{Client, ClientConfig};
-//! let client = Client::new(ClientConfig::new("https://api.apiyi.com/v1").with_api_key("sk-..."))?;
-//! let done = client.chat().create(&serde_json::json!({
-//!     "model": "gpt-4o-mini",
-//!     "messages": [{"role": "user", "content": "Hello"}],
-//! }), None).await?;
+//! # fn demo(key: String) -> Result<Client, llmwire::Error> {
+//! let config = ClientConfig::new("https://api.apiyi.com/v1")
+//!     .with_api_key(key)
+//!     .with_backup_base_url("https://vip.apiyi.com/v1") // tried when the primary fails before any byte
+//!     .with_max_retries(2)                               // 408, 409, 429, 5xx and connection errors
+//!     .with_timeouts(Timeouts { total_ms: Some(600_000), headers_ms: Some(30_000), idle_ms: Some(60_000) })
+//!     .with_limits(Limits { max_concurrent: 100, requests_per_minute: Some(3000), tokens_per_minute: None })
+//!     .with_stream_usage(true);
+//! let client = Client::new(config)?;
+//! # Ok(client) }
+//! ```
+//!
+//! # Chat completions
+//!
+//! ```no_run
+//! # async fn demo(client: llmwire::Client) -> Result<(), llmwire::Error> {
+//! use serde_json::json;
+//! let request = json!({ "model": "yi-lightning", "messages": [{ "role": "user", "content": "Hello" }], "temperature": 0.7 });
+//! let done = client.chat().create(&request, None).await?;
 //! println!("{}", done.text().unwrap_or_default());
+//!
+//! let mut stream = client.chat().stream(&request, None).await?;
+//! while let Some(text) = stream.next_text().await? {
+//!     print!("{text}");
+//! }
+//! let whole = stream.final_completion().await?;
+//! println!("{:?} {:?}", whole.choices[0].finish_reason, stream.request_id());
 //! # Ok(()) }
+//! ```
+//!
+//! Dropping a stream, or [`ChatStream::cancel`], closes the connection. To cancel from elsewhere,
+//! pass the signal of a `web_sys::AbortController`.
+//!
+//! # Images
+//!
+//! ```no_run
+//! # async fn demo(client: llmwire::Client, png: Vec<u8>) -> Result<(), llmwire::Error> {
+//! use llmwire::client::Upload;
+//! use serde_json::json;
+//! let generated = client.images().generate(&json!({ "model": "gpt-image-1", "prompt": "A kitten", "size": "1024x1024" }), None).await?;
+//! for item in &generated.data {
+//!     let src = item.src()?; // the URL, or a data: URL built from b64_json: ready for <img src>
+//! }
+//! let edited = client.images().edit(&[Upload::bytes(png, "cat.png")], None, &json!({ "model": "gpt-image-1", "prompt": "Add a hat" }), None).await?;
+//! // An image model on the chat endpoint (APIYI gpt-image-2-vip); `image` takes reference images.
+//! let drawn = client.images().generate_via_chat(&json!({ "model": "gpt-image-2-vip", "prompt": "A lighthouse", "size": "2048x1152" }), None).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! # Embeddings
+//!
+//! ```no_run
+//! # async fn demo(client: llmwire::Client) -> Result<(), llmwire::Error> {
+//! use serde_json::json;
+//! let result = client.embeddings().create(&json!({ "model": "text-embedding-3-small", "input": ["first", "second"], "encoding_format": "base64" }), None).await?;
+//! let vector: &[f32] = &result.data[0].embedding; // base64 is decoded; floats are read as they come
+//! # Ok(()) }
+//! ```
+//!
+//! # Models
+//!
+//! ```no_run
+//! # async fn demo(client: llmwire::Client) -> Result<(), llmwire::Error> {
+//! let models = client.models().list(None).await?;
+//! for model in &models.data {
+//!     println!("{} by {:?}", model.id, model.owned_by); // 01.AI's `ownedBy` is read too
+//! }
+//! let yi = client.models().retrieve("yi-large", None).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! # Audio transcriptions
+//!
+//! ```no_run
+//! # async fn demo(client: llmwire::Client, mp3: Vec<u8>) -> Result<(), llmwire::Error> {
+//! use llmwire::client::{Transcription, Upload};
+//! use serde_json::json;
+//! let file = Upload::bytes(mp3, "speech.mp3");
+//! match client.audio().transcriptions().create(&file, &json!({ "model": "whisper-1", "language": "en" }), None).await? {
+//!     Transcription::Json(value) => println!("{}", value["text"]),
+//!     Transcription::Text(text) => println!("{text}"), // response_format text, srt or vtt
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! # Legacy completions
+//!
+//! ```no_run
+//! # async fn demo(client: llmwire::Client) -> Result<(), llmwire::Error> {
+//! use serde_json::json;
+//! let request = json!({ "model": "gpt-3.5-turbo-instruct", "prompt": "Say hi", "max_tokens": 16 });
+//! let done = client.completions().create(&request, None).await?;
+//! println!("{}", done.text().unwrap_or_default());
+//! let mut stream = client.completions().stream(&request, None).await?;
+//! while let Some(text) = stream.next_text().await? {
+//!     print!("{text}");
+//! }
+//! let whole = stream.final_completion().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! # Responses
+//!
+//! ```no_run
+//! # async fn demo(client: llmwire::Client) -> Result<(), llmwire::Error> {
+//! use serde_json::json;
+//! let response = client.responses().create(&json!({ "model": "gpt-4o-mini", "input": "Say hi" }), None).await?;
+//! println!("{}", response.output_text);
+//! let mut stream = client.responses().stream(&json!({ "model": "gpt-4o-mini", "input": "Say hi" }), None).await?;
+//! while let Some(events) = stream.next_items_json().await? {
+//!     println!("{events}"); // a JSON array of typed events (`response.output_text.delta`, ...)
+//! }
+//! let done = stream.final_response().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! # Errors
+//!
+//! ```no_run
+//! # async fn demo(client: llmwire::Client) {
+//! use llmwire::Error;
+//! match client.models().list(None).await {
+//!     Ok(models) => println!("{} models", models.data.len()),
+//!     Err(Error::Api(api)) if api.status == Some(401) => println!("check the key"),
+//!     Err(Error::Api(api)) => println!("{} (retryable: {})", api.message, api.is_retryable()),
+//!     Err(Error::Timeout { message }) => println!("{message}"),
+//!     Err(other) => println!("{other}"),
+//! }
+//! # }
 //! ```
 mod audio;
 mod chat;
@@ -22,6 +152,7 @@ mod models;
 mod request;
 mod responses;
 mod stream;
+mod tools;
 mod upload;
 
 pub use audio::{Audio, Transcription, Transcriptions};
@@ -34,6 +165,7 @@ pub use models::Models;
 pub(crate) use request::Payload;
 pub use responses::Responses;
 pub use stream::ChatStream;
+pub use tools::{ParseError, Parsed, RunOptions, ToolRun};
 pub use upload::Upload;
 
 use crate::protocol::error::{ApiError, Error};
@@ -195,7 +327,13 @@ impl Client {
             let Decision::Retry { delay_ms } = policy.decide(attempt, &err, &hints, random()) else {
                 return Err(self.redact(err));
             };
-            self.failover.borrow_mut().failed(index, now_ms());
+            let moved_on = {
+                let mut failover = self.failover.borrow_mut();
+                failover.failed(index, now_ms());
+                failover.current(now_ms()) != index
+            };
+            // Another base URL is another server: try it at once; the delay is for this one.
+            let delay_ms = if moved_on { 0 } else { delay_ms };
             if deadline_ms.is_some_and(|d| now_ms().saturating_add(delay_ms) >= d) {
                 return Err(self.redact(err));
             }

@@ -158,6 +158,23 @@ impl ChatStream {
         self.next_output(Output::Chunks).await
     }
 
+    /// The progress events that came with the next network read (text deltas, tool calls
+    /// started, argument fragments, and at the end each call done and checked), as one JSON
+    /// array text; see [`crate::protocol::chat::events`].
+    pub async fn next_events_json(&mut self) -> Result<Option<String>, Error> {
+        self.next_output(Output::Events).await
+    }
+
+    /// With `on`, `content.delta` events carry `parsed`, the JSON answer so far.
+    pub fn set_partial_json(&mut self, on: bool) {
+        self.decoder.set_partial_json(on);
+    }
+
+    /// The JSON answer of choice 0 so far, completed to valid JSON text.
+    pub fn partial_json(&self) -> Option<String> {
+        self.decoder.partial_json()
+    }
+
     /// Reads to the end and returns the accumulated completion.
     pub async fn final_completion(&mut self) -> Result<ChatCompletion, Error> {
         self.read_to_end().await?;

@@ -6,6 +6,7 @@ pub mod audio;
 pub mod base64;
 pub mod chat;
 pub mod completions;
+pub mod conversation;
 pub mod embeddings;
 pub mod error;
 pub mod event_stream;
@@ -22,5 +23,7 @@ pub mod responses;
 pub mod retry;
 pub mod scan;
 pub mod sse;
+pub mod structured;
+pub mod tools;
 
 pub use error::{ApiError, Error};

@@ -11,8 +11,13 @@ before(async () => {
   mf = await startWorker("tests/load/load-worker.mjs", { GATEWAY_URL: gw.url });
 });
 after(async () => {
-  await mf?.dispose();
-  await gw?.close();
+  // A Worker that failed to start also fails to dispose: close the gateway whatever happens,
+  // or its open server keeps the test process alive.
+  try {
+    await mf?.dispose();
+  } finally {
+    await gw?.close();
+  }
 });
 
 test("workerd: 100 concurrent streams in one Worker", async () => {

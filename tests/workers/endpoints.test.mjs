@@ -15,8 +15,13 @@ before(async () => {
   mf = await startWorker("tests/workers/endpoints-worker.mjs", { GATEWAY_URL: gw.url, GATEWAY_KEY: KEY });
 });
 after(async () => {
-  await mf?.dispose();
-  await gw?.close();
+  // A Worker that failed to start also fails to dispose: close the gateway whatever happens,
+  // or its open server keeps the test process alive.
+  try {
+    await mf?.dispose();
+  } finally {
+    await gw?.close();
+  }
 });
 
 for (const name of Object.keys(cases)) {

@@ -13,8 +13,13 @@ before(async () => {
   mf = await startWorker("tests/workers/worker.mjs", { GATEWAY_URL: gw.url, GATEWAY_KEY: KEY });
 });
 after(async () => {
-  await mf?.dispose();
-  await gw?.close();
+  // A Worker that failed to start also fails to dispose: close the gateway whatever happens,
+  // or its open server keeps the test process alive.
+  try {
+    await mf?.dispose();
+  } finally {
+    await gw?.close();
+  }
 });
 
 test("a Worker streams a chat completion through the package", async () => {
