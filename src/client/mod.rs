@@ -143,6 +143,7 @@
 //! # }
 //! ```
 mod audio;
+mod body_stream;
 mod chat;
 mod completions;
 mod embeddings;
@@ -156,6 +157,7 @@ mod tools;
 mod upload;
 
 pub use audio::{Audio, Transcription, Transcriptions};
+pub use body_stream::{BodyStream, StreamDecode};
 pub use chat::{Chat, RawResponse};
 pub use completions::Completions;
 pub use embeddings::Embeddings;

@@ -1,0 +1,185 @@
+//! The one loop that drives a streamed response body through a decoder: chat streams and the
+//! other endpoints' event streams differ only in their decoder.
+use super::{RequestGuard, Served};
+use crate::protocol::chat::{self, ChatStreamDecoder};
+use crate::protocol::error::Error;
+use crate::protocol::event_stream::{self, EventStreamDecoder, StreamProtocol};
+use crate::transport::BodyReader;
+
+/// Most of an HTML body read for its snippet, in bytes.
+const HTML_SNIPPET_LIMIT: usize = 64 * 1024;
+
+/// Longest JSON body accepted where a stream was expected, in bytes.
+const JSON_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+/// What [`BodyStream`] needs of a decoder: bytes (or a whole JSON body) in, output batches out.
+pub trait StreamDecode {
+    /// Which kind of output a read asks for.
+    type Mode: Copy;
+    /// Decodes one network chunk.
+    fn push(&mut self, bytes: &[u8], mode: Self::Mode) -> Result<(), Error>;
+    /// Takes a whole JSON body where a stream was expected.
+    fn push_json_body(&mut self, body: &[u8], status: u16, mode: Self::Mode) -> Result<(), Error>;
+    /// The output collected since the last take.
+    fn take_output(&mut self) -> Option<String>;
+    /// Checks, at the end of the body, that the stream was complete.
+    fn finish(&mut self) -> Result<(), Error>;
+    /// Whether the stream ended (`[DONE]` or its own end event); later bytes are ignored.
+    fn is_done(&self) -> bool;
+}
+
+macro_rules! stream_decode {
+    ($ty:ty, $mode:ty) => {
+        impl StreamDecode for $ty {
+            type Mode = $mode;
+            fn push(&mut self, bytes: &[u8], mode: $mode) -> Result<(), Error> {
+                <$ty>::push(self, bytes, mode)
+            }
+            fn push_json_body(&mut self, body: &[u8], status: u16, mode: $mode) -> Result<(), Error> {
+                <$ty>::push_json_body(self, body, status, mode)
+            }
+            fn take_output(&mut self) -> Option<String> {
+                <$ty>::take_output(self)
+            }
+            fn finish(&mut self) -> Result<(), Error> {
+                <$ty>::finish(self)
+            }
+            fn is_done(&self) -> bool {
+                <$ty>::is_done(self)
+            }
+        }
+    };
+}
+
+stream_decode!(ChatStreamDecoder, chat::Output);
+stream_decode!(EventStreamDecoder<Box<dyn StreamProtocol>>, event_stream::Output);
+
+/// A response body being read through a decoder. An error ends the stream and is returned again
+/// by every later read (so a final result is never mistaken for a complete one); the decoder
+/// keeps the partial output.
+#[derive(Debug)]
+pub struct BodyStream<D> {
+    /// Read from the response once, so the stream holds no JS object after it ends.
+    request_id: Option<String>,
+    status: u16,
+    guard: RequestGuard,
+    base_url: String,
+    attempts: u32,
+    body: BodyReader,
+    pub(super) decoder: D,
+    buf: Vec<u8>,
+    json_body: bool,
+    /// A `text/html` body where events were expected (a proxy's or captive portal's page).
+    html_body: bool,
+    failed: Option<Error>,
+    finished: bool,
+    secret: Option<String>,
+}
+
+impl<D: StreamDecode> BodyStream<D> {
+    pub(crate) fn with_decoder(served: Served, decoder: D, secret: Option<String>) -> Result<Self, Error> {
+        let Served { response, base_url, attempts, guard } = served;
+        let body = response.body()?;
+        Ok(BodyStream {
+            json_body: response.is_json(),
+            html_body: response.header("content-type").is_some_and(|ct| ct.to_ascii_lowercase().contains("text/html")),
+            request_id: response.header("x-request-id"),
+            status: response.status(),
+            guard,
+            base_url,
+            attempts,
+            body,
+            decoder,
+            buf: Vec::new(),
+            failed: None,
+            finished: false,
+            secret,
+        })
+    }
+
+    /// The base URL that served this stream (empty for a `Response` obtained elsewhere).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// How many attempts the request took, the successful one included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The `x-request-id` of the response, if the server sent one.
+    pub fn request_id(&self) -> Option<String> {
+        self.request_id.clone()
+    }
+
+    /// Reads until there is output of the requested kind; `Ok(None)` once the stream is complete.
+    pub async fn next_output(&mut self, mode: D::Mode) -> Result<Option<String>, Error> {
+        loop {
+            if let Some(out) = self.decoder.take_output() {
+                return Ok(Some(out));
+            }
+            if let Some(err) = &self.failed {
+                return Err(err.clone());
+            }
+            if self.finished {
+                return Ok(None);
+            }
+            if let Err(mut err) = self.step(mode).await {
+                self.body.cancel();
+                if let Some(key) = &self.secret {
+                    err.redact(key);
+                }
+                self.failed = Some(err);
+            }
+            if self.finished || self.failed.is_some() {
+                // The request is over: drop its listener on the caller's AbortSignal now, not
+                // when the stream object is collected.
+                self.guard.release();
+            }
+        }
+    }
+
+    async fn step(&mut self, mode: D::Mode) -> Result<(), Error> {
+        if self.html_body {
+            let bytes = self.guard.idle(self.body.read_to_end(HTML_SNIPPET_LIMIT)).await?;
+            return Err(Error::InvalidResponse {
+                message: format!("expected an event stream, got a {} text/html page", self.status),
+                snippet: crate::protocol::error::snippet_of(&bytes),
+            });
+        }
+        if self.json_body {
+            let bytes = self.guard.idle(self.body.read_to_end(JSON_BODY_LIMIT)).await?;
+            self.decoder.push_json_body(&bytes, self.status, mode)?;
+            self.finished = true;
+            return self.decoder.finish();
+        }
+        if self.decoder.is_done() || !self.guard.idle(self.body.next_chunk(&mut self.buf)).await? {
+            self.body.cancel();
+            self.finished = true;
+            return self.decoder.finish();
+        }
+        self.decoder.push(&self.buf, mode)
+    }
+
+    /// Reads to the end, discarding output (the decoder keeps the result).
+    pub(super) async fn read_to_end(&mut self, mode: D::Mode) -> Result<(), Error> {
+        while self.next_output(mode).await?.is_some() {}
+        Ok(())
+    }
+
+    /// Stops reading and closes the connection. Unless the stream had already ended, later calls
+    /// return [`Error::Aborted`].
+    pub fn cancel(&mut self) {
+        self.body.cancel();
+        self.guard.release();
+        if !self.finished && self.failed.is_none() {
+            self.failed = Some(Error::Aborted);
+        }
+        self.finished = true;
+    }
+
+    /// A handle that cancels the body while a read is pending (used by the JS bindings).
+    pub fn cancel_handle(&self) -> Option<web_sys::ReadableStreamDefaultReader> {
+        self.body.cancel_handle()
+    }
+}
