@@ -3,6 +3,7 @@
 // Logic lives in Rust; this file only marshals, wraps errors in classes, and provides async iterators.
 
 import { _initResources, attachResources, sseReadable } from "./resources.js";
+import { BodyStream, DECODER, ENDPOINT, Transport } from "./transport.js";
 
 import { _initTools, runTools, parseCompletion } from "./tools.js";
 
@@ -130,7 +131,15 @@ export class ChatStream {
   /** Parses a streaming chat `Response` obtained elsewhere (a non-2xx response throws its error). */
   static async fromResponse(response) {
     const b = await bindings();
-    return new ChatStream(await b.chatStreamFromResponse(response).catch(rethrow));
+    if (!response.ok) {
+      const body = new Uint8Array(await response.arrayBuffer().catch(() => new ArrayBuffer(0)));
+      throw toError(b.responseError(response.status, body, response.headers.get("x-request-id") ?? undefined));
+    }
+    try {
+      return new ChatStream(new BodyStream({ response }, new b.WasmDecoder(DECODER.chat)));
+    } catch (e) {
+      rethrow(e);
+    }
   }
 
   #claim() {
@@ -287,25 +296,22 @@ export class ChatStream {
 /** Parses any Server-Sent Events body (`Response` or `ReadableStream` of bytes) into `{ event, data, id }` objects. */
 export async function* parseSSE(source) {
   const b = await bindings();
+  const stream = typeof source?.getReader === "function" ? source : source?.body;
+  if (typeof stream?.getReader !== "function") throw new InvalidArgumentError("parseSSE expects a Response or a ReadableStream of bytes");
+  const headers = { get: () => null };
   let inner;
   try {
-    inner = b.sseStream(source);
+    inner = new BodyStream({ response: { body: stream, headers, status: 200 } }, new b.WasmDecoder(DECODER.sse));
   } catch (e) {
     rethrow(e);
   }
-  let complete = false;
   try {
-    for (;;) {
-      const batch = await inner.next().catch(rethrow);
-      if (batch === undefined) {
-        complete = true;
-        return;
-      }
+    for (let batch; (batch = await inner.nextItems().catch(rethrow)) !== undefined;) {
       const events = JSON.parse(batch);
       for (let i = 0; i < events.length; i++) yield events[i];
     }
   } finally {
-    if (!complete) inner.cancel();
+    inner.free(); // cancels the body first when the loop was left early
   }
 }
 
@@ -345,7 +351,7 @@ export class Client {
     const json = JSON.stringify({ ...options, baseURL: this.baseURL, fetch: undefined });
     this.#ready = bindings().then((b) => {
       try {
-        return new b.WasmClient(json, fetch);
+        return new Transport(b, json, fetch);
       } catch (e) {
         rethrow(e);
       }
@@ -384,8 +390,8 @@ export class Client {
       const json = ["json_object", "json_schema"].includes(params.response_format?.type);
       return new ChatStream(await inner.chatStream(body, signal).catch(rethrow), json);
     }
-    const { body: result, ...meta } = JSON.parse(await inner.chatCreate(body, signal).catch(rethrow));
-    return withMeta(result, meta);
+    const { text, meta } = await inner.json(ENDPOINT.chat, "POST", "/chat/completions", body, signal).catch(rethrow);
+    return withMeta(JSON.parse(text), meta);
   }
 }
 

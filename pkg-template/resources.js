@@ -1,6 +1,8 @@
 // Every endpoint besides chat, in openai-node's shape: images, embeddings, models, audio, legacy
 // completions and Responses, plus helpers for image items and multimodal content parts.
-// Glue only: requests, validation and decoding happen in Rust (src/bindings/resources.rs).
+// Glue only: each endpoint's checks and decoding happen in Rust (src/bindings/endpoints.rs); the
+// transport (transport.js) sends.
+import { DECODER, ENDPOINT } from "./transport.js";
 
 let ctx = null;
 
@@ -15,9 +17,9 @@ function needObject(params, what) {
   if (!params || typeof params !== "object" || Array.isArray(params)) throw new ctx.InvalidArgumentError(`${what} expects a params object`);
 }
 
-/** Parses a bindings result `{ body, baseURL, attempts, requestId }` into the body with its metadata. */
-function result(json) {
-  const { body, ...meta } = JSON.parse(json);
+/** A result's JSON text, parsed, with where it came from (`_request_id`, `_base_url`, `_attempts`). */
+function result({ text, meta }) {
+  const body = JSON.parse(text);
   return typeof body === "object" && body !== null ? ctx.withMeta(body, meta) : body;
 }
 
@@ -268,26 +270,100 @@ export async function toFile(data, filename, options = {}) {
 
 // ---------------------------------------------------------------- resources
 
+const isFileData = (v) => isBlob(v) || isBytes(v);
+
+/** An array of files: an `Array`, or an array-like such as a `FileList` from an `<input>`. */
+function fileList(value) {
+  if (Array.isArray(value)) return value;
+  if (value && typeof value === "object" && !isFileData(value) && typeof value.length === "number") return Array.from(value);
+  return null;
+}
+
+/** A file for form field `field`, with the type and name Rust tells from its declared type, first bytes and name. */
+async function filePart(b, field, value) {
+  if (isBlob(value)) {
+    const declared = value.type;
+    const specific = declared && declared !== "application/octet-stream";
+    const head = specific ? new Uint8Array(0) : new Uint8Array(await value.slice(0, 16).arrayBuffer());
+    const [type, name] = b.describeUpload(field, declared || undefined, head, typeof value.name === "string" ? value.name : undefined);
+    return [type === declared ? value : value.slice(0, value.size, type), name];
+  }
+  if (!isBytes(value)) {
+    const kind = value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
+    throw new ctx.InvalidArgumentError(`${field} must be a File, a Blob, a Uint8Array or an ArrayBuffer (use toFile(bytes, name) to name bytes); got ${kind}`);
+  }
+  const bytes = await bytesOf(value);
+  const [type, name] = b.describeUpload(field, undefined, bytes.subarray(0, 16), undefined);
+  return [new Blob([bytes], { type }), name];
+}
+
+/** The `FormData` of a multipart request (`form` 0 image edits, 1 transcriptions) and the requested `response_format`. */
+async function formOf(b, session, form, params, what) {
+  needObject(params, what);
+  const files = JSON.parse(session.formFiles(form));
+  const text = { ...params };
+  for (const f of files) delete text[f.name];
+  let json;
+  try {
+    json = JSON.stringify(text);
+  } catch (e) {
+    throw new ctx.InvalidArgumentError(`${what}: the parameters cannot be written as text: ${e?.message ?? e}`);
+  }
+  const plan = JSON.parse(session.formPlan(form, json));
+  const data = new FormData();
+  for (const [name, value] of plan.text) data.append(name, value);
+  for (const f of files) {
+    const value = params[f.name];
+    if (value === undefined || value === null) {
+      if (f.required) throw new ctx.InvalidArgumentError(`${f.name} is required`);
+      continue;
+    }
+    const list = fileList(value);
+    if (!list) {
+      const [blob, name] = await filePart(b, f.name, value);
+      data.append(f.name, blob, name);
+      continue;
+    }
+    if (!f.multiple) throw new ctx.InvalidArgumentError(`${f.name} takes one file, not an array`);
+    if (list.length === 0 && f.required) throw new ctx.InvalidArgumentError(`${f.name} is required (the array is empty)`);
+    for (const item of list) {
+      const [blob, name] = await filePart(b, f.name, item);
+      data.append(`${f.name}[]`, blob, name);
+    }
+  }
+  return [data, plan.format];
+}
+
 /** @internal Adds `images`, `embeddings`, `models`, `audio`, `completions` and `responses` to a client. */
 export function attachResources(client, ready) {
-  const call = async (method, ...args) => {
-    const inner = await ready;
-    return inner[method](...args).catch(ctx.rethrow);
+  /** Runs `fn(transport, bindings)`, turning the wasm's error objects into llmwire's classes. */
+  const use = async (fn) => {
+    const transport = await ready;
+    try {
+      return await fn(transport, transport.wasm);
+    } catch (e) {
+      ctx.rethrow(e);
+    }
   };
   const json = (params, what) => {
     needObject(params, what);
     return JSON.stringify(params);
   };
+  const post = (endpoint, path, body, options) => use((t) => t.json(endpoint, "POST", path, body, signalOf(options))).then(result);
 
   client.images = {
     /** POST /images/generations. Items carry `url` or `b64_json`; see `imageURL`. */
     async generate(params, options) {
-      return result(await call("imagesGenerate", json(params, "images.generate"), signalOf(options)));
+      return post(ENDPOINT.images, "/images/generations", json(params, "images.generate"), options);
     },
     /** POST /images/edits (multipart): `image` (one or several File/Blob/Uint8Array/ArrayBuffer), optional `mask`, `prompt`, ... */
     async edit(params, options) {
       needObject(params, "images.edit");
-      return result(await call("imagesEdit", params, signalOf(options)));
+      return result(await use(async (t, b) => {
+        const [form] = await formOf(b, t.session, 0, params, "images.edit");
+        const answer = await t.text("POST", "/images/edits", 3, form, signalOf(options));
+        return { text: t.session.finish(ENDPOINT.images, answer.text, answer.status), meta: answer.meta };
+      }));
     },
     /** An image model on /chat/completions (APIYI gpt-image-2-vip): `prompt`, optional reference `image`(s) and earlier `messages`, `size`. */
     async generateViaChat(params, options) {
@@ -295,16 +371,19 @@ export function attachResources(client, ready) {
       const sources = params.image ?? params.images;
       const list = sources === undefined || sources === null ? undefined : Array.isArray(sources) ? sources : [sources];
       const image = list && (await Promise.all(list.map((s) => imageSource(s))));
-      const body = JSON.stringify({ ...params, images: undefined, image });
-      return result(await call("imagesGenerateViaChat", body, signalOf(options)));
+      return post(ENDPOINT.imagesViaChat, "/chat/completions", JSON.stringify({ ...params, images: undefined, image }), options);
     },
   };
 
   client.embeddings = {
     /** POST /embeddings. Each item's `embedding` is a number array (base64 decoded), and `float32` the same vector as a `Float32Array`. */
     async create(params, options) {
-      const [meta, vectors, lengths] = await call("embeddingsCreate", json(params, "embeddings.create"), signalOf(options));
-      const out = result(meta);
+      const body = json(params, "embeddings.create");
+      const [out, vectors, lengths] = await use(async (t) => {
+        const answer = await t.text("POST", "/embeddings", 1, t.session.prepare(ENDPOINT.embeddings, body), signalOf(options));
+        const [text, vectors, lengths] = t.session.embeddings(answer.text, answer.status);
+        return [result({ text, meta: answer.meta }), vectors, lengths];
+      });
       let offset = 0;
       let next = 0;
       for (const item of out.data) {
@@ -325,7 +404,7 @@ export function attachResources(client, ready) {
   client.models = {
     /** GET /models. `owned_by` is filled from 01.AI's `ownedBy`. Await it, or `for await` over the models. */
     list(options) {
-      const listed = call("modelsList", signalOf(options)).then(result);
+      const listed = use((t) => t.json(ENDPOINT.models, "GET", "/models", undefined, signalOf(options))).then(result);
       listed[Symbol.asyncIterator] = async function* models() {
         yield* (await listed).data;
       };
@@ -334,7 +413,7 @@ export function attachResources(client, ready) {
     /** GET /models/{id}. */
     async retrieve(id, options) {
       if (typeof id !== "string" || !id) throw new ctx.InvalidArgumentError("models.retrieve expects a model id");
-      return result(await call("modelsRetrieve", id, signalOf(options)));
+      return result(await use((t) => t.json(ENDPOINT.model, "GET", t.session.prepare(ENDPOINT.model, id), undefined, signalOf(options))));
     },
   };
 
@@ -343,17 +422,25 @@ export function attachResources(client, ready) {
       /** POST /audio/transcriptions (multipart). `json`/`verbose_json` give an object; `text`, `srt` and `vtt` a string. */
       async create(params, options) {
         needObject(params, "audio.transcriptions.create");
-        return result(await call("audioTranscriptionsCreate", params, signalOf(options)));
+        return result(await use(async (t, b) => {
+          const [form, format] = await formOf(b, t.session, 1, params, "audio.transcriptions.create");
+          const answer = await t.text("POST", "/audio/transcriptions", 3, form, signalOf(options));
+          return { text: t.session.transcription(format, answer.text, answer.status, answer.json), meta: answer.meta };
+        }));
       },
     },
   };
+
+  /** A streamed request: the body checked for `endpoint`, decoded by `decoder`. */
+  const stream = (decoder, endpoint, path, body, options) =>
+    use((t) => t.stream(decoder, path, t.session.prepare(endpoint, body), signalOf(options)));
 
   client.completions = {
     /** POST /completions (legacy); with `stream: true`, resolves to a CompletionStream. */
     async create(params, options) {
       const body = json(params, "completions.create");
-      if (params.stream) return new CompletionStream(await call("completionsStream", body, signalOf(options)));
-      return result(await call("completionsCreate", body, signalOf(options)));
+      if (params.stream) return new CompletionStream(await stream(DECODER.completions, ENDPOINT.completions, "/completions", body, options));
+      return post(ENDPOINT.completions, "/completions", body, options);
     },
   };
 
@@ -361,8 +448,8 @@ export function attachResources(client, ready) {
     /** POST /responses; the result has `output_text`. With `stream: true`, resolves to a ResponseStream of typed events. */
     async create(params, options) {
       const body = json(params, "responses.create");
-      if (params.stream) return new ResponseStream(await call("responsesStream", body, signalOf(options)));
-      return result(await call("responsesCreate", body, signalOf(options)));
+      if (params.stream) return new ResponseStream(await stream(DECODER.responses, ENDPOINT.responses, "/responses", body, options));
+      return post(ENDPOINT.responses, "/responses", body, options);
     },
     /** Streams a response: `responses.create({ ...params, stream: true })`. */
     stream(params, options) {

@@ -2,6 +2,8 @@
 // and calls your async functions; which calls run, what goes back to the model and when to stop is
 // decided in Rust (WasmToolLoop, src/protocol/tools.rs), as are JSON checks and trimming.
 
+import { ENDPOINT } from "./transport.js";
+
 let ctx = null;
 let glue = null;
 
@@ -125,7 +127,7 @@ export class ToolRunner {
         const request = state.requestBody(stream);
         let completion, text;
         if (stream) completion = JSON.parse((text = yield* streamRound(inner, request, signal, wantsJSON(params))));
-        else text = JSON.stringify((completion = JSON.parse(await inner.chatCreate(request, signal).catch(ctx.rethrow)).body));
+        else completion = JSON.parse((text = (await inner.json(ENDPOINT.chat, "POST", "/chat/completions", request, signal).catch(ctx.rethrow)).text));
         if (signal.aborted) throw aborted();
         this.#completions.push(completion);
         const plan = JSON.parse(wasm(() => state.onCompletion(text)));

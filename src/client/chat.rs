@@ -1,8 +1,7 @@
 //! `client.chat()`: chat completions, whole or streamed.
 use super::{stream::ChatStream, Client, Served};
 use crate::protocol::chat::ChatCompletion;
-use crate::protocol::error::{ApiError, Error};
-use crate::protocol::json::Reader;
+use crate::protocol::error::Error;
 use crate::protocol::{images, params, request};
 use serde::Serialize;
 use web_sys::AbortSignal;
@@ -55,13 +54,13 @@ impl Chat<'_> {
     pub async fn create_raw(&self, body: &str, signal: Option<&AbortSignal>) -> Result<RawResponse, Error> {
         params::check_chat(body)?;
         let Served { response, base_url, attempts, guard } = self.client.post_json("/chat/completions", body, false, signal).await?;
-        let read = guard.limit(response.bytes(BODY_LIMIT), None, "the body did not arrive").await;
+        let read = guard.limit(response.bytes(BODY_LIMIT), crate::protocol::call::Phase::Body).await;
         let bytes = self.client.redacted(read)?;
         let text = String::from_utf8(bytes).map_err(|e| Error::InvalidResponse {
             message: "the response body is not UTF-8".into(),
             snippet: crate::protocol::error::snippet_of(e.as_bytes()),
         })?;
-        check_json_object(&text, response.status())?;
+        crate::protocol::error::check_json_object(&text, response.status())?;
         let text = images::mark_chat_body(text);
         Ok(RawResponse { body: text, base_url, attempts, request_id: response.header("x-request-id") })
     }
@@ -97,20 +96,4 @@ fn request_body<R: Serialize>(request: &R, stream: bool) -> Result<String, Error
         obj.remove("stream_options");
     }
     Ok(value.to_string())
-}
-
-/// A 2xx body must be a JSON object; an `error` member inside it is the server's error.
-pub(crate) fn check_json_object(text: &str, status: u16) -> Result<(), Error> {
-    if let Some(mut api) = ApiError::from_error_member(text.as_bytes()) {
-        api.status = Some(status);
-        return Err(api.into());
-    }
-    let mut r = Reader::new(text);
-    match r.object(|_, r| r.skip()).and_then(|_| r.end()) {
-        Ok(()) => Ok(()),
-        Err(e) => Err(Error::InvalidResponse {
-            message: format!("expected a JSON object: {e}"),
-            snippet: crate::protocol::error::snippet_of(text.as_bytes()),
-        }),
-    }
 }

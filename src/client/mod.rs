@@ -170,10 +170,10 @@ pub use stream::ChatStream;
 pub use tools::{ParseError, Parsed, RunOptions, ToolRun};
 pub use upload::Upload;
 
+use crate::protocol::call::{Call, Gateway, Next, Phase};
 use crate::protocol::error::{ApiError, Error};
-use crate::protocol::request::{join_url, ClientConfig};
-use crate::protocol::limits::{estimate_tokens, Limiter};
-use crate::protocol::retry::{Decision, Failover, RetryHints, DEFAULT_COOLDOWN_MS};
+use crate::protocol::request::ClientConfig;
+use crate::protocol::retry::RetryHints;
 use crate::transport::timer::{now_ms, race, random, AbortWatch, Either, LinkedAbort, Sleep};
 use crate::transport::{Fetcher, HttpRequest, HttpResponse};
 use std::cell::RefCell;
@@ -190,17 +190,16 @@ const ERROR_BODY_LIMIT: usize = 64 * 1024;
 pub struct Client {
     config: ClientConfig,
     fetcher: Fetcher,
-    failover: Rc<RefCell<Failover>>,
-    limiter: Rc<RefCell<Limiter>>,
+    gateway: Rc<RefCell<Gateway>>,
 }
 
-/// A slot taken from the client's [`Limiter`]; dropping it gives the slot back.
+/// A slot taken from the client's limits; dropping it gives the slot back.
 #[derive(Debug)]
-pub(crate) struct Permit(Rc<RefCell<Limiter>>);
+pub(crate) struct Permit(Rc<RefCell<Gateway>>);
 
 impl Drop for Permit {
     fn drop(&mut self) {
-        self.0.borrow_mut().release();
+        self.0.borrow_mut().limiter.release();
     }
 }
 
@@ -222,29 +221,23 @@ pub(crate) struct RequestGuard {
     /// Held, not read: dropping it frees the client-side slot.
     _permit: Option<Permit>,
     abort: Option<LinkedAbort>,
-    deadline_ms: Option<u64>,
-    total_ms: Option<u64>,
-    idle_ms: Option<u64>,
+    call: Option<Call>,
 }
 
 impl RequestGuard {
-    /// Awaits `fut`, failing with [`Error::Timeout`] (and aborting the request) when `phase_ms`
-    /// or the request's deadline passes first.
-    pub async fn limit<T>(&self, fut: impl Future<Output = Result<T, Error>>, phase_ms: Option<u64>, phase: &str) -> Result<T, Error> {
-        let remaining = self.deadline_ms.map(|d| d.saturating_sub(now_ms()));
-        let (ms, message) = match (phase_ms, remaining) {
-            (Some(p), Some(r)) if p < r => (p, format!("{phase} within {p} ms")),
-            (Some(p), None) => (p, format!("{phase} within {p} ms")),
-            (_, Some(r)) => (r, format!("the request did not finish within {} ms", self.total_ms.unwrap_or(r))),
-            (None, None) => return fut.await,
+    /// Awaits `fut`, failing with [`Error::Timeout`] (and aborting the request) when the time
+    /// limit of `phase` passes first.
+    pub async fn limit<T>(&self, fut: impl Future<Output = Result<T, Error>>, phase: Phase) -> Result<T, Error> {
+        let Some(limit) = self.call.as_ref().and_then(|c| c.limit(phase, now_ms())) else {
+            return fut.await;
         };
-        match race(fut, Sleep::new(ms)).await {
+        match race(fut, Sleep::new(limit.ms)).await {
             Either::Left(result) => result,
             Either::Right(()) => {
                 if let Some(abort) = &self.abort {
                     abort.abort();
                 }
-                Err(Error::Timeout { message })
+                Err(limit.error)
             }
         }
     }
@@ -256,7 +249,7 @@ impl RequestGuard {
 
     /// Awaits the next piece of a streamed body under the idle limit.
     pub async fn idle<T>(&self, fut: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
-        self.limit(fut, self.idle_ms, "no data arrived").await
+        self.limit(fut, Phase::Idle).await
     }
 }
 
@@ -265,14 +258,8 @@ impl Client {
     /// page when an API key is set without `dangerously_allow_browser(true)`.
     pub fn new(config: ClientConfig) -> Result<Self, Error> {
         config.validate(crate::transport::runtime::is_browser_page())?;
-        let failover = Failover::new(config.base_urls().count(), DEFAULT_COOLDOWN_MS);
-        let limiter = Limiter::new(config.limits());
-        Ok(Client {
-            config,
-            fetcher: Fetcher::global(),
-            failover: Rc::new(RefCell::new(failover)),
-            limiter: Rc::new(RefCell::new(limiter)),
-        })
+        let gateway = Rc::new(RefCell::new(Gateway::new(&config)));
+        Ok(Client { config, fetcher: Fetcher::global(), gateway })
     }
 
     /// Sends through `fetch` instead of the global one (a test double, an instrumented fetch).
@@ -297,83 +284,61 @@ impl Client {
         self.request("POST", path, Payload::Json { body, stream }, signal).await
     }
 
-    /// Sends a request until it gets a 2xx response, retrying and failing over as the
-    /// configuration allows, or returns the last error.
+    /// Sends a request until it gets a 2xx response, retrying and failing over as
+    /// [`Call`] decides, or returns the last error.
     pub(crate) async fn request(&self, method: &str, path: &str, payload: Payload<'_>, signal: Option<&AbortSignal>) -> Result<Served, Error> {
-        let policy = self.config.retry_policy();
-        let timeouts = self.config.timeouts();
-        let deadline_ms = timeouts.total_ms.map(|ms| now_ms().saturating_add(ms));
         let headers = payload.headers(&self.config);
-        let tokens = match payload {
-            Payload::Json { body, .. } => estimate_tokens(body),
-            _ => 0,
+        let json = match payload {
+            Payload::Json { body, .. } => Some(body),
+            _ => None,
         };
-        let mut attempt = 0;
+        let mut call = Call::new(&self.config, json, now_ms());
         loop {
-            let permit = self.acquire(tokens, deadline_ms, signal).await.map_err(|e| self.redact(e))?;
-            let index = self.failover.borrow_mut().current(now_ms());
-            let base = self.config.base_urls().nth(index).unwrap_or(self.config.base_url()).to_string();
-            let guard = RequestGuard {
-                _permit: Some(permit),
-                abort: LinkedAbort::new(signal),
-                deadline_ms,
-                total_ms: timeouts.total_ms,
-                idle_ms: timeouts.idle_ms,
-            };
-            let request = HttpRequest { method, url: &join_url(&base, path), headers: &headers, body: payload.body() };
-            let (err, hints) = match self.attempt(&request, &guard, timeouts.headers_ms).await {
-                Ok(response) => return Ok(Served { response, base_url: base, attempts: attempt + 1, guard }),
+            let permit = self.admit(&mut call, signal).await.map_err(|e| self.redact(e))?;
+            let url = call.target(&mut self.gateway.borrow_mut(), &self.config, now_ms(), path);
+            let guard = RequestGuard { _permit: Some(permit), abort: LinkedAbort::new(signal), call: Some(call.clone()) };
+            let request = HttpRequest { method, url: &url, headers: &headers, body: payload.body() };
+            let (err, hints) = match self.attempt(&request, &guard).await {
+                Ok(response) => {
+                    let base_url = call.base_url(&self.config).to_string();
+                    return Ok(Served { response, base_url, attempts: call.attempts(), guard });
+                }
                 Err(failure) => failure,
             };
             let err = if guard.abort.as_ref().is_some_and(LinkedAbort::caller_aborted) { Error::Aborted } else { err };
-            let Decision::Retry { delay_ms } = policy.decide(attempt, &err, &hints, random()) else {
+            drop(guard);
+            let decided = call.failed(&mut self.gateway.borrow_mut(), &self.config, &err, &hints, random(), now_ms());
+            let Some(delay_ms) = decided else {
                 return Err(self.redact(err));
             };
-            let moved_on = {
-                let mut failover = self.failover.borrow_mut();
-                failover.failed(index, now_ms());
-                failover.current(now_ms()) != index
-            };
-            // Another base URL is another server: try it at once; the delay is for this one.
-            let delay_ms = if moved_on { 0 } else { delay_ms };
-            if deadline_ms.is_some_and(|d| now_ms().saturating_add(delay_ms) >= d) {
-                return Err(self.redact(err));
-            }
             sleep_unless_aborted(delay_ms, signal).await?;
-            attempt += 1;
         }
     }
 
     /// Waits in the client's queue until the limits allow a request, the deadline passes
     /// ([`Error::Timeout`]) or the caller aborts.
-    async fn acquire(&self, tokens: u64, deadline_ms: Option<u64>, signal: Option<&AbortSignal>) -> Result<Permit, Error> {
+    async fn admit(&self, call: &mut Call, signal: Option<&AbortSignal>) -> Result<Permit, Error> {
         loop {
-            let now = now_ms();
-            let wait = match self.limiter.borrow_mut().try_acquire(now, tokens) {
-                Ok(()) => return Ok(Permit(self.limiter.clone())),
-                // Waiting for a slot: look again shortly.
-                Err(0) => 10,
-                Err(ms) => ms,
-            };
-            if deadline_ms.is_some_and(|d| now.saturating_add(wait) >= d) {
-                return Err(Error::Timeout { message: "the client-side rate limit would be exceeded before the request's deadline".into() });
+            let next = call.admit(&mut self.gateway.borrow_mut(), now_ms())?;
+            match next {
+                Next::Go => return Ok(Permit(self.gateway.clone())),
+                Next::Wait(ms) => sleep_unless_aborted(ms, signal).await?,
             }
-            sleep_unless_aborted(wait, signal).await?;
         }
     }
 
     /// One attempt: the response if it is 2xx, else the error and what its headers said about
     /// retrying.
-    async fn attempt(&self, request: &HttpRequest<'_>, guard: &RequestGuard, headers_ms: Option<u64>) -> Result<HttpResponse, (Error, RetryHints)> {
+    async fn attempt(&self, request: &HttpRequest<'_>, guard: &RequestGuard) -> Result<HttpResponse, (Error, RetryHints)> {
         let signal = guard.abort.as_ref().map(LinkedAbort::signal);
-        let sent = guard.limit(self.fetcher.send(request, signal.as_ref()), headers_ms, "no response headers arrived").await;
+        let sent = guard.limit(self.fetcher.send(request, signal.as_ref()), Phase::Headers).await;
         let response = sent.map_err(|e| (e, RetryHints::default()))?;
-        self.limiter.borrow_mut().observe(|name| response.header(name), now_ms());
+        self.gateway.borrow_mut().limiter.observe(|name| response.header(name), now_ms());
         if response.ok() {
             return Ok(response);
         }
         let hints = RetryHints::from_headers(|name| response.header(name), now_ms());
-        let body = guard.limit(response.bytes(ERROR_BODY_LIMIT), headers_ms, "the error body did not arrive").await;
+        let body = guard.limit(response.bytes(ERROR_BODY_LIMIT), Phase::ErrorBody).await;
         let api = ApiError::from_response(response.status(), &body.unwrap_or_default(), response.header("x-request-id"));
         Err((api.into(), hints))
     }

@@ -42,7 +42,7 @@ impl Models<'_> {
         let mut text = self.client.read_text(served).await?;
         // A bare array is a valid list for some servers; check_json_object would refuse it.
         if !text.raw.body.trim_start().starts_with('[') {
-            super::chat::check_json_object(&text.raw.body, text.status)?;
+            crate::protocol::error::check_json_object(&text.raw.body, text.status)?;
         }
         text.raw.body = normalize_model_list(&text.raw.body)?;
         Ok(text.raw)

@@ -52,7 +52,7 @@ impl Client {
     /// Reads the whole body of a served request as UTF-8 text.
     pub(crate) async fn read_text(&self, served: Served) -> Result<TextBody, Error> {
         let Served { response, base_url, attempts, guard } = served;
-        let read = guard.limit(response.bytes(BODY_LIMIT), None, "the body did not arrive").await;
+        let read = guard.limit(response.bytes(BODY_LIMIT), crate::protocol::call::Phase::Body).await;
         let bytes = self.redacted(read)?;
         let body = String::from_utf8(bytes).map_err(|e| Error::InvalidResponse {
             message: "the response body is not UTF-8".into(),
@@ -66,7 +66,7 @@ impl Client {
     /// in it is the server's error.
     pub(crate) async fn read_json(&self, served: Served) -> Result<RawResponse, Error> {
         let text = self.read_text(served).await?;
-        super::chat::check_json_object(&text.raw.body, text.status)?;
+        crate::protocol::error::check_json_object(&text.raw.body, text.status)?;
         Ok(text.raw)
     }
 

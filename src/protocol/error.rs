@@ -367,6 +367,22 @@ impl From<crate::protocol::sse::SseError> for Error {
     }
 }
 
+/// A 2xx body must be a JSON object; an `error` member inside it is the server's error.
+pub fn check_json_object(text: &str, status: u16) -> Result<(), Error> {
+    if let Some(mut api) = ApiError::from_error_member(text.as_bytes()) {
+        api.status = Some(status);
+        return Err(api.into());
+    }
+    let mut r = Reader::new(text);
+    match r.object(|_, r| r.skip()).and_then(|_| r.end()) {
+        Ok(()) => Ok(()),
+        Err(e) => Err(Error::InvalidResponse {
+            message: format!("expected a JSON object: {e}"),
+            snippet: snippet_of(text.as_bytes()),
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

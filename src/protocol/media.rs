@@ -14,6 +14,7 @@
 //! ```
 
 use crate::protocol::base64;
+use crate::protocol::error::Error;
 
 /// How many leading bytes [`sniff`] looks at.
 pub const SNIFF_BYTES: usize = 16;
@@ -108,6 +109,21 @@ pub fn split_data_url(url: &str) -> Option<(&str, &str)> {
     let (meta, payload) = rest.split_once(',')?;
     let mime = meta.strip_suffix(";base64").or_else(|| meta.strip_suffix(";BASE64"))?;
     Some((mime.split(';').next().unwrap_or_default(), payload))
+}
+
+/// The media type and file name of an upload, or an error when neither the declared type, the
+/// bytes nor the name tells what the file is.
+pub fn describe_upload(field: &str, declared: Option<&str>, head: &[u8], name: Option<&str>) -> Result<(String, String), Error> {
+    let mime = resolve(declared, head, name).ok_or_else(|| Error::InvalidArgument {
+        message: format!(
+            "cannot tell what kind of file {field} is from its type, bytes or name; pass a File with a type, or toFile(bytes, \"name.ext\")"
+        ),
+    })?;
+    let filename = match name.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) => n.to_string(),
+        None => format!("{}.{}", field.trim_end_matches("[]"), extension(&mime)),
+    };
+    Ok((mime, filename))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! clock, so it runs under `cargo test`, `cargo fuzz` and in any wasm host alike.
 pub mod audio;
 pub mod base64;
+pub mod call;
 pub mod chat;
 pub mod completions;
 pub mod conversation;

@@ -38,24 +38,9 @@ fn not_a_file(field: &str, value: &JsValue) -> Error {
     }
 }
 
-/// The media type and file name of an upload, or an error when neither the declared type, the
-/// bytes nor the name tells what the file is.
-fn describe(field: &str, declared: Option<&str>, head: &[u8], name: Option<&str>) -> Result<(String, String), Error> {
-    let mime = media::resolve(declared, head, name).ok_or_else(|| Error::InvalidArgument {
-        message: format!(
-            "cannot tell what kind of file {field} is from its type, bytes or name; pass a File with a type, or toFile(bytes, \"name.ext\")"
-        ),
-    })?;
-    let filename = match name.map(str::trim).filter(|n| !n.is_empty()) {
-        Some(n) => n.to_string(),
-        None => format!("{}.{}", field.trim_end_matches("[]"), media::extension(&mime)),
-    };
-    Ok((mime, filename))
-}
-
 /// A file from raw bytes.
 pub fn bytes_part(field: &str, bytes: &[u8], filename: Option<&str>, content_type: Option<&str>) -> Result<FilePart, Error> {
-    let (mime, filename) = describe(field, content_type, bytes.get(..media::SNIFF_BYTES).unwrap_or(bytes), filename)?;
+    let (mime, filename) = media::describe_upload(field, content_type, bytes.get(..media::SNIFF_BYTES).unwrap_or(bytes), filename)?;
     let array = Uint8Array::from(bytes);
     Ok(FilePart { blob: blob_of(&array, &mime)?, filename, content_type: mime })
 }
@@ -74,7 +59,7 @@ pub async fn file_part(field: &str, value: &JsValue) -> Result<FilePart, Error> 
         let declared = blob.type_();
         let specific = !declared.is_empty() && declared != "application/octet-stream";
         let head = if specific { Vec::new() } else { blob_head(blob).await? };
-        let (mime, filename) = describe(field, Some(&declared), &head, name.as_deref())?;
+        let (mime, filename) = media::describe_upload(field, Some(&declared), &head, name.as_deref())?;
         let blob = if mime == declared {
             blob.clone()
         } else {
@@ -93,7 +78,7 @@ pub async fn file_part(field: &str, value: &JsValue) -> Result<FilePart, Error> 
         return Err(not_a_file(field, value));
     };
     let head = bytes.subarray(0, media::SNIFF_BYTES as u32).to_vec();
-    let (mime, filename) = describe(field, None, &head, None)?;
+    let (mime, filename) = media::describe_upload(field, None, &head, None)?;
     Ok(FilePart { blob: blob_of(&bytes, &mime)?, filename, content_type: mime })
 }
 

@@ -1,0 +1,455 @@
+// The I/O half of the client: it sends with `fetch`, reads bodies and sleeps. Every decision — when
+// a request may start, which base URL it goes to, how long each wait may take, whether to retry and
+// after how long, what an error says, what the bytes mean — is made in Rust (WasmCall, WasmDecoder;
+// src/protocol/call.rs), the same code the Rust client runs on.
+
+const KIND = { empty: 0, json: 1, stream: 2, form: 3 };
+const PHASE = { headers: 0, errorBody: 1, body: 2, idle: 3 };
+/** @internal The endpoints as `WasmSession.prepare` / `finish` number them. */
+export const ENDPOINT = { chat: 0, images: 1, imagesViaChat: 2, embeddings: 3, completions: 4, responses: 5, models: 6, model: 7 };
+/** @internal What a stream read hands back: nothing (read to the end), items, text, or chat progress events. */
+export const MODE = { none: 0, items: 1, text: 2, events: 3 };
+/** @internal Decoder kinds. */
+export const DECODER = { chat: 0, completions: 1, responses: 2, sse: 3 };
+/** `WasmCall.failed`'s first argument when it is not an HTTP status. */
+const FAILED = { connection: 1, aborted: 2, timeout: 3 };
+
+const ERROR_BODY_LIMIT = 64 * 1024;
+const HTML_LIMIT = 64 * 1024;
+const JSON_STREAM_LIMIT = 64 * 1024 * 1024;
+const BODY_LIMIT = 256 * 1024 * 1024;
+const NO_BYTES = new Uint8Array(0);
+
+/** A browser page (a `window` with a `document`), where an API key is visible to visitors. Workers, Node, Deno and Bun are not. */
+export const isBrowserPage = () => typeof window !== "undefined" && window != null && window.document != null && globalThis.navigator != null;
+
+/** The message of a thrown value; Node's fetch puts the useful part ("ECONNREFUSED") in `cause`. */
+export function errorMessage(e) {
+  if (typeof e === "string") return e;
+  const name = typeof e?.name === "string" ? e.name : undefined;
+  const message = typeof e?.message === "string" ? e.message : undefined;
+  if (name && message) {
+    const cause = e.cause != null ? errorMessage(e.cause) : "";
+    return cause ? `${name}: ${message} (${cause})` : `${name}: ${message}`;
+  }
+  return message ?? name ?? "unknown error";
+}
+
+const isAbortError = (e) => e?.name === "AbortError";
+const jsonHeaders = (headers) => JSON.stringify(Object.fromEntries(headers));
+
+/** Cancels a reader without leaving a rejection unhandled. */
+function cancel(reader) {
+  reader?.cancel().catch(() => {});
+}
+
+/**
+ * One attempt's abort link and time limits. `wait(promise, phase)` races a wait against them: the
+ * wait's limit is asked of Rust when it starts, one lazily re-armed timer watches it, and when it
+ * passes (or the caller aborts) the request is aborted and the wait rejects with `failure`.
+ */
+class Guard {
+  #call;
+  #signal;
+  #onAbort = null;
+  #timer = null;
+  #timerAt = 0;
+  #until = 0;
+  #phase = 0;
+  #since = 0;
+  #armed = false;
+  #reject;
+  /** `{ kind, message }` once the attempt was aborted or timed out. */
+  failure = null;
+
+  constructor(call, signal) {
+    this.#call = call;
+    this.#signal = signal;
+    this.controller = new AbortController();
+    this.stopped = new Promise((_, reject) => (this.#reject = reject));
+    this.stopped.catch(() => {});
+    if (signal?.aborted) this.#fail(FAILED.aborted, "");
+    else if (signal) signal.addEventListener("abort", (this.#onAbort = () => this.#fail(FAILED.aborted, "")), { once: true });
+  }
+
+  #fail(kind, message) {
+    if (this.failure) return;
+    this.failure = { kind, message };
+    this.controller.abort();
+    this.#reject(this.failure);
+  }
+
+  #arm(phase) {
+    const now = Date.now();
+    const ms = this.#call.limit(phase, now);
+    if (ms < 0) return;
+    this.#armed = true;
+    this.#phase = phase;
+    this.#since = now;
+    this.#until = now + ms;
+    if (this.#timer !== null && this.#timerAt <= this.#until) return;
+    clearTimeout(this.#timer);
+    this.#schedule(ms);
+  }
+
+  #schedule(ms) {
+    this.#timerAt = Date.now() + ms;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      if (!this.#armed || this.failure) return;
+      const left = this.#until - Date.now();
+      if (left > 0) return this.#schedule(left);
+      this.#fail(FAILED.timeout, this.#call.timeout(this.#phase, this.#since).message);
+    }, ms);
+  }
+
+  /** `promise` under the limit of `phase` (and the caller's signal). */
+  async wait(promise, phase) {
+    this.#arm(phase);
+    try {
+      return await Promise.race([promise, this.stopped]);
+    } catch (e) {
+      throw this.failure ?? e;
+    } finally {
+      this.#armed = false;
+    }
+  }
+
+  /** Ends the attempt's link to the caller's signal and its timer, and gives its slot back. */
+  release() {
+    if (this.#onAbort) this.#signal.removeEventListener("abort", this.#onAbort);
+    this.#onAbort = null;
+    clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#call.release();
+  }
+}
+
+/** Waits `ms`, or rejects with the abort error as soon as `signal` aborts. */
+function sleep(ms, signal, aborted) {
+  if (signal?.aborted) return Promise.reject(aborted());
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(aborted());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Reads a body to its end, up to `limit` bytes (the rest is cancelled). */
+async function readUpTo(response, limit, guard, phase) {
+  const reader = response.body?.getReader();
+  if (!reader) return NO_BYTES;
+  const parts = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await guard.wait(reader.read(), phase);
+    if (done) break;
+    const bytes = asBytes(value);
+    parts.push(bytes);
+    size += bytes.length;
+    if (size >= limit) {
+      cancel(reader);
+      break;
+    }
+  }
+  if (parts.length === 1) return parts[0].subarray(0, limit);
+  const all = new Uint8Array(Math.min(size, limit));
+  let at = 0;
+  for (const part of parts) {
+    const n = Math.min(part.length, all.length - at);
+    all.set(part.subarray(0, n), at);
+    at += n;
+  }
+  return all;
+}
+
+const encoder = new TextEncoder();
+/** A body chunk as bytes (some test doubles enqueue strings or ArrayBuffers). */
+function asBytes(value) {
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (typeof value === "string") return encoder.encode(value);
+  return null;
+}
+
+/** The `fetch` in use: the one given in the options, else the global one, looked up at each call. */
+function fetcher(custom, session) {
+  if (custom) return custom;
+  return (url, init) => {
+    if (typeof globalThis.fetch !== "function") {
+      throw session.error(2, "no global fetch in this runtime; pass a fetch function in the client options");
+    }
+    return globalThis.fetch(url, init);
+  };
+}
+
+/**
+ * @internal A client's transport: `wasm` the initialised bindings, `options` the client options as
+ * JSON text, `fetch` the user's fetch (optional).
+ */
+export class Transport {
+  constructor(wasm, options, fetch) {
+    this.wasm = wasm;
+    this.session = new wasm.WasmSession(options, isBrowserPage());
+    this.fetch = fetcher(fetch, this.session);
+    this.aborted = () => this.session.error(0, "");
+  }
+
+  /**
+   * Sends until a 2xx response arrives, retrying and failing over as WasmCall decides; resolves to
+   * `{ response, call, guard }` (the guard still limits reading the body) or rejects with the error object.
+   */
+  async send(method, path, kind, body, signal) {
+    const call = this.session.call(kind, typeof body === "string" ? body : undefined, Date.now());
+    const headers = JSON.parse(call.headers());
+    for (;;) {
+      for (let wait; (wait = call.admit(Date.now())) > 0;) await sleep(wait, signal, this.aborted);
+      const url = call.url(path, Date.now());
+      const guard = new Guard(call, signal);
+      let failed;
+      try {
+        const init = { method, headers, signal: guard.controller.signal };
+        if (body !== undefined) init.body = body;
+        const response = await guard.wait(Promise.resolve().then(() => this.fetch(url, init)), PHASE.headers);
+        if (typeof response?.status !== "number") {
+          guard.release();
+          throw this.session.error(3, "fetch did not return a Response (no numeric status)");
+        }
+        if (response.headers.has("x-ratelimit-remaining-requests") || response.headers.has("x-ratelimit-remaining-tokens")) {
+          call.observe(jsonHeaders(response.headers), Date.now());
+        }
+        if (response.ok) return { response, call, guard };
+        const errorBody = await readUpTo(response, ERROR_BODY_LIMIT, guard, PHASE.errorBody).catch(() => NO_BYTES);
+        failed = [response.status, errorBody, jsonHeaders(response.headers), ""];
+      } catch (e) {
+        if (e?.llmwireError) throw e;
+        const why = guard.failure ?? (isAbortError(e) && signal?.aborted ? { kind: FAILED.aborted, message: "" } : { kind: FAILED.connection, message: errorMessage(e) });
+        failed = [why.kind, NO_BYTES, "{}", why.message];
+      }
+      guard.release();
+      if (signal?.aborted) failed = [FAILED.aborted, NO_BYTES, "{}", ""];
+      const delay = call.failed(...failed, Date.now(), Math.random());
+      if (delay > 0 || signal) await sleep(delay, signal, this.aborted);
+    }
+  }
+
+  /** A request whose whole answer is read as text: resolves to `{ text, status, json, meta }`. */
+  async text(method, path, kind, body, signal) {
+    const { response, call, guard } = await this.send(method, path, kind, body, signal);
+    try {
+      const bytes = await guard.wait(response.arrayBuffer(), PHASE.body);
+      if (bytes.byteLength > BODY_LIMIT) throw this.session.error(3, "the response body is too large");
+      let text;
+      try {
+        text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+      } catch {
+        throw this.session.error(3, "the response body is not UTF-8");
+      }
+      const json = (response.headers.get("content-type") ?? "").toLowerCase().includes("json");
+      return { text, status: response.status, json, meta: meta(response, call) };
+    } catch (e) {
+      if (e?.llmwireError) throw e;
+      const why = guard.failure ?? { kind: FAILED.connection, message: `the body could not be read: ${errorMessage(e)}` };
+      throw why.kind === FAILED.aborted ? this.aborted() : why.kind === FAILED.timeout ? call.timeout(PHASE.body, Date.now()) : this.session.error(1, why.message);
+    } finally {
+      guard.release();
+    }
+  }
+
+  /** A JSON request to `endpoint`: resolves to `{ text, meta }` with the result's JSON text. */
+  async json(endpoint, method, path, body, signal) {
+    const prepared = body === undefined ? undefined : this.session.prepare(endpoint, body);
+    const answer = await this.text(method, path, body === undefined ? KIND.empty : KIND.json, prepared, signal);
+    return { text: this.session.finish(endpoint, answer.text, answer.status), meta: answer.meta };
+  }
+
+  /** Opens a stream of `kind` (DECODER) on a POST; resolves to a BodyStream once the headers arrive. */
+  async stream(decoder, path, body, signal) {
+    const sent = await this.send("POST", path, KIND.stream, body, signal);
+    return new BodyStream(sent, this.session.decoder(decoder));
+  }
+
+  /** A streamed chat completion, asking for usage when configured (and again without if the gateway refuses). */
+  async chatStream(body, signal) {
+    const prepared = this.session.prepare(ENDPOINT.chat, body);
+    const asked = this.session.streamBody(prepared);
+    try {
+      return await this.stream(DECODER.chat, "/chat/completions", asked, signal);
+    } catch (e) {
+      if (asked === prepared || !(e?.status === 400 && (e.param === "stream_options" || String(e.apiMessage ?? "").includes("stream_options")))) throw e;
+      return this.stream(DECODER.chat, "/chat/completions", this.session.plainStreamBody(prepared), signal);
+    }
+  }
+}
+
+/** Where a result came from. */
+function meta(response, call) {
+  return { requestId: response.headers.get("x-request-id") ?? undefined, baseURL: call.baseUrl(), attempts: call.attempts() };
+}
+
+/**
+ * @internal One streamed body: each read's bytes go to the WasmDecoder once, which hands back that
+ * chunk's batch. The methods mirror what the facade's stream classes call.
+ */
+export class BodyStream {
+  #decoder;
+  #reader;
+  #response;
+  #guard;
+  #call;
+  #format;
+  #error = null;
+  #finished = false;
+  #check = false;
+  #meta;
+
+  /** `sent` from `Transport.send` (or `{ response }` for a Response obtained elsewhere). */
+  constructor({ response, call, guard }, decoder) {
+    this.#response = response;
+    this.#decoder = decoder;
+    this.#call = call;
+    this.#guard = guard;
+    const type = (response.headers.get("content-type") ?? "").toLowerCase();
+    this.#format = type.includes("text/html") ? "html" : type.includes("json") ? "json" : "sse";
+    this.#meta = call ? meta(response, call) : { requestId: response.headers.get("x-request-id") ?? undefined, baseURL: "", attempts: 1 };
+    if (!response.body) throw decoder.withPartial(1, "the response has no body");
+    this.#reader = response.body.getReader();
+  }
+
+  async #read(phase) {
+    if (!this.#guard) return this.#reader.read();
+    return this.#guard.wait(this.#reader.read(), phase);
+  }
+
+  #end() {
+    this.#finished = true;
+    cancel(this.#reader);
+    this.#guard?.release();
+    return this.#decoder.end();
+  }
+
+  async #whole(limit) {
+    const parts = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await this.#read(PHASE.idle);
+      if (done) break;
+      const bytes = asBytes(value) ?? NO_BYTES;
+      parts.push(bytes.subarray(0, Math.max(0, limit - size)));
+      size += bytes.length;
+      if (size >= limit) break;
+    }
+    const all = new Uint8Array(Math.min(size, limit));
+    let at = 0;
+    for (const part of parts) {
+      all.set(part, at);
+      at += part.length;
+    }
+    return all;
+  }
+
+  async #step(mode) {
+    if (this.#check) {
+      this.#check = false;
+      this.#decoder.rethrow();
+    }
+    if (this.#format === "html") throw this.#decoder.htmlError(await this.#whole(HTML_LIMIT), this.#response.status);
+    if (this.#format === "json") {
+      const bytes = await this.#whole(JSON_STREAM_LIMIT);
+      this.#finished = true;
+      this.#guard?.release();
+      return this.#decoder.jsonBody(bytes, this.#response.status, mode);
+    }
+    if (this.#decoder.isDone()) return this.#end();
+    const { done, value } = await this.#read(PHASE.idle);
+    if (done) return this.#end();
+    const bytes = asBytes(value);
+    if (bytes === null) throw this.#decoder.withPartial(2, "the body stream produced a chunk that is not bytes");
+    const out = this.#decoder.push(bytes, mode);
+    if (out !== undefined) this.#check = true;
+    return out;
+  }
+
+  /** The error for a failed read, with the partial result. */
+  #failure(e) {
+    if (e?.llmwireError) return e;
+    const why = this.#guard?.failure;
+    if (why) return this.#decoder.withPartial(why.kind === FAILED.aborted ? 0 : 2, why.message);
+    if (isAbortError(e)) return this.#decoder.withPartial(0, "");
+    return this.#decoder.withPartial(1, `the body could not be read: ${errorMessage(e)}`);
+  }
+
+  /** The next batch in `mode`, or undefined at the end. */
+  async next(mode) {
+    for (;;) {
+      if (this.#error) throw this.#error;
+      if (this.#finished) return undefined;
+      try {
+        const out = await this.#step(mode);
+        if (this.#error) throw this.#error;
+        if (out !== undefined) return out;
+      } catch (e) {
+        this.#error ??= this.#failure(e);
+        this.#finished = true;
+        cancel(this.#reader);
+        this.#guard?.release();
+      }
+    }
+  }
+
+  nextChunks() {
+    return this.next(MODE.items);
+  }
+  nextItems() {
+    return this.next(MODE.items);
+  }
+  nextText() {
+    return this.next(MODE.text);
+  }
+  nextEvents(partialJson) {
+    this.#decoder.setPartialJson(partialJson);
+    return this.next(MODE.events);
+  }
+  /** Reads to the end; resolves to the final result's JSON text. */
+  async finalCompletion() {
+    while ((await this.next(MODE.none)) !== undefined);
+    return this.#decoder.snapshot();
+  }
+  finalResult() {
+    return this.finalCompletion();
+  }
+  snapshot() {
+    return this.#decoder.snapshot();
+  }
+  partialJson() {
+    return this.#decoder.partialJson();
+  }
+  requestId() {
+    return this.#meta.requestId;
+  }
+  baseUrl() {
+    return this.#meta.baseURL;
+  }
+  attempts() {
+    return this.#meta.attempts;
+  }
+  /** Stops reading and closes the connection, also while a read is pending. */
+  cancel() {
+    if (!this.#finished) this.#error = this.#decoder.withPartial(0, "");
+    this.#finished = true;
+    cancel(this.#reader);
+    this.#guard?.release();
+  }
+  /** Frees the wasm state. */
+  free() {
+    this.cancel();
+    this.#decoder.free();
+  }
+}

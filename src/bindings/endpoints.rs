@@ -1,0 +1,204 @@
+//! What each endpoint checks before sending and makes of the answer, on `WasmSession`: the
+//! facade sends and reads; these functions are the endpoint's rules.
+use super::session::WasmSession;
+use crate::protocol::audio::{transcription_result, ResponseFormat};
+use crate::protocol::embeddings::decode_embeddings;
+use crate::protocol::error::{check_json_object, Error};
+use crate::protocol::json::ObjectWriter;
+use crate::protocol::models::{model_path, normalize_model, normalize_model_list};
+use crate::protocol::{images, media, multipart, params, responses};
+use js_sys::{Array, Float32Array, Uint32Array};
+use wasm_bindgen::prelude::*;
+
+/// The endpoints, as the facade numbers them (pkg-template/transport.js `ENDPOINT`).
+#[derive(Clone, Copy)]
+enum Endpoint {
+    Chat,
+    Images,
+    ImagesViaChat,
+    Embeddings,
+    Completions,
+    Responses,
+    Models,
+    Model,
+}
+
+fn endpoint(id: u8) -> Result<Endpoint, Error> {
+    Ok(match id {
+        0 => Endpoint::Chat,
+        1 => Endpoint::Images,
+        2 => Endpoint::ImagesViaChat,
+        3 => Endpoint::Embeddings,
+        4 => Endpoint::Completions,
+        5 => Endpoint::Responses,
+        6 => Endpoint::Models,
+        7 => Endpoint::Model,
+        _ => return Err(Error::InvalidArgument { message: "unknown endpoint".into() }),
+    })
+}
+
+fn prepare(id: u8, body: String) -> Result<String, Error> {
+    match endpoint(id)? {
+        Endpoint::Chat | Endpoint::Completions => params::check_chat(&body).map(|()| body),
+        Endpoint::Images => params::check_images(&body).map(|()| body),
+        Endpoint::ImagesViaChat => {
+            let body = images::via_chat_request(&body)?;
+            params::check_chat(&body).map(|()| body)
+        }
+        Endpoint::Embeddings => params::check_embeddings(&body).map(|()| body),
+        Endpoint::Responses => params::check_responses(&body).map(|()| body),
+        Endpoint::Models => Ok(body),
+        Endpoint::Model if body.is_empty() => Err(Error::InvalidArgument { message: "a model id is required".into() }),
+        Endpoint::Model => Ok(model_path(&body)),
+    }
+}
+
+fn finish(id: u8, text: String, status: u16) -> Result<String, Error> {
+    let ep = endpoint(id)?;
+    // A bare array is a valid model list for some servers.
+    if !(matches!(ep, Endpoint::Models) && text.trim_start().starts_with('[')) {
+        check_json_object(&text, status)?;
+    }
+    match ep {
+        Endpoint::Chat => Ok(images::mark_chat_body(text)),
+        Endpoint::Images => images::check_images_response(&text).map(|()| text),
+        Endpoint::ImagesViaChat => images::via_chat_result(&text).map(|()| text),
+        Endpoint::Completions | Endpoint::Embeddings => Ok(text),
+        Endpoint::Responses => responses::with_output_text(&text),
+        Endpoint::Models => normalize_model_list(&text),
+        Endpoint::Model => normalize_model(&text),
+    }
+}
+
+fn file_fields(id: u8) -> &'static [multipart::FileField] {
+    if id == 0 {
+        multipart::IMAGE_EDIT_FILES
+    } else {
+        multipart::TRANSCRIPTION_FILES
+    }
+}
+
+#[wasm_bindgen]
+impl WasmSession {
+    /// Checks a request body (JSON text) for `endpoint` and returns what to send: the body, or
+    /// for the model endpoint (`body` the id) the path.
+    pub fn prepare(&self, endpoint: u8, body: String) -> Result<String, JsValue> {
+        prepare(endpoint, body).map_err(|e| self.state.borrow().error(e, None))
+    }
+
+    /// Checks a 2xx body of `endpoint` and returns it as the result's JSON text.
+    pub fn finish(&self, endpoint: u8, text: String, status: u16) -> Result<String, JsValue> {
+        finish(endpoint, text, status).map_err(|e| self.state.borrow().error(e, None))
+    }
+
+    /// An embeddings body as `[JSON text with null for each base64 vector, the decoded vectors
+    /// one after another, their lengths]`.
+    pub fn embeddings(&self, text: String, status: u16) -> Result<Array, JsValue> {
+        let decoded = check_json_object(&text, status).and_then(|()| decode_embeddings(&text));
+        let decoded = decoded.map_err(|e| self.state.borrow().error(e, None))?;
+        let lengths: Vec<u32> = decoded.lengths.iter().map(|n| u32::try_from(*n).unwrap_or(u32::MAX)).collect();
+        let vectors = Float32Array::from(decoded.vectors.as_slice());
+        Ok(Array::of3(&JsValue::from_str(&decoded.json), &vectors, &Uint32Array::from(lengths.as_slice())))
+    }
+
+    /// The file fields of a multipart request (`form` 0 image edits, 1 transcriptions) as JSON
+    /// text: `[{"name", "required", "multiple"}]`.
+    #[wasm_bindgen(js_name = formFiles)]
+    pub fn form_files(&self, form: u8) -> String {
+        let mut out = String::from("[");
+        for (i, f) in file_fields(form).iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let mut w = ObjectWriter::new(&mut out);
+            w.str("name", f.name).bool("required", f.required).bool("multiple", f.multiple);
+            w.finish();
+        }
+        out.push(']');
+        out
+    }
+
+    /// The text fields of a multipart request (`form` 0 image edits,
+    /// 1 transcriptions) from its params without the files (JSON text), checked: JSON text
+    /// `{"text": [[name, value], ...], "format": <response_format, if given>}`.
+    #[wasm_bindgen(js_name = formPlan)]
+    pub fn form_plan(&self, form: u8, params: &str) -> Result<String, JsValue> {
+        self.form_plan_inner(form, params).map_err(|e| self.state.borrow().error(e, None))
+    }
+
+    /// A transcription body (`format` the requested `response_format`) as the result's JSON text.
+    pub fn transcription(&self, format: Option<String>, text: &str, status: u16, declared_json: bool) -> Result<String, JsValue> {
+        let result = ResponseFormat::parse(format.as_deref()).and_then(|f| transcription_result(f, text, declared_json));
+        result.map_err(|e| {
+            let e = match e {
+                Error::Api(mut api) => {
+                    api.status = Some(status);
+                    Error::Api(api)
+                }
+                other => other,
+            };
+            self.state.borrow().error(e, None)
+        })
+    }
+}
+
+impl WasmSession {
+    fn form_plan_inner(&self, form: u8, params: &str) -> Result<String, Error> {
+        let spec = file_fields(form);
+        multipart::check_required(params, multipart::required_text(spec))?;
+        let mut format = None;
+        if form == 1 {
+            let mut bad = false;
+            let mut r = crate::protocol::json::Reader::new(params);
+            r.object(|k, r| {
+                if k != "response_format" || r.peek()? == crate::protocol::json::Kind::Null {
+                    return r.skip();
+                }
+                match r.string() {
+                    Ok(s) => format = Some(s.into_owned()),
+                    Err(_) => bad = true,
+                }
+                Ok(())
+            })
+            .map_err(|e| Error::InvalidArgument { message: e.to_string() })?;
+            if bad {
+                return Err(Error::InvalidArgument { message: "response_format must be a string".into() });
+            }
+            ResponseFormat::parse(format.as_deref())?;
+        }
+        let mut out = String::from("{\"text\":[");
+        for (i, (name, value)) in multipart::text_fields(params, &[])?.into_iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push('[');
+            crate::protocol::json::write_str(&mut out, &name);
+            out.push(',');
+            crate::protocol::json::write_str(&mut out, &value);
+            out.push(']');
+        }
+        out.push(']');
+        if let Some(f) = format {
+            out.push_str(",\"format\":");
+            crate::protocol::json::write_str(&mut out, &f);
+        }
+        out.push('}');
+        Ok(out)
+    }
+}
+
+/// The media type and file name to send an upload with: `[type, name]`, from its declared type,
+/// first bytes (`head`) and name; throws when none of them tells what the file is.
+#[wasm_bindgen(js_name = describeUpload)]
+pub fn describe_upload(field: &str, declared: Option<String>, head: &[u8], name: Option<String>) -> Result<Array, JsValue> {
+    let (mime, filename) =
+        media::describe_upload(field, declared.as_deref(), head, name.as_deref()).map_err(|e| super::errors::to_js(&e, None))?;
+    Ok(Array::of2(&JsValue::from_str(&mime), &JsValue::from_str(&filename)))
+}
+
+/// The error of a non-2xx response obtained outside a client (`ChatStream.fromResponse`).
+#[wasm_bindgen(js_name = responseError)]
+pub fn response_error(status: u16, body: &[u8], request_id: Option<String>) -> JsValue {
+    let api = crate::protocol::error::ApiError::from_response(status, body, request_id);
+    super::errors::to_js(&Error::Api(Box::new(api)), None)
+}

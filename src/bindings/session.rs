@@ -1,0 +1,241 @@
+//! `WasmSession` and `WasmCall`: the client's configuration and shared state, and one request's
+//! policy, for the facade's `fetch` loop (pkg-template/transport.js). JavaScript sends, reads and
+//! sleeps; every decision (limits, base URL, time limits, retries, errors) is made here, by
+//! [`crate::protocol::call`].
+use super::errors;
+use crate::protocol::call::{Call, Gateway, Next, Phase};
+use crate::protocol::error::{ApiError, Error};
+use crate::protocol::json::Reader;
+use crate::protocol::request::{self, ClientConfig};
+use crate::protocol::retry::RetryHints;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+pub(super) struct State {
+    pub config: ClientConfig,
+    gateway: Gateway,
+}
+
+impl State {
+    /// The error as a JS object, without the API key in any of its texts.
+    pub fn error(&self, mut err: Error, partial: Option<&str>) -> JsValue {
+        if let Some(key) = self.config.api_key() {
+            err.redact(key);
+        }
+        errors::to_js(&err, partial)
+    }
+}
+
+/// A client's configuration and what its requests share.
+#[wasm_bindgen]
+pub struct WasmSession {
+    pub(super) state: Rc<RefCell<State>>,
+}
+
+/// Milliseconds from JavaScript (`Date.now()`), clamped into `u64`.
+fn ms(v: f64) -> u64 {
+    if v.is_finite() && v > 0.0 {
+        v as u64
+    } else {
+        0
+    }
+}
+
+#[wasm_bindgen]
+impl WasmSession {
+    /// `options` is the JS options object as JSON text (see `ClientConfig::from_options_json`);
+    /// `browser` says whether this is a browser page (an API key there needs the opt-in).
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: &str, browser: bool) -> Result<WasmSession, JsValue> {
+        let config = ClientConfig::from_options_json(options).and_then(|c| c.validate(browser).map(|()| c));
+        let config = config.map_err(|e| errors::to_js(&e, None))?;
+        let gateway = Gateway::new(&config);
+        Ok(WasmSession { state: Rc::new(RefCell::new(State { config, gateway })) })
+    }
+
+    /// Starts a request at `now` (ms). `kind`: 0 no body, 1 JSON, 2 JSON answered with a stream,
+    /// 3 a form (`fetch` writes its content type).
+    pub fn call(&self, kind: u8, body: Option<String>, now: f64) -> WasmCall {
+        let state = self.state.borrow();
+        let mut headers = state.config.json_headers(kind == 2);
+        if kind == 0 || kind == 3 {
+            headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
+        }
+        let mut json = String::from("[");
+        for (i, (k, v)) in headers.iter().enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            json.push('[');
+            crate::protocol::json::write_str(&mut json, k);
+            json.push(',');
+            crate::protocol::json::write_str(&mut json, v);
+            json.push(']');
+        }
+        json.push(']');
+        let call = Call::new(&state.config, body.as_deref(), ms(now));
+        WasmCall { state: self.state.clone(), call, headers: json, rejected_stream_options: false }
+    }
+
+    /// The body of a streamed chat request: with `stream_options.include_usage` when the client
+    /// asks for usage (`streamUsage`) and the request does not say.
+    #[wasm_bindgen(js_name = streamBody)]
+    pub fn stream_body(&self, body: String) -> String {
+        if !self.state.borrow().config.stream_usage() {
+            return body;
+        }
+        request::with_stream_usage(&body).unwrap_or(body)
+    }
+
+    /// The body without `stream_options`, for a gateway that refused them.
+    #[wasm_bindgen(js_name = plainStreamBody)]
+    pub fn plain_stream_body(&self, body: String) -> String {
+        request::without_stream_options(&body).unwrap_or(body)
+    }
+
+    /// An error the facade observed, as an error object: `kind` 0 aborted, 1 connection,
+    /// 2 invalid argument, 3 invalid response.
+    pub fn error(&self, kind: u8, message: String) -> JsValue {
+        let err = match kind {
+            0 => Error::Aborted,
+            1 => Error::Connection { message },
+            2 => Error::InvalidArgument { message },
+            _ => Error::InvalidResponse { message, snippet: String::new() },
+        };
+        self.state.borrow().error(err, None)
+    }
+}
+
+/// One request across its attempts.
+#[wasm_bindgen]
+pub struct WasmCall {
+    state: Rc<RefCell<State>>,
+    call: Call,
+    headers: String,
+    rejected_stream_options: bool,
+}
+
+fn phase(p: u8) -> Phase {
+    match p {
+        0 => Phase::Headers,
+        1 => Phase::ErrorBody,
+        2 => Phase::Body,
+        _ => Phase::Idle,
+    }
+}
+
+/// Response headers from the facade, as JSON text of an object with lower-case names.
+fn header_list(json: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut r = Reader::new(json);
+    let _ = r.object(|k, r| {
+        if let Ok(v) = r.string() {
+            out.push((k.to_ascii_lowercase(), v.into_owned()));
+        } else {
+            r.skip()?;
+        }
+        Ok(())
+    });
+    out
+}
+
+fn lookup(headers: &[(String, String)], name: &str) -> Option<String> {
+    headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone())
+}
+
+#[wasm_bindgen]
+impl WasmCall {
+    /// Before each attempt: `0` when a slot was taken (send now), else the milliseconds to wait
+    /// before asking again. Throws the timeout error when waiting would pass the deadline.
+    pub fn admit(&mut self, now: f64) -> Result<f64, JsValue> {
+        let mut state = self.state.borrow_mut();
+        match self.call.admit(&mut state.gateway, ms(now)) {
+            Ok(Next::Go) => Ok(0.0),
+            Ok(Next::Wait(wait)) => Ok(wait.max(1) as f64),
+            Err(e) => Err(state.error(e, None)),
+        }
+    }
+
+    /// The URL of this attempt: `path` on the base URL that is healthy now.
+    pub fn url(&mut self, path: &str, now: f64) -> String {
+        let mut guard = self.state.borrow_mut();
+        let State { config, gateway } = &mut *guard;
+        self.call.target(gateway, config, ms(now), path)
+    }
+
+    /// The request headers as JSON text of `[name, value]` pairs.
+    pub fn headers(&self) -> String {
+        self.headers.clone()
+    }
+
+    /// How long a wait in `phase` (0 headers, 1 error body, 2 whole body, 3 next stream piece)
+    /// may take from `now`; `-1` when nothing limits it.
+    pub fn limit(&self, phase_id: u8, now: f64) -> f64 {
+        self.call.limit(phase(phase_id), ms(now)).map_or(-1.0, |l| l.ms as f64)
+    }
+
+    /// The timeout error of a wait in `phase` that took too long.
+    pub fn timeout(&self, phase_id: u8, now: f64) -> JsValue {
+        let err = match self.call.limit(phase(phase_id), ms(now)) {
+            Some(limit) => limit.error,
+            None => Error::Timeout { message: "the request timed out".into() },
+        };
+        self.state.borrow().error(err, None)
+    }
+
+    /// Reads the gateway's `x-ratelimit-*` headers (JSON text of an object).
+    pub fn observe(&mut self, headers: &str, now: f64) {
+        let list = header_list(headers);
+        self.state.borrow_mut().gateway.limiter.observe(|name| lookup(&list, name), ms(now));
+    }
+
+    /// Gives the slot back once the response has been read (or failed); repeat calls do nothing.
+    pub fn release(&mut self) {
+        let mut state = self.state.borrow_mut();
+        self.call.release(&mut state.gateway);
+    }
+
+    /// After a failed attempt: the milliseconds to wait before the next one, or throws the error
+    /// to report. `what` is the HTTP status of an error response (with its body and headers as
+    /// JSON text), or 1 a connection failure, 2 the caller aborted, 3 a wait timed out (`message`
+    /// from `timeout`).
+    pub fn failed(&mut self, what: u16, body: &[u8], headers: &str, message: String, now: f64, random: f64) -> Result<f64, JsValue> {
+        self.release();
+        let now = ms(now);
+        let list = header_list(headers);
+        let (err, hints) = match what {
+            1 => (Error::Connection { message }, RetryHints::default()),
+            2 => (Error::Aborted, RetryHints::default()),
+            3 => (Error::Timeout { message }, RetryHints::default()),
+            status => {
+                let api = ApiError::from_response(status, body, lookup(&list, "x-request-id"));
+                (Error::Api(Box::new(api)), RetryHints::from_headers(|name| lookup(&list, name), now))
+            }
+        };
+        self.rejected_stream_options = request::rejects_stream_options(&err);
+        let mut guard = self.state.borrow_mut();
+        let State { config, gateway } = &mut *guard;
+        match self.call.failed(gateway, config, &err, &hints, random, now) {
+            Some(delay) => Ok(delay as f64),
+            None => Err(guard.error(err, None)),
+        }
+    }
+
+    /// Whether the last failure was a gateway refusing `stream_options` (resend without them).
+    #[wasm_bindgen(js_name = rejectedStreamOptions)]
+    pub fn rejected_stream_options(&self) -> bool {
+        self.rejected_stream_options
+    }
+
+    /// Attempts made, the current one included.
+    pub fn attempts(&self) -> u32 {
+        self.call.attempts()
+    }
+
+    /// The base URL of the current attempt.
+    #[wasm_bindgen(js_name = baseUrl)]
+    pub fn base_url(&self) -> String {
+        self.call.base_url(&self.state.borrow().config).to_string()
+    }
+}
