@@ -95,10 +95,10 @@ retries, failover, time limits and cancellation.
 //!
 //! | module | what it does | runs on |
 //! |---|---|---|
-//! | [`protocol`] | SSE decoder, chat chunk accumulator, wire types, error classification, request building | everywhere (tested natively) |
-//! | `transport` | `fetch`, `AbortSignal`, `ReadableStream` → byte chunks | wasm32 |
-//! | `client` | `Client` and its resources | wasm32 |
-//! | `bindings` | the `#[wasm_bindgen]` exports the npm package wraps (private) | wasm32 |
+//! | [`protocol`] | SSE decoder, chat chunk accumulator, wire types, error classification, request building, each request's retry / failover / limits policy ([`protocol::call`]) | everywhere (tested natively) |
+//! | `transport` | `fetch`, `AbortSignal`, `ReadableStream` → byte chunks, timers | wasm32 |
+//! | `client` | `Client` and its resources: the Rust apps' I/O loop over [`protocol::call`] | wasm32 |
+//! | `bindings` | the `#[wasm_bindgen]` exports the npm package wraps (private): synchronous, sans I/O; the package's `transport.js` is the JavaScript apps' I/O loop over the same [`protocol::call`] | wasm32 |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod protocol;

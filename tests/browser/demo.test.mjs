@@ -42,11 +42,16 @@ async function posts(path) {
 }
 const lastChat = async () => (await posts("/v1/chat/completions")).at(-1);
 
+/** Sends a prompt and waits for its reply to end (a reply that fails fast may never be seen busy). */
 async function send(text) {
+  const before = await page.locator(".msg.assistant").count();
   await page.fill("#prompt", text);
   await page.keyboard.press("Enter");
-  await page.waitForFunction(() => document.body.dataset.chatBusy === "true");
-  await page.waitForFunction(() => document.body.dataset.chatBusy === "false", null, { timeout: 15_000 });
+  await page.waitForFunction(
+    (n) => document.querySelectorAll(".msg.assistant").length > n && document.body.dataset.chatBusy === "false",
+    before,
+    { timeout: 15_000 },
+  );
 }
 const lastReply = () => page.locator(".msg.assistant").last();
 
