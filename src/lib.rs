@@ -111,7 +111,7 @@ pub mod transport;
 #[cfg_attr(docsrs, doc(cfg(target_arch = "wasm32")))]
 pub mod client;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", any(feature = "js-core", feature = "js-extras")))]
 mod bindings;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,6 +1,12 @@
-//! What each endpoint checks before sending and makes of the answer, on `WasmSession`: the
-//! facade sends and reads; these functions are the endpoint's rules.
-use super::session::WasmSession;
+//! `WasmEndpoints`: what each endpoint besides chat checks before sending and makes of the
+//! answer, and the decoders of their streams. In the extras module, which the default entry loads
+//! on the first call to one of them; `transport.js` sends and reads.
+use super::decoder::{decoder_class, Decoding};
+use super::settings::Settings;
+use crate::protocol::completions::CompletionsProtocol;
+use crate::protocol::event_stream::EventStreamDecoder;
+use crate::protocol::responses::ResponsesProtocol;
+use std::rc::Rc;
 use crate::protocol::audio::{transcription_result, ResponseFormat};
 use crate::protocol::embeddings::decode_embeddings;
 use crate::protocol::error::{check_json_object, Error};
@@ -10,10 +16,10 @@ use crate::protocol::{images, media, multipart, params, responses};
 use js_sys::{Array, Float32Array, Uint32Array};
 use wasm_bindgen::prelude::*;
 
-/// The endpoints, as the facade numbers them (pkg-template/transport.js `ENDPOINT`).
+/// The endpoints, as the facade numbers them (pkg-template/transport.js `ENDPOINT`); chat is
+/// `WasmSession`'s.
 #[derive(Clone, Copy)]
 enum Endpoint {
-    Chat,
     Images,
     ImagesViaChat,
     Embeddings,
@@ -25,7 +31,6 @@ enum Endpoint {
 
 fn endpoint(id: u8) -> Result<Endpoint, Error> {
     Ok(match id {
-        0 => Endpoint::Chat,
         1 => Endpoint::Images,
         2 => Endpoint::ImagesViaChat,
         3 => Endpoint::Embeddings,
@@ -39,7 +44,7 @@ fn endpoint(id: u8) -> Result<Endpoint, Error> {
 
 fn prepare(id: u8, body: String) -> Result<String, Error> {
     match endpoint(id)? {
-        Endpoint::Chat | Endpoint::Completions => params::check_chat(&body).map(|()| body),
+        Endpoint::Completions => params::check_chat(&body).map(|()| body),
         Endpoint::Images => params::check_images(&body).map(|()| body),
         Endpoint::ImagesViaChat => {
             let body = images::via_chat_request(&body)?;
@@ -60,7 +65,6 @@ fn finish(id: u8, text: String, status: u16) -> Result<String, Error> {
         check_json_object(&text, status)?;
     }
     match ep {
-        Endpoint::Chat => Ok(images::mark_chat_body(text)),
         Endpoint::Images => images::check_images_response(&text).map(|()| text),
         Endpoint::ImagesViaChat => images::via_chat_result(&text).map(|()| text),
         Endpoint::Completions | Endpoint::Embeddings => Ok(text),
@@ -78,24 +82,53 @@ fn file_fields(id: u8) -> &'static [multipart::FileField] {
     }
 }
 
+/// A client's rules for the endpoints besides chat, built from the same options as its
+/// `WasmSession` (for the key to redact and the event size limit).
 #[wasm_bindgen]
-impl WasmSession {
+pub struct WasmEndpoints {
+    settings: Rc<Settings>,
+}
+
+decoder_class!(
+    /// One streamed legacy completion or response (`WasmEndpoints.decoder`).
+    WasmEventDecoder
+);
+
+#[wasm_bindgen]
+impl WasmEndpoints {
+    /// `options` is the JS options object as JSON text, as for `WasmSession`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: &str, browser: bool) -> Result<WasmEndpoints, JsValue> {
+        Ok(WasmEndpoints { settings: Rc::new(Settings::from_options(options, browser)?) })
+    }
+
+    /// A decoder for a stream of `endpoint` (4 legacy completions, 5 Responses).
+    pub fn decoder(&self, endpoint: u8) -> WasmEventDecoder {
+        let limit = self.settings.config.max_event_bytes();
+        let inner: Box<dyn crate::protocol::decode::StreamDecode> = if endpoint == 4 {
+            Box::new(EventStreamDecoder::with_max_event_bytes(CompletionsProtocol::default(), limit))
+        } else {
+            Box::new(EventStreamDecoder::with_max_event_bytes(ResponsesProtocol::default(), limit))
+        };
+        WasmEventDecoder(Decoding::new(inner, Some(self.settings.clone())))
+    }
+
     /// Checks a request body (JSON text) for `endpoint` and returns what to send: the body, or
     /// for the model endpoint (`body` the id) the path.
     pub fn prepare(&self, endpoint: u8, body: String) -> Result<String, JsValue> {
-        prepare(endpoint, body).map_err(|e| self.state.borrow().error(e, None))
+        prepare(endpoint, body).map_err(|e| self.settings.error(e, None))
     }
 
     /// Checks a 2xx body of `endpoint` and returns it as the result's JSON text.
     pub fn finish(&self, endpoint: u8, text: String, status: u16) -> Result<String, JsValue> {
-        finish(endpoint, text, status).map_err(|e| self.state.borrow().error(e, None))
+        finish(endpoint, text, status).map_err(|e| self.settings.error(e, None))
     }
 
     /// An embeddings body as `[JSON text with null for each base64 vector, the decoded vectors
     /// one after another, their lengths]`.
     pub fn embeddings(&self, text: String, status: u16) -> Result<Array, JsValue> {
         let decoded = check_json_object(&text, status).and_then(|()| decode_embeddings(&text));
-        let decoded = decoded.map_err(|e| self.state.borrow().error(e, None))?;
+        let decoded = decoded.map_err(|e| self.settings.error(e, None))?;
         let lengths: Vec<u32> = decoded.lengths.iter().map(|n| u32::try_from(*n).unwrap_or(u32::MAX)).collect();
         let vectors = Float32Array::from(decoded.vectors.as_slice());
         Ok(Array::of3(&JsValue::from_str(&decoded.json), &vectors, &Uint32Array::from(lengths.as_slice())))
@@ -123,7 +156,7 @@ impl WasmSession {
     /// `{"text": [[name, value], ...], "format": <response_format, if given>}`.
     #[wasm_bindgen(js_name = formPlan)]
     pub fn form_plan(&self, form: u8, params: &str) -> Result<String, JsValue> {
-        self.form_plan_inner(form, params).map_err(|e| self.state.borrow().error(e, None))
+        self.form_plan_inner(form, params).map_err(|e| self.settings.error(e, None))
     }
 
     /// A transcription body (`format` the requested `response_format`) as the result's JSON text.
@@ -137,12 +170,12 @@ impl WasmSession {
                 }
                 other => other,
             };
-            self.state.borrow().error(e, None)
+            self.settings.error(e, None)
         })
     }
 }
 
-impl WasmSession {
+impl WasmEndpoints {
     fn form_plan_inner(&self, form: u8, params: &str) -> Result<String, Error> {
         let spec = file_fields(form);
         multipart::check_required(params, multipart::required_text(spec))?;
@@ -194,11 +227,4 @@ pub fn describe_upload(field: &str, declared: Option<String>, head: &[u8], name:
     let (mime, filename) =
         media::describe_upload(field, declared.as_deref(), head, name.as_deref()).map_err(|e| super::errors::to_js(&e, None))?;
     Ok(Array::of2(&JsValue::from_str(&mime), &JsValue::from_str(&filename)))
-}
-
-/// The error of a non-2xx response obtained outside a client (`ChatStream.fromResponse`).
-#[wasm_bindgen(js_name = responseError)]
-pub fn response_error(status: u16, body: &[u8], request_id: Option<String>) -> JsValue {
-    let api = crate::protocol::error::ApiError::from_response(status, body, request_id);
-    super::errors::to_js(&Error::Api(Box::new(api)), None)
 }

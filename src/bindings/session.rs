@@ -2,35 +2,25 @@
 //! policy, for the facade's `fetch` loop (pkg-template/transport.js). JavaScript sends, reads and
 //! sleeps; every decision (limits, base URL, time limits, retries, errors) is made here, by
 //! [`crate::protocol::call`].
+use super::decoder::{decoder_class, Decoding};
 use super::errors;
+use super::settings::Settings;
 use crate::protocol::call::{Call, Gateway, Next, Phase};
-use crate::protocol::error::{ApiError, Error};
+use crate::protocol::chat::ChatStreamDecoder;
+use crate::protocol::decode::SseEvents;
+use crate::protocol::error::{check_json_object, ApiError, Error};
 use crate::protocol::json::Reader;
-use crate::protocol::request::{self, ClientConfig};
+use crate::protocol::{images, params, request};
 use crate::protocol::retry::RetryHints;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
-pub(super) struct State {
-    pub config: ClientConfig,
-    gateway: Gateway,
-}
-
-impl State {
-    /// The error as a JS object, without the API key in any of its texts.
-    pub fn error(&self, mut err: Error, partial: Option<&str>) -> JsValue {
-        if let Some(key) = self.config.api_key() {
-            err.redact(key);
-        }
-        errors::to_js(&err, partial)
-    }
-}
-
 /// A client's configuration and what its requests share.
 #[wasm_bindgen]
 pub struct WasmSession {
-    pub(super) state: Rc<RefCell<State>>,
+    settings: Rc<Settings>,
+    gateway: Rc<RefCell<Gateway>>,
 }
 
 /// Milliseconds from JavaScript (`Date.now()`), clamped into `u64`.
@@ -48,17 +38,16 @@ impl WasmSession {
     /// `browser` says whether this is a browser page (an API key there needs the opt-in).
     #[wasm_bindgen(constructor)]
     pub fn new(options: &str, browser: bool) -> Result<WasmSession, JsValue> {
-        let config = ClientConfig::from_options_json(options).and_then(|c| c.validate(browser).map(|()| c));
-        let config = config.map_err(|e| errors::to_js(&e, None))?;
-        let gateway = Gateway::new(&config);
-        Ok(WasmSession { state: Rc::new(RefCell::new(State { config, gateway })) })
+        let settings = Settings::from_options(options, browser)?;
+        let gateway = Rc::new(RefCell::new(Gateway::new(&settings.config)));
+        Ok(WasmSession { settings: Rc::new(settings), gateway })
     }
 
     /// Starts a request at `now` (ms). `kind`: 0 no body, 1 JSON, 2 JSON answered with a stream,
     /// 3 a form (`fetch` writes its content type).
     pub fn call(&self, kind: u8, body: Option<String>, now: f64) -> WasmCall {
-        let state = self.state.borrow();
-        let mut headers = state.config.json_headers(kind == 2);
+        let config = &self.settings.config;
+        let mut headers = config.json_headers(kind == 2);
         if kind == 0 || kind == 3 {
             headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
         }
@@ -74,15 +63,15 @@ impl WasmSession {
             json.push(']');
         }
         json.push(']');
-        let call = Call::new(&state.config, body.as_deref(), ms(now));
-        WasmCall { state: self.state.clone(), call, headers: json, rejected_stream_options: false }
+        let call = Call::new(config, body.as_deref(), ms(now));
+        WasmCall { settings: self.settings.clone(), gateway: self.gateway.clone(), call, headers: json, rejected_stream_options: false }
     }
 
     /// The body of a streamed chat request: with `stream_options.include_usage` when the client
     /// asks for usage (`streamUsage`) and the request does not say.
     #[wasm_bindgen(js_name = streamBody)]
     pub fn stream_body(&self, body: String) -> String {
-        if !self.state.borrow().config.stream_usage() {
+        if !self.settings.config.stream_usage() {
             return body;
         }
         request::with_stream_usage(&body).unwrap_or(body)
@@ -103,14 +92,64 @@ impl WasmSession {
             2 => Error::InvalidArgument { message },
             _ => Error::InvalidResponse { message, snippet: String::new() },
         };
-        self.state.borrow().error(err, None)
+        self.settings.error(err, None)
     }
+
+    /// A decoder for a streamed chat completion of this client.
+    #[wasm_bindgen(js_name = chatDecoder)]
+    pub fn chat_decoder(&self) -> WasmDecoder {
+        let inner = ChatStreamDecoder::with_max_event_bytes(self.settings.config.max_event_bytes());
+        WasmDecoder(Decoding::new(Box::new(inner), Some(self.settings.clone())))
+    }
+
+    /// Checks a chat request body (JSON text) before it is sent.
+    #[wasm_bindgen(js_name = prepareChat)]
+    pub fn prepare_chat(&self, body: String) -> Result<String, JsValue> {
+        params::check_chat(&body).map(|()| body).map_err(|e| self.settings.error(e, None))
+    }
+
+    /// Checks a 2xx chat body; an image model's answer is marked `object: "image.generation"`.
+    #[wasm_bindgen(js_name = finishChat)]
+    pub fn finish_chat(&self, text: String, status: u16) -> Result<String, JsValue> {
+        check_json_object(&text, status).map(|()| images::mark_chat_body(text)).map_err(|e| self.settings.error(e, None))
+    }
+}
+
+decoder_class!(
+    /// One streamed body: a chat completion (`WasmSession.chatDecoder`, or `new WasmDecoder(0)`
+    /// for a `Response` obtained elsewhere) or any event stream (`new WasmDecoder(3)`, `parseSSE`).
+    WasmDecoder
+);
+
+#[wasm_bindgen]
+impl WasmDecoder {
+    /// A decoder without a client: `kind` 0 a chat completion, otherwise plain events.
+    #[wasm_bindgen(constructor)]
+    pub fn standalone(kind: u8) -> WasmDecoder {
+        let inner: Box<dyn crate::protocol::decode::StreamDecode> =
+            if kind == 0 { Box::new(ChatStreamDecoder::new()) } else { Box::new(SseEvents::default()) };
+        WasmDecoder(Decoding::new(inner, None))
+    }
+}
+
+/// The error of a non-2xx response obtained outside a client (`ChatStream.fromResponse`).
+#[wasm_bindgen(js_name = responseError)]
+pub fn response_error(status: u16, body: &[u8], request_id: Option<String>) -> JsValue {
+    let api = ApiError::from_response(status, body, request_id);
+    errors::to_js(&Error::Api(Box::new(api)), None)
+}
+
+/// The crate version, for diagnostics.
+#[wasm_bindgen(js_name = version)]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
 }
 
 /// One request across its attempts.
 #[wasm_bindgen]
 pub struct WasmCall {
-    state: Rc<RefCell<State>>,
+    settings: Rc<Settings>,
+    gateway: Rc<RefCell<Gateway>>,
     call: Call,
     headers: String,
     rejected_stream_options: bool,
@@ -149,19 +188,16 @@ impl WasmCall {
     /// Before each attempt: `0` when a slot was taken (send now), else the milliseconds to wait
     /// before asking again. Throws the timeout error when waiting would pass the deadline.
     pub fn admit(&mut self, now: f64) -> Result<f64, JsValue> {
-        let mut state = self.state.borrow_mut();
-        match self.call.admit(&mut state.gateway, ms(now)) {
+        match self.call.admit(&mut self.gateway.borrow_mut(), ms(now)) {
             Ok(Next::Go) => Ok(0.0),
             Ok(Next::Wait(wait)) => Ok(wait.max(1) as f64),
-            Err(e) => Err(state.error(e, None)),
+            Err(e) => Err(self.settings.error(e, None)),
         }
     }
 
     /// The URL of this attempt: `path` on the base URL that is healthy now.
     pub fn url(&mut self, path: &str, now: f64) -> String {
-        let mut guard = self.state.borrow_mut();
-        let State { config, gateway } = &mut *guard;
-        self.call.target(gateway, config, ms(now), path)
+        self.call.target(&mut self.gateway.borrow_mut(), &self.settings.config, ms(now), path)
     }
 
     /// The request headers as JSON text of `[name, value]` pairs.
@@ -181,19 +217,18 @@ impl WasmCall {
             Some(limit) => limit.error,
             None => Error::Timeout { message: "the request timed out".into() },
         };
-        self.state.borrow().error(err, None)
+        self.settings.error(err, None)
     }
 
     /// Reads the gateway's `x-ratelimit-*` headers (JSON text of an object).
     pub fn observe(&mut self, headers: &str, now: f64) {
         let list = header_list(headers);
-        self.state.borrow_mut().gateway.limiter.observe(|name| lookup(&list, name), ms(now));
+        self.gateway.borrow_mut().limiter.observe(|name| lookup(&list, name), ms(now));
     }
 
     /// Gives the slot back once the response has been read (or failed); repeat calls do nothing.
     pub fn release(&mut self) {
-        let mut state = self.state.borrow_mut();
-        self.call.release(&mut state.gateway);
+        self.call.release(&mut self.gateway.borrow_mut());
     }
 
     /// After a failed attempt: the milliseconds to wait before the next one, or throws the error
@@ -214,11 +249,9 @@ impl WasmCall {
             }
         };
         self.rejected_stream_options = request::rejects_stream_options(&err);
-        let mut guard = self.state.borrow_mut();
-        let State { config, gateway } = &mut *guard;
-        match self.call.failed(gateway, config, &err, &hints, random, now) {
+        match self.call.failed(&mut self.gateway.borrow_mut(), &self.settings.config, &err, &hints, random, now) {
             Some(delay) => Ok(delay as f64),
-            None => Err(guard.error(err, None)),
+            None => Err(self.settings.error(err, None)),
         }
     }
 
@@ -236,6 +269,6 @@ impl WasmCall {
     /// The base URL of the current attempt.
     #[wasm_bindgen(js_name = baseUrl)]
     pub fn base_url(&self) -> String {
-        self.call.base_url(&self.state.borrow().config).to_string()
+        self.call.base_url(&self.settings.config).to_string()
     }
 }

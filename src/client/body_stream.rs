@@ -1,9 +1,9 @@
 //! The one loop that drives a streamed response body through a decoder: chat streams and the
 //! other endpoints' event streams differ only in their decoder.
 use super::{RequestGuard, Served};
-use crate::protocol::chat::{self, ChatStreamDecoder};
+use crate::protocol::chat::Output;
+pub use crate::protocol::decode::StreamDecode;
 use crate::protocol::error::Error;
-use crate::protocol::event_stream::{self, EventStreamDecoder, StreamProtocol};
 use crate::transport::BodyReader;
 
 /// Most of an HTML body read for its snippet, in bytes.
@@ -11,48 +11,6 @@ const HTML_SNIPPET_LIMIT: usize = 64 * 1024;
 
 /// Longest JSON body accepted where a stream was expected, in bytes.
 const JSON_BODY_LIMIT: usize = 64 * 1024 * 1024;
-
-/// What [`BodyStream`] needs of a decoder: bytes (or a whole JSON body) in, output batches out.
-pub trait StreamDecode {
-    /// Which kind of output a read asks for.
-    type Mode: Copy;
-    /// Decodes one network chunk.
-    fn push(&mut self, bytes: &[u8], mode: Self::Mode) -> Result<(), Error>;
-    /// Takes a whole JSON body where a stream was expected.
-    fn push_json_body(&mut self, body: &[u8], status: u16, mode: Self::Mode) -> Result<(), Error>;
-    /// The output collected since the last take.
-    fn take_output(&mut self) -> Option<String>;
-    /// Checks, at the end of the body, that the stream was complete.
-    fn finish(&mut self) -> Result<(), Error>;
-    /// Whether the stream ended (`[DONE]` or its own end event); later bytes are ignored.
-    fn is_done(&self) -> bool;
-}
-
-macro_rules! stream_decode {
-    ($ty:ty, $mode:ty) => {
-        impl StreamDecode for $ty {
-            type Mode = $mode;
-            fn push(&mut self, bytes: &[u8], mode: $mode) -> Result<(), Error> {
-                <$ty>::push(self, bytes, mode)
-            }
-            fn push_json_body(&mut self, body: &[u8], status: u16, mode: $mode) -> Result<(), Error> {
-                <$ty>::push_json_body(self, body, status, mode)
-            }
-            fn take_output(&mut self) -> Option<String> {
-                <$ty>::take_output(self)
-            }
-            fn finish(&mut self) -> Result<(), Error> {
-                <$ty>::finish(self)
-            }
-            fn is_done(&self) -> bool {
-                <$ty>::is_done(self)
-            }
-        }
-    };
-}
-
-stream_decode!(ChatStreamDecoder, chat::Output);
-stream_decode!(EventStreamDecoder<Box<dyn StreamProtocol>>, event_stream::Output);
 
 /// A response body being read through a decoder. An error ends the stream and is returned again
 /// by every later read (so a final result is never mistaken for a complete one); the decoder
@@ -113,7 +71,7 @@ impl<D: StreamDecode> BodyStream<D> {
     }
 
     /// Reads until there is output of the requested kind; `Ok(None)` once the stream is complete.
-    pub async fn next_output(&mut self, mode: D::Mode) -> Result<Option<String>, Error> {
+    pub async fn next_output(&mut self, mode: Output) -> Result<Option<String>, Error> {
         loop {
             if let Some(out) = self.decoder.take_output() {
                 return Ok(Some(out));
@@ -139,7 +97,7 @@ impl<D: StreamDecode> BodyStream<D> {
         }
     }
 
-    async fn step(&mut self, mode: D::Mode) -> Result<(), Error> {
+    async fn step(&mut self, mode: Output) -> Result<(), Error> {
         if self.html_body {
             let bytes = self.guard.idle(self.body.read_to_end(HTML_SNIPPET_LIMIT)).await?;
             return Err(Error::InvalidResponse {
@@ -162,7 +120,7 @@ impl<D: StreamDecode> BodyStream<D> {
     }
 
     /// Reads to the end, discarding output (the decoder keeps the result).
-    pub(super) async fn read_to_end(&mut self, mode: D::Mode) -> Result<(), Error> {
+    pub(super) async fn read_to_end(&mut self, mode: Output) -> Result<(), Error> {
         while self.next_output(mode).await?.is_some() {}
         Ok(())
     }

@@ -8,6 +8,7 @@ pub mod call;
 pub mod chat;
 pub mod completions;
 pub mod conversation;
+pub mod decode;
 pub mod embeddings;
 pub mod error;
 pub mod event_stream;
