@@ -4,6 +4,7 @@
 //   BENCH_QUICK=1   small corpora only, 3 runs, 3 cold starts, no criterion run
 //   BENCH_ONLY=node,chromium,rss,size,coldstart,native   run only these sections
 //   BENCH_RUNS=N    timed runs per consumer (default 5; the 2k-event text corpus always takes 15 in a full run)
+//   BENCH_COLD_RUNS=N  cold-start processes per script (default 11; 3 with BENCH_QUICK)
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
@@ -63,7 +64,7 @@ async function measure() {
   if (enabled("chromium")) res.chromium = await benchChromium({ quick, runs, log: log("chromium") });
   if (enabled("rss")) res.peakRss = await benchPeakRss({ quick, log: log("peak-rss") });
   if (enabled("size")) res.size = await benchSize();
-  if (enabled("coldstart")) res.coldStart = await benchColdStart({ runs: quick ? 3 : 11, log: log("coldstart") });
+  if (enabled("coldstart")) res.coldStart = await benchColdStart({ runs: Number(process.env.BENCH_COLD_RUNS ?? (quick ? 3 : 11)), log: log("coldstart") });
   if (enabled("native")) res.native = benchNative({ log: log("native") });
 
   const dirty = git("diff", "--quiet", "HEAD", "--", "src", "pkg-template", "Cargo.toml").status !== 0;

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
 import { serveStatic } from "./serve.mjs";
+import { median } from "./runner.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -22,6 +23,39 @@ async function bundlePeers() {
 
 export function chromiumVersion() {
   return execFileSync(CHROMIUM, ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+}
+
+/** The consumers timed on the first stream of a fresh page. */
+export const FRESH_CONSUMERS = ["(b) JS floor", "(d) openai-node", "(e) llmwire chunks", "(f) llmwire textStream"];
+
+/**
+ * The first stream in a fresh page: for each run and consumer (interleaved), a new browser context
+ * (its own renderer, no shared caches; the server sends no-store), the bench page, one stream.
+ * Medians of the first delta and of the whole stream.
+ */
+async function benchFreshPages({ browser, url, runs, log }) {
+  const times = Object.fromEntries(FRESH_CONSUMERS.map((name) => [name, { first: [], total: [] }]));
+  for (let i = 0; i < runs; i++) {
+    for (const name of FRESH_CONSUMERS) {
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        page.on("pageerror", (e) => log(`fresh page error: ${e.message}`));
+        await page.goto(url);
+        await page.waitForFunction(() => window.benchReady === true);
+        const r = await page.evaluate((n) => window.runFresh(n), name);
+        times[name].first.push(r.firstDeltaMs);
+        times[name].total.push(r.totalMs);
+      } finally {
+        await context.close();
+      }
+    }
+  }
+  return FRESH_CONSUMERS.map((name) => {
+    const { first, total } = times[name];
+    log(`fresh page ${name}: first delta ${median(first).toFixed(2)} ms, stream ${median(total).toFixed(2)} ms, median of ${runs}`);
+    return { name, firstDeltaMs: median(first), totalMs: median(total), firstDeltaRunsMs: first, totalRunsMs: total };
+  });
 }
 
 export async function benchChromium({ quick, runs, log }) {
@@ -43,7 +77,9 @@ export async function benchChromium({ quick, runs, log }) {
     await page.goto(`${server.url}/benches/page.html`);
     await page.waitForFunction(() => window.benchReady === true);
     const result = await page.evaluate((opts) => window.runBench(opts), { quick, runs });
-    return { ...result, version: chromiumVersion() };
+    await page.close();
+    const fresh = await benchFreshPages({ browser, url: `${server.url}/benches/page.html`, runs: quick ? 3 : 11, log });
+    return { ...result, fresh, version: chromiumVersion() };
   } finally {
     await browser.close();
     await server.close();
