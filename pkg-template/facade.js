@@ -3,7 +3,7 @@
 // Logic lives in Rust; this file only marshals, wraps errors in classes, and provides async iterators.
 
 import { _initResources, attachResources, sseReadable } from "./resources.js";
-import { BodyStream, DECODER, ENDPOINT, Transport } from "./transport.js";
+import { BodyStream, DECODER, Transport } from "./transport.js";
 
 import { _initTools, runTools, parseCompletion } from "./tools.js";
 
@@ -11,21 +11,40 @@ export { EventStream, CompletionStream, ResponseStream, isImageGeneration, image
 export { ToolRunner, Conversation } from "./tools.js";
 
 let loader = null;
+let extrasLoader = null;
 let loading = null;
+let loadingExtras = null;
 
-/** @internal Called once by the entry module with a function that resolves to the initialised bindings. */
-export function _setLoader(load) {
+/**
+ * @internal Called once by the entry module with functions that resolve to the initialised bindings:
+ * `load` the core (chat), `loadExtras` the rest (the same module for the slim and Workers entries).
+ */
+export function _setLoader(load, loadExtras) {
   loader = load;
-  loading = null;
+  extrasLoader = loadExtras;
+  loading = loadingExtras = null;
 }
 
-function bindings() {
-  if (!loading) {
-    if (!loader) return Promise.reject(new LlmwireError("llmwire: the wasm is not loaded; import from 'llmwire', or call init() of 'llmwire/slim' first"));
-    loading = Promise.resolve().then(loader);
-    loading.catch(() => { loading = null; });
+/** Resolves `get()`'s promise, kept while it is pending or fulfilled. */
+function once(get, set, load) {
+  let p = get();
+  if (!p) {
+    if (!load) return Promise.reject(new LlmwireError("llmwire: the wasm is not loaded; import from 'llmwire', or call init() of 'llmwire/slim' first"));
+    p = Promise.resolve().then(load);
+    set(p);
+    p.catch(() => set(null));
   }
-  return loading;
+  return p;
+}
+
+/** The core bindings: client sessions, chat decoding. */
+function bindings() {
+  return once(() => loading, (p) => (loading = p), loader);
+}
+
+/** The extras bindings: the other endpoints, tools, helpers. */
+function extras() {
+  return once(() => loadingExtras, (p) => (loadingExtras = p), extrasLoader);
 }
 
 // ---------------------------------------------------------------- errors
@@ -351,7 +370,7 @@ export class Client {
     const json = JSON.stringify({ ...options, baseURL: this.baseURL, fetch: undefined });
     this.#ready = bindings().then((b) => {
       try {
-        return new Transport(b, json, fetch);
+        return new Transport(b, extras, json, fetch);
       } catch (e) {
         rethrow(e);
       }
@@ -390,12 +409,12 @@ export class Client {
       const json = ["json_object", "json_schema"].includes(params.response_format?.type);
       return new ChatStream(await inner.chatStream(body, signal).catch(rethrow), json);
     }
-    const { text, meta } = await inner.json(ENDPOINT.chat, "POST", "/chat/completions", body, signal).catch(rethrow);
+    const { text, meta } = await inner.chat(body, signal).catch(rethrow);
     return withMeta(JSON.parse(text), meta);
   }
 }
 
 export default Client;
 
-_initResources({ bindings, rethrow, withMeta, InvalidArgumentError, LlmwireError, errors: errorClasses });
-_initTools({ bindings, rethrow, errors: errorClasses, ON_COMPLETE });
+_initResources({ extras, rethrow, withMeta, InvalidArgumentError, LlmwireError, errors: errorClasses });
+_initTools({ extras, rethrow, errors: errorClasses, ON_COMPLETE });

@@ -2,7 +2,7 @@
 // completions and Responses, plus helpers for image items and multimodal content parts.
 // Glue only: each endpoint's checks and decoding happen in Rust (src/bindings/endpoints.rs); the
 // transport (transport.js) sends.
-import { DECODER, ENDPOINT } from "./transport.js";
+import { ENDPOINT } from "./transport.js";
 
 let ctx = null;
 
@@ -209,7 +209,7 @@ export function isImageGeneration(value) {
 
 /** Something an `<img src>` can show for an image item: its `url`, or a `data:` URL built from `b64_json` (prefixed or not). */
 export async function imageURL(item) {
-  const b = await ctx.bindings();
+  const b = await ctx.extras();
   try {
     return b.imageItemSrc(item?.url ?? undefined, item?.b64_json ?? undefined);
   } catch (e) {
@@ -219,7 +219,7 @@ export async function imageURL(item) {
 
 /** An image item as a `Blob`: decoded from `b64_json` or a `data:` URL, or fetched from its `url` (with `options.fetch` if given). */
 export async function imageBlob(item, options = {}) {
-  const b = await ctx.bindings();
+  const b = await ctx.extras();
   let decoded;
   try {
     decoded = b.imageItemBytes(item?.url ?? undefined, item?.b64_json ?? undefined);
@@ -236,7 +236,7 @@ export async function imageBlob(item, options = {}) {
 
 /** A `data:` URL, or the given URL, for an image source: URL, data URL, base64, `Blob`/`File`, `Uint8Array` or `ArrayBuffer`. */
 async function imageSource(source, mimeType) {
-  const b = await ctx.bindings();
+  const b = await ctx.extras();
   try {
     if (typeof source === "string") return JSON.parse(b.imagePart(source, undefined)).image_url.url;
     if (isBlob(source) || isBytes(source)) return b.imageBytesDataUrl(await bytesOf(source), mimeType ?? (source.type || undefined));
@@ -249,7 +249,7 @@ async function imageSource(source, mimeType) {
 /** An `image_url` content part for a chat message, from a URL, a data URL, base64, or file data. */
 export async function imagePart(source, options = {}) {
   const url = await imageSource(source, options.mimeType);
-  const b = await ctx.bindings();
+  const b = await ctx.extras();
   try {
     return JSON.parse(b.imagePart(url, options.detail ?? undefined));
   } catch (e) {
@@ -262,7 +262,7 @@ export async function toFile(data, filename, options = {}) {
   if (!isBlob(data) && !isBytes(data)) throw new ctx.InvalidArgumentError("toFile expects a Blob, a Uint8Array or an ArrayBuffer");
   let type = options.type ?? (isBlob(data) ? data.type : "");
   if (!type) {
-    const b = await ctx.bindings();
+    const b = await ctx.extras();
     type = b.mediaType((await bytesOf(isBlob(data) ? data.slice(0, 16) : data)).subarray(0, 16), filename) ?? "";
   }
   return new File([data], filename, { type });
@@ -298,9 +298,9 @@ async function filePart(b, field, value) {
 }
 
 /** The `FormData` of a multipart request (`form` 0 image edits, 1 transcriptions) and the requested `response_format`. */
-async function formOf(b, session, form, params, what) {
+async function formOf(b, rules, form, params, what) {
   needObject(params, what);
-  const files = JSON.parse(session.formFiles(form));
+  const files = JSON.parse(rules.formFiles(form));
   const text = { ...params };
   for (const f of files) delete text[f.name];
   let json;
@@ -309,7 +309,7 @@ async function formOf(b, session, form, params, what) {
   } catch (e) {
     throw new ctx.InvalidArgumentError(`${what}: the parameters cannot be written as text: ${e?.message ?? e}`);
   }
-  const plan = JSON.parse(session.formPlan(form, json));
+  const plan = JSON.parse(rules.formPlan(form, json));
   const data = new FormData();
   for (const [name, value] of plan.text) data.append(name, value);
   for (const f of files) {
@@ -336,11 +336,14 @@ async function formOf(b, session, form, params, what) {
 
 /** @internal Adds `images`, `embeddings`, `models`, `audio`, `completions` and `responses` to a client. */
 export function attachResources(client, ready) {
-  /** Runs `fn(transport, bindings)`, turning the wasm's error objects into llmwire's classes. */
+  /**
+   * Runs `fn(transport, rules, extras)` with the endpoints' rules (`WasmEndpoints`) and the extras
+   * bindings, turning the wasm's error objects into llmwire's classes.
+   */
   const use = async (fn) => {
-    const transport = await ready;
     try {
-      return await fn(transport, transport.wasm);
+      const transport = await ready;
+      return await fn(transport, await transport.endpoints(), await ctx.extras());
     } catch (e) {
       ctx.rethrow(e);
     }
@@ -359,10 +362,10 @@ export function attachResources(client, ready) {
     /** POST /images/edits (multipart): `image` (one or several File/Blob/Uint8Array/ArrayBuffer), optional `mask`, `prompt`, ... */
     async edit(params, options) {
       needObject(params, "images.edit");
-      return result(await use(async (t, b) => {
-        const [form] = await formOf(b, t.session, 0, params, "images.edit");
+      return result(await use(async (t, rules, b) => {
+        const [form] = await formOf(b, rules, 0, params, "images.edit");
         const answer = await t.text("POST", "/images/edits", 3, form, signalOf(options));
-        return { text: t.session.finish(ENDPOINT.images, answer.text, answer.status), meta: answer.meta };
+        return { text: rules.finish(ENDPOINT.images, answer.text, answer.status), meta: answer.meta };
       }));
     },
     /** An image model on /chat/completions (APIYI gpt-image-2-vip): `prompt`, optional reference `image`(s) and earlier `messages`, `size`. */
@@ -379,9 +382,9 @@ export function attachResources(client, ready) {
     /** POST /embeddings. Each item's `embedding` is a number array (base64 decoded), and `float32` the same vector as a `Float32Array`. */
     async create(params, options) {
       const body = json(params, "embeddings.create");
-      const [out, vectors, lengths] = await use(async (t) => {
-        const answer = await t.text("POST", "/embeddings", 1, t.session.prepare(ENDPOINT.embeddings, body), signalOf(options));
-        const [text, vectors, lengths] = t.session.embeddings(answer.text, answer.status);
+      const [out, vectors, lengths] = await use(async (t, rules) => {
+        const answer = await t.text("POST", "/embeddings", 1, rules.prepare(ENDPOINT.embeddings, body), signalOf(options));
+        const [text, vectors, lengths] = rules.embeddings(answer.text, answer.status);
         return [result({ text, meta: answer.meta }), vectors, lengths];
       });
       let offset = 0;
@@ -413,7 +416,7 @@ export function attachResources(client, ready) {
     /** GET /models/{id}. */
     async retrieve(id, options) {
       if (typeof id !== "string" || !id) throw new ctx.InvalidArgumentError("models.retrieve expects a model id");
-      return result(await use((t) => t.json(ENDPOINT.model, "GET", t.session.prepare(ENDPOINT.model, id), undefined, signalOf(options))));
+      return result(await use((t, rules) => t.json(ENDPOINT.model, "GET", rules.prepare(ENDPOINT.model, id), undefined, signalOf(options))));
     },
   };
 
@@ -422,24 +425,23 @@ export function attachResources(client, ready) {
       /** POST /audio/transcriptions (multipart). `json`/`verbose_json` give an object; `text`, `srt` and `vtt` a string. */
       async create(params, options) {
         needObject(params, "audio.transcriptions.create");
-        return result(await use(async (t, b) => {
-          const [form, format] = await formOf(b, t.session, 1, params, "audio.transcriptions.create");
+        return result(await use(async (t, rules, b) => {
+          const [form, format] = await formOf(b, rules, 1, params, "audio.transcriptions.create");
           const answer = await t.text("POST", "/audio/transcriptions", 3, form, signalOf(options));
-          return { text: t.session.transcription(format, answer.text, answer.status, answer.json), meta: answer.meta };
+          return { text: rules.transcription(format, answer.text, answer.status, answer.json), meta: answer.meta };
         }));
       },
     },
   };
 
-  /** A streamed request: the body checked for `endpoint`, decoded by `decoder`. */
-  const stream = (decoder, endpoint, path, body, options) =>
-    use((t) => t.stream(decoder, path, t.session.prepare(endpoint, body), signalOf(options)));
+  /** A streamed request to `endpoint`. */
+  const stream = (endpoint, path, body, options) => use((t) => t.events(endpoint, path, body, signalOf(options)));
 
   client.completions = {
     /** POST /completions (legacy); with `stream: true`, resolves to a CompletionStream. */
     async create(params, options) {
       const body = json(params, "completions.create");
-      if (params.stream) return new CompletionStream(await stream(DECODER.completions, ENDPOINT.completions, "/completions", body, options));
+      if (params.stream) return new CompletionStream(await stream(ENDPOINT.completions, "/completions", body, options));
       return post(ENDPOINT.completions, "/completions", body, options);
     },
   };
@@ -448,7 +450,7 @@ export function attachResources(client, ready) {
     /** POST /responses; the result has `output_text`. With `stream: true`, resolves to a ResponseStream of typed events. */
     async create(params, options) {
       const body = json(params, "responses.create");
-      if (params.stream) return new ResponseStream(await stream(DECODER.responses, ENDPOINT.responses, "/responses", body, options));
+      if (params.stream) return new ResponseStream(await stream(ENDPOINT.responses, "/responses", body, options));
       return post(ENDPOINT.responses, "/responses", body, options);
     },
     /** Streams a response: `responses.create({ ...params, stream: true })`. */

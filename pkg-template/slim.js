@@ -40,7 +40,7 @@ export function init(source) {
         throw e;
       },
     );
-    _setLoader(loader);
+    _setLoader(loader, loader);
   }
   return pending;
 }
@@ -51,7 +51,7 @@ export function initSync(source) {
   if (missing(source)) throw new InvalidArgumentError("initSync expects a WebAssembly.Module or the .wasm bytes");
   initGlueSync({ module: source });
   ready = true;
-  _setLoader(loader);
+  _setLoader(loader, loader);
 }
 
 export * from "./facade.js";

@@ -2,8 +2,6 @@
 // and calls your async functions; which calls run, what goes back to the model and when to stop is
 // decided in Rust (WasmToolLoop, src/protocol/tools.rs), as are JSON checks and trimming.
 
-import { ENDPOINT } from "./transport.js";
-
 let ctx = null;
 let glue = null;
 
@@ -13,7 +11,7 @@ export function _initTools(context) {
 }
 
 async function loaded() {
-  return (glue ??= await ctx.bindings());
+  return (glue ??= await ctx.extras());
 }
 
 /** Calls into the wasm, turning its errors into llmwire's classes. */
@@ -127,7 +125,7 @@ export class ToolRunner {
         const request = state.requestBody(stream);
         let completion, text;
         if (stream) completion = JSON.parse((text = yield* streamRound(inner, request, signal, wantsJSON(params))));
-        else completion = JSON.parse((text = (await inner.json(ENDPOINT.chat, "POST", "/chat/completions", request, signal).catch(ctx.rethrow)).text));
+        else completion = JSON.parse((text = (await inner.chat(request, signal).catch(ctx.rethrow)).text));
         if (signal.aborted) throw aborted();
         this.#completions.push(completion);
         const plan = JSON.parse(wasm(() => state.onCompletion(text)));

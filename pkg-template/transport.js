@@ -5,12 +5,12 @@
 
 const KIND = { empty: 0, json: 1, stream: 2, form: 3 };
 const PHASE = { headers: 0, errorBody: 1, body: 2, idle: 3 };
-/** @internal The endpoints as `WasmSession.prepare` / `finish` number them. */
-export const ENDPOINT = { chat: 0, images: 1, imagesViaChat: 2, embeddings: 3, completions: 4, responses: 5, models: 6, model: 7 };
+/** @internal The endpoints as `WasmEndpoints.prepare` / `finish` number them (chat is `WasmSession`'s). */
+export const ENDPOINT = { images: 1, imagesViaChat: 2, embeddings: 3, completions: 4, responses: 5, models: 6, model: 7 };
 /** @internal What a stream read hands back: nothing (read to the end), items, text, or chat progress events. */
 export const MODE = { none: 0, items: 1, text: 2, events: 3 };
-/** @internal Decoder kinds. */
-export const DECODER = { chat: 0, completions: 1, responses: 2, sse: 3 };
+/** @internal `new WasmDecoder(kind)`: a chat completion or plain events. */
+export const DECODER = { chat: 0, sse: 3 };
 /** `WasmCall.failed`'s first argument when it is not an HTTP status. */
 const FAILED = { connection: 1, aborted: 2, timeout: 3 };
 
@@ -195,11 +195,25 @@ function fetcher(custom, session) {
  * JSON text, `fetch` the user's fetch (optional).
  */
 export class Transport {
-  constructor(wasm, options, fetch) {
+  #extras;
+  #options;
+  #endpoints = null;
+
+  /** `wasm` the core bindings, `extras` loads the extras (the other endpoints' rules). */
+  constructor(wasm, extras, options, fetch) {
     this.wasm = wasm;
+    this.#extras = extras;
+    this.#options = options;
     this.session = new wasm.WasmSession(options, isBrowserPage());
     this.fetch = fetcher(fetch, this.session);
     this.aborted = () => this.session.error(0, "");
+  }
+
+  /** The rules of the endpoints besides chat (a `WasmEndpoints`), loading the extras module on first use. */
+  endpoints() {
+    this.#endpoints ??= this.#extras().then((x) => new x.WasmEndpoints(this.#options, isBrowserPage()));
+    this.#endpoints.catch(() => (this.#endpoints = null));
+    return this.#endpoints;
   }
 
   /**
@@ -263,28 +277,42 @@ export class Transport {
     }
   }
 
-  /** A JSON request to `endpoint`: resolves to `{ text, meta }` with the result's JSON text. */
-  async json(endpoint, method, path, body, signal) {
-    const prepared = body === undefined ? undefined : this.session.prepare(endpoint, body);
-    const answer = await this.text(method, path, body === undefined ? KIND.empty : KIND.json, prepared, signal);
-    return { text: this.session.finish(endpoint, answer.text, answer.status), meta: answer.meta };
+  /** A chat completion without streaming: resolves to `{ text, meta }` with the completion's JSON text. */
+  async chat(body, signal) {
+    const answer = await this.text("POST", "/chat/completions", KIND.json, this.session.prepareChat(body), signal);
+    return { text: this.session.finishChat(answer.text, answer.status), meta: answer.meta };
   }
 
-  /** Opens a stream of `kind` (DECODER) on a POST; resolves to a BodyStream once the headers arrive. */
-  async stream(decoder, path, body, signal) {
+  /** A JSON request to another `endpoint`: resolves to `{ text, meta }` with the result's JSON text. */
+  async json(endpoint, method, path, body, signal) {
+    const rules = await this.endpoints();
+    const prepared = body === undefined ? undefined : rules.prepare(endpoint, body);
+    const answer = await this.text(method, path, body === undefined ? KIND.empty : KIND.json, prepared, signal);
+    return { text: rules.finish(endpoint, answer.text, answer.status), meta: answer.meta };
+  }
+
+  /** Opens a stream on a POST; resolves to a BodyStream over `decoder()` once the headers arrive. */
+  async stream(path, body, signal, decoder) {
     const sent = await this.send("POST", path, KIND.stream, body, signal);
-    return new BodyStream(sent, this.session.decoder(decoder));
+    return new BodyStream(sent, decoder());
+  }
+
+  /** A streamed legacy completion or response (`endpoint`). */
+  async events(endpoint, path, body, signal) {
+    const rules = await this.endpoints();
+    return this.stream(path, rules.prepare(endpoint, body), signal, () => rules.decoder(endpoint));
   }
 
   /** A streamed chat completion, asking for usage when configured (and again without if the gateway refuses). */
   async chatStream(body, signal) {
-    const prepared = this.session.prepare(ENDPOINT.chat, body);
+    const prepared = this.session.prepareChat(body);
     const asked = this.session.streamBody(prepared);
+    const decoder = () => this.session.chatDecoder();
     try {
-      return await this.stream(DECODER.chat, "/chat/completions", asked, signal);
+      return await this.stream("/chat/completions", asked, signal, decoder);
     } catch (e) {
-      if (asked === prepared || !(e?.status === 400 && (e.param === "stream_options" || String(e.apiMessage ?? "").includes("stream_options")))) throw e;
-      return this.stream(DECODER.chat, "/chat/completions", this.session.plainStreamBody(prepared), signal);
+      if (asked === prepared || !e?.rejectsStreamOptions) throw e;
+      return this.stream("/chat/completions", this.session.plainStreamBody(prepared), signal, decoder);
     }
   }
 }

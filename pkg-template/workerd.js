@@ -7,7 +7,7 @@ import wasmModule from "./llmwire_bg.wasm";
 import { _setLoader } from "./facade.js";
 
 initSync({ module: wasmModule });
-_setLoader(() => glue);
+_setLoader(() => glue, () => glue);
 
 /** Already done at import here; kept so code written for the default entry runs unchanged. */
 export function init() {

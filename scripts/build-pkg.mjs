@@ -1,10 +1,16 @@
-// Builds the npm package into pkg/: the release wasm, wasm-bindgen's `web` glue (once, shared by
-// every entry), a current wasm-opt (npm binaryen: Debian's older one breaks the module in workerd),
-// the base64 copy the default entry compiles lazily, the files from pkg-template/, CommonJS builds of
-// the entries (esbuild) with their `.d.cts` types, and package.json with Cargo.toml's version.
+// Builds the npm package into pkg/: three release wasm modules from the one crate (cargo features),
+// wasm-bindgen's `web` glue for each, a current wasm-opt (npm binaryen: Debian's older one breaks
+// the module in workerd), the base64 copies the default entry compiles lazily, the files from
+// pkg-template/, CommonJS builds of the entries (esbuild) with their `.d.cts` types, and
+// package.json with Cargo.toml's version.
 //
+// Modules (src/bindings/mod.rs):
+//   llmwire_bg.wasm        `js`: everything, for workerd.js and slim.js (and the `./wasm` export)
+//   core (inlined)         `js-core`: sessions, requests' decisions, chat and plain event streams
+//   extras (inlined)       `js-extras`: the other endpoints, tools, JSON answers, image helpers
 // Entries (pkg-template/package.json has the exports map):
-//   index.js / index.cjs   default: wasm inlined (gzip + base64), compiled asynchronously on first use
+//   index.js / index.cjs   default: the core inlined (gzip + base64), compiled asynchronously on
+//                          first use; the extras in extras.js, imported when first needed
 //   workerd.js             Cloudflare Workers: the .wasm imported as a module, initSync at import
 //   slim.js / slim.cjs     no wasm inside: the app calls init(url | Response | bytes | Module)
 import { execFileSync } from "node:child_process";
@@ -17,33 +23,46 @@ import { build } from "esbuild";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "pkg");
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 
-// LLMWIRE_WASM=<file> packages an already built release wasm instead of running cargo.
-const built = process.env.LLMWIRE_WASM ?? join(root, "target/wasm32-unknown-unknown/release/llmwire.wasm");
-if (!process.env.LLMWIRE_WASM) run("cargo", ["build", "--quiet", "--release", "--lib", "--target", "wasm32-unknown-unknown"]);
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg);
-run("wasm-bindgen", [
-  built,
-  "--out-dir", pkg, "--out-name", "llmwire", "--target", "web", "--no-typescript",
-  // No `new URL("llmwire_bg.wasm", import.meta.url)` default in the glue: bundlers would emit the
-  // .wasm as an asset beside the inlined copy, and Node's fetch cannot load file: URLs.
-  "--omit-default-module-path",
-]);
-const wasmPath = join(pkg, "llmwire_bg.wasm");
-run(join(root, "node_modules/binaryen/bin/wasm-opt"), [
-  wasmPath, "-o", wasmPath, "-Oz", "--converge",
-  "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
-  "--enable-reference-types", "--enable-multivalue", "--strip-debug", "--strip-producers",
-]);
 
-// The default entry's copy: gzipped, then base64. Base64 of the raw module gzips badly (its 6-bit
-// symbols straddle the wasm's bytes: 166 KiB gzipped for a 121 KiB-gzip module); base64 of the
-// gzipped module gzips back to about the module's own gzip size, and is 60 % smaller unpacked.
-// index.js inflates it with DecompressionStream("gzip") before compiling.
-const wasm = readFileSync(wasmPath);
-const packed = gzipSync(wasm, { level: 9 }).toString("base64");
-writeFileSync(join(pkg, "llmwire_wasm_base64.js"), `export const wasmGzipBase64 = "${packed}";\n`);
+/** Builds the crate with `feature`, then glue `<name>.js` and the optimised `<name>_bg.wasm` in pkg/; returns the wasm bytes. */
+function module(feature, name) {
+  run("cargo", ["build", "--quiet", "--release", "--lib", "--target", "wasm32-unknown-unknown", "--features", feature]);
+  run("wasm-bindgen", [
+    join(root, "target/wasm32-unknown-unknown/release/llmwire.wasm"),
+    "--out-dir", pkg, "--out-name", name, "--target", "web", "--no-typescript",
+    // No `new URL("<name>_bg.wasm", import.meta.url)` default in the glue: bundlers would emit the
+    // .wasm as an asset beside the inlined copy, and Node's fetch cannot load file: URLs.
+    "--omit-default-module-path",
+  ]);
+  const wasmPath = join(pkg, `${name}_bg.wasm`);
+  run(join(root, "node_modules/binaryen/bin/wasm-opt"), [
+    wasmPath, "-o", wasmPath, "-Oz", "--converge",
+    "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
+    "--enable-reference-types", "--enable-multivalue", "--strip-debug", "--strip-producers",
+  ]);
+  const wasm = readFileSync(wasmPath);
+  console.log(`  ${name}: ${kib(wasm.length)} raw, ${kib(gzipSync(wasm, { level: 9 }).length)} gzip`);
+  return wasm;
+}
+
+/**
+ * The default entry's copy of a module: gzipped, then base64, as `export const <name> = "..."`.
+ * Base64 of the raw module gzips badly (its 6-bit symbols straddle the wasm's bytes: 166 KiB
+ * gzipped for a 121 KiB-gzip module); base64 of the gzipped module gzips back to about the
+ * module's own gzip size, and is 60 % smaller unpacked. inline.js inflates it before compiling.
+ */
+function inline(wasm, file, name) {
+  writeFileSync(join(pkg, file), `export const ${name} = "${gzipSync(wasm, { level: 9 }).toString("base64")}";\n`);
+}
+
+const wasm = module("js", "llmwire");
+inline(module("js-core", "llmwire_core"), "llmwire_core_base64.js", "coreGzipBase64");
+inline(module("js-extras", "llmwire_extras"), "llmwire_extras_base64.js", "extrasGzipBase64");
+for (const name of ["llmwire_core_bg.wasm", "llmwire_extras_bg.wasm"]) rmSync(join(pkg, name));
 
 const template = join(root, "pkg-template");
 for (const name of readdirSync(template)) copyFileSync(join(template, name), join(pkg, name));
@@ -77,8 +96,10 @@ if (repository) {
   manifest.bugs = { url: `${repository}/issues` };
 }
 // The entries register how the wasm loads when imported (workerd.js instantiates it), so bundlers
-// must keep them; only the generated glue and the base64 module are free of import-time effects.
-manifest.sideEffects = readdirSync(pkg).filter((n) => /\.c?js$/.test(n) && !["llmwire.js", "llmwire_wasm_base64.js"].includes(n)).sort().map((n) => `./${n}`);
+// must keep them; the generated glue, the base64 modules and their loaders are free of import-time
+// effects.
+const pure = ["llmwire.js", "llmwire_core.js", "llmwire_extras.js", "llmwire_core_base64.js", "llmwire_extras_base64.js", "inline.js", "extras.js"];
+manifest.sideEffects = readdirSync(pkg).filter((n) => /\.c?js$/.test(n) && !pure.includes(n)).sort().map((n) => `./${n}`);
 writeFileSync(join(pkg, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
 
 // Every file the manifest lists must exist, and nothing built may be left out of it.
@@ -87,6 +108,5 @@ for (const name of listed) statSync(join(pkg, name));
 const unlisted = readdirSync(pkg).filter((n) => !listed.has(n) && n !== "package.json");
 if (unlisted.length) throw new Error(`pkg/ has files that pkg-template/package.json "files" does not list: ${unlisted.join(", ")}`);
 
-const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
-const wasmSize = statSync(wasmPath).size;
+const wasmSize = statSync(join(pkg, "llmwire_bg.wasm")).size;
 console.log(`pkg/ built: llmwire ${version}; wasm ${kib(wasmSize)} raw, ${kib(gzipSync(wasm, { level: 9 }).length)} gzip`);

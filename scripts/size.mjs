@@ -5,7 +5,7 @@
 //   node scripts/size.mjs --twiggy   also profile the wasm (twiggy on a build that keeps names)
 //   node scripts/size.mjs --lower    write the measured numbers into size-budget.json where smaller
 //
-// Reads pkg/ (build it first) and, for --twiggy, target/wasm32-unknown-unknown/release/llmwire.wasm.
+// Reads pkg/ (build it first); --twiggy builds the core module (`--features js-core`) to profile it.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34,17 +34,48 @@ async function bundle(entry, conditions = []) {
   return out.outputFiles[0].contents;
 }
 
+/**
+ * The default entry as a bundler splits it (esbuild, ESM, code splitting): what a page loads for
+ * chat (the entry and what it imports statically) and what it imports on first use of the other
+ * endpoints, tools or helpers (extras.js, the second wasm module).
+ */
+async function splitBundle() {
+  const dir = mkdtempSync(join(tmpdir(), "llmwire-size-"));
+  try {
+    writeFileSync(join(dir, "app.js"), `export * from "${pkg}/index.js"; export { default } from "${pkg}/index.js";`);
+    const out = await build({
+      entryPoints: [join(dir, "app.js")], outdir: join(dir, "out"), bundle: true, splitting: true, minify: true,
+      format: "esm", platform: "browser", write: false, metafile: true, logLevel: "warning",
+    });
+    const files = new Map(out.outputFiles.map((f) => [f.path.slice(dir.length + 1), f.contents]));
+    const entry = Object.keys(out.metafile.outputs).find((o) => out.metafile.outputs[o].entryPoint);
+    const statics = new Set();
+    const visit = (o) => {
+      if (statics.has(o)) return;
+      statics.add(o);
+      for (const i of out.metafile.outputs[o].imports) if (i.kind === "import-statement") visit(i.path);
+    };
+    visit(entry);
+    const concat = (names) => Buffer.concat(names.map((n) => Buffer.from(files.get(n.replace(/^.*?out\//, "out/")))));
+    const lazy = Object.keys(out.metafile.outputs).filter((o) => !statics.has(o) && o.endsWith(".js"));
+    return { initial: concat([...statics]), lazy: concat(lazy) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const wasm = readFileSync(join(pkg, "llmwire_bg.wasm"));
-const defaultBundle = await bundle("index.js");
-// The JS share of the default bundle: the same bundle with the base64 string emptied.
-const defaultJs = Buffer.from(Buffer.from(defaultBundle).toString().replace(/"[A-Za-z0-9+/=]{1000,}"/, '""'));
+const split = await splitBundle();
+// The JS share of the default entry's first load: the same code with the base64 strings emptied.
+const withoutBase64 = (bytes) => Buffer.from(Buffer.from(bytes).toString().replace(/"[A-Za-z0-9+/=]{1000,}"/g, '""'));
 const rows = {
-  "default": { what: "index.js bundled + minified (the wasm inside as base64)", ...measure(defaultBundle) },
-  "default.js": { what: "  of which JS (facade + glue, minified; the base64 string left out)", ...measure(defaultJs) },
-  "wasm": { what: "llmwire_bg.wasm (workerd and slim load it as a file)", ...measure(wasm) },
+  "default": { what: "index.js as a bundler splits it: what a page loads for chat (the core wasm inside as base64)", ...measure(split.initial) },
+  "default.js": { what: "  of which JS (facade + transport + glue, minified; the base64 left out)", ...measure(withoutBase64(split.initial)) },
+  "extras": { what: "  + loaded on first use of another endpoint, tools or helpers (extras.js, its wasm inside)", ...measure(split.lazy) },
+  "wasm": { what: "llmwire_bg.wasm, both modules in one (workerd and slim load it as a file)", ...measure(wasm) },
   "workerd.js": { what: "workerd.js bundled + minified (+ the .wasm above)", ...measure(await bundle("workerd.js", ["workerd"])) },
   "slim.js": { what: "slim.js bundled + minified (+ the .wasm above, fetched)", ...measure(await bundle("slim.js")) },
-  "index.cjs": { what: "index.cjs as published (not minified; Node require)", ...measure(readFileSync(join(pkg, "index.cjs"))) },
+  "index.cjs": { what: "index.cjs as published (not minified; Node require; both modules inside)", ...measure(readFileSync(join(pkg, "index.cjs"))) },
 };
 
 const budget = JSON.parse(readFileSync(budgetPath, "utf8"));
@@ -85,9 +116,11 @@ if (failed) {
 }
 
 /** Profiles the release wasm with names kept (wasm-bindgen --keep-debug, the same wasm-opt -Oz, DWARF stripped). */
+/** Profiles the core module (the one the default entry loads for chat), built again to keep names. */
 function twiggy() {
   const dir = mkdtempSync(join(tmpdir(), "llmwire-size-"));
   try {
+    execFileSync("cargo", ["build", "--quiet", "--release", "--lib", "--target", "wasm32-unknown-unknown", "--features", "js-core"], { cwd: root, stdio: "inherit" });
     execFileSync("wasm-bindgen", [
       join(root, "target/wasm32-unknown-unknown/release/llmwire.wasm"), "--out-dir", dir, "--out-name", "llmwire",
       "--target", "web", "--no-typescript", "--omit-default-module-path", "--keep-debug",
@@ -107,7 +140,7 @@ function twiggy() {
     const total = code.reduce((s, i) => s + i.bytes, 0);
     const groups = new Map();
     for (const i of code) groups.set(group(i.name), (groups.get(group(i.name)) ?? 0) + i.bytes);
-    console.log(`\nwasm contributors (twiggy, names kept; ${kib(total)} without the names section), by module:`);
+    console.log(`\ncore wasm contributors (twiggy, names kept; ${kib(total)} without the names section), by module:`);
     for (const [name, bytes] of [...groups].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
       console.log(`  ${kib(bytes).padStart(9)} ${((100 * bytes) / total).toFixed(1).padStart(5)}%  ${name}`);
     }

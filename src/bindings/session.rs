@@ -64,7 +64,7 @@ impl WasmSession {
         }
         json.push(']');
         let call = Call::new(config, body.as_deref(), ms(now));
-        WasmCall { settings: self.settings.clone(), gateway: self.gateway.clone(), call, headers: json, rejected_stream_options: false }
+        WasmCall { settings: self.settings.clone(), gateway: self.gateway.clone(), call, headers: json }
     }
 
     /// The body of a streamed chat request: with `stream_options.include_usage` when the client
@@ -152,7 +152,6 @@ pub struct WasmCall {
     gateway: Rc<RefCell<Gateway>>,
     call: Call,
     headers: String,
-    rejected_stream_options: bool,
 }
 
 fn phase(p: u8) -> Phase {
@@ -248,17 +247,18 @@ impl WasmCall {
                 (Error::Api(Box::new(api)), RetryHints::from_headers(|name| lookup(&list, name), now))
             }
         };
-        self.rejected_stream_options = request::rejects_stream_options(&err);
         match self.call.failed(&mut self.gateway.borrow_mut(), &self.settings.config, &err, &hints, random, now) {
             Some(delay) => Ok(delay as f64),
-            None => Err(self.settings.error(err, None)),
+            None => {
+                let refused = request::rejects_stream_options(&err);
+                let obj = self.settings.error(err, None);
+                if refused {
+                    // The facade resends a streamed chat request without `stream_options`.
+                    let _ = js_sys::Reflect::set(&obj, &JsValue::from_str("rejectsStreamOptions"), &JsValue::TRUE);
+                }
+                Err(obj)
+            }
         }
-    }
-
-    /// Whether the last failure was a gateway refusing `stream_options` (resend without them).
-    #[wasm_bindgen(js_name = rejectedStreamOptions)]
-    pub fn rejected_stream_options(&self) -> bool {
-        self.rejected_stream_options
     }
 
     /// Attempts made, the current one included.

@@ -1,0 +1,37 @@
+// The default entry's wasm travels inside the package, gzipped and base64-encoded: its core module
+// (chat) in index.js's import graph, its extras (the other endpoints, tools, helpers) in extras.js,
+// which index.js imports on their first use. This unpacks and instantiates one of them.
+
+// Node (≥ 20.16), Bun and Deno have `process.getBuiltinModule`: a runtime call, so bundlers see no
+// `node:` import and browsers never take that path. Their native base64 and zlib are much cheaper
+// in a fresh process than atob and a DecompressionStream, whose first use loads the web streams (a
+// cold Node 20 process: 0.25 ms for Buffer's base64 against 3.4 ms for atob and a loop; 1.5 ms to
+// load node:zlib and 2.5 ms to gunzipSync against ~31 ms through a DecompressionStream). Browsers
+// use Uint8Array.fromBase64 where they have it. An engine without DecompressionStream (the README:
+// use 'llmwire/slim' there) gets its ReferenceError.
+async function inflate(base64) {
+  const builtin = globalThis.process?.getBuiltinModule;
+  if (builtin) return builtin("node:zlib").gunzipSync(builtin("node:buffer").Buffer.from(base64, "base64"));
+  let gz = Uint8Array.fromBase64?.(base64);
+  if (!gz) {
+    const bin = atob(base64);
+    gz = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) gz[i] = bin.charCodeAt(i);
+  }
+  return new Response(new Response(gz).body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+}
+
+/**
+ * @internal A loader for an inlined module: unpacks `base64`, instantiates it with wasm-bindgen's
+ * `init` once, and resolves to its `glue`. A failure is not kept: the next call tries again.
+ */
+export function inlined(base64, init, glue) {
+  let loading = null;
+  return () =>
+    (loading ??= inflate(base64)
+      .then((bytes) => init({ module_or_path: bytes }))
+      .then(() => glue, (e) => {
+        loading = null;
+        throw e;
+      }));
+}
