@@ -3,75 +3,22 @@
 //! on the first call to one of them; `transport.js` sends and reads.
 use super::decoder::{decoder_class, Decoding};
 use super::settings::Settings;
-use crate::protocol::completions::CompletionsProtocol;
-use crate::protocol::event_stream::EventStreamDecoder;
-use crate::protocol::responses::ResponsesProtocol;
-use std::rc::Rc;
 use crate::protocol::audio::{transcription_result, ResponseFormat};
+use crate::protocol::completions::CompletionsProtocol;
 use crate::protocol::embeddings::decode_embeddings;
+use crate::protocol::endpoint::Endpoint;
 use crate::protocol::error::{check_json_object, Error};
+use crate::protocol::event_stream::EventStreamDecoder;
 use crate::protocol::json::ObjectWriter;
-use crate::protocol::models::{model_path, normalize_model, normalize_model_list};
-use crate::protocol::{images, media, multipart, params, responses};
+use crate::protocol::responses::ResponsesProtocol;
+use crate::protocol::{media, multipart};
 use js_sys::{Array, Float32Array, Uint32Array};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
-/// The endpoints, as the facade numbers them (pkg-template/transport.js `ENDPOINT`); chat is
-/// `WasmSession`'s.
-#[derive(Clone, Copy)]
-enum Endpoint {
-    Images,
-    ImagesViaChat,
-    Embeddings,
-    Completions,
-    Responses,
-    Models,
-    Model,
-}
-
+/// The endpoint numbered `id` (pkg-template/transport.js `ENDPOINT`); chat is `WasmSession`'s.
 fn endpoint(id: u8) -> Result<Endpoint, Error> {
-    Ok(match id {
-        1 => Endpoint::Images,
-        2 => Endpoint::ImagesViaChat,
-        3 => Endpoint::Embeddings,
-        4 => Endpoint::Completions,
-        5 => Endpoint::Responses,
-        6 => Endpoint::Models,
-        7 => Endpoint::Model,
-        _ => return Err(Error::InvalidArgument { message: "unknown endpoint".into() }),
-    })
-}
-
-fn prepare(id: u8, body: String) -> Result<String, Error> {
-    match endpoint(id)? {
-        Endpoint::Completions => params::check_chat(&body).map(|()| body),
-        Endpoint::Images => params::check_images(&body).map(|()| body),
-        Endpoint::ImagesViaChat => {
-            let body = images::via_chat_request(&body)?;
-            params::check_chat(&body).map(|()| body)
-        }
-        Endpoint::Embeddings => params::check_embeddings(&body).map(|()| body),
-        Endpoint::Responses => params::check_responses(&body).map(|()| body),
-        Endpoint::Models => Ok(body),
-        Endpoint::Model if body.is_empty() => Err(Error::InvalidArgument { message: "a model id is required".into() }),
-        Endpoint::Model => Ok(model_path(&body)),
-    }
-}
-
-fn finish(id: u8, text: String, status: u16) -> Result<String, Error> {
-    let ep = endpoint(id)?;
-    // A bare array is a valid model list for some servers.
-    if !(matches!(ep, Endpoint::Models) && text.trim_start().starts_with('[')) {
-        check_json_object(&text, status)?;
-    }
-    match ep {
-        Endpoint::Images => images::check_images_response(&text).map(|()| text),
-        Endpoint::ImagesViaChat => images::via_chat_result(&text).map(|()| text),
-        Endpoint::Completions | Endpoint::Embeddings => Ok(text),
-        Endpoint::Responses => responses::with_output_text(&text),
-        Endpoint::Models => normalize_model_list(&text),
-        Endpoint::Model => normalize_model(&text),
-    }
+    Endpoint::from_id(id).ok_or_else(|| Error::InvalidArgument { message: "unknown endpoint".into() })
 }
 
 fn file_fields(id: u8) -> &'static [multipart::FileField] {
@@ -115,13 +62,13 @@ impl WasmEndpoints {
 
     /// Checks a request body (JSON text) for `endpoint` and returns what to send: the body, or
     /// for the model endpoint (`body` the id) the path.
-    pub fn prepare(&self, endpoint: u8, body: String) -> Result<String, JsValue> {
-        prepare(endpoint, body).map_err(|e| self.settings.error(e, None))
+    pub fn prepare(&self, id: u8, body: String) -> Result<String, JsValue> {
+        endpoint(id).and_then(|e| e.prepare(body)).map_err(|e| self.settings.error(e, None))
     }
 
     /// Checks a 2xx body of `endpoint` and returns it as the result's JSON text.
-    pub fn finish(&self, endpoint: u8, text: String, status: u16) -> Result<String, JsValue> {
-        finish(endpoint, text, status).map_err(|e| self.settings.error(e, None))
+    pub fn finish(&self, id: u8, text: String, status: u16) -> Result<String, JsValue> {
+        endpoint(id).and_then(|e| e.finish(text, status)).map_err(|e| self.settings.error(e, None))
     }
 
     /// An embeddings body as `[JSON text with null for each base64 vector, the decoded vectors

@@ -8,9 +8,10 @@ use super::settings::Settings;
 use crate::protocol::call::{Call, Gateway, Next, Phase};
 use crate::protocol::chat::ChatStreamDecoder;
 use crate::protocol::decode::SseEvents;
-use crate::protocol::error::{check_json_object, ApiError, Error};
+use crate::protocol::endpoint::Endpoint;
+use crate::protocol::error::{ApiError, Error};
 use crate::protocol::json::Reader;
-use crate::protocol::{images, params, request};
+use crate::protocol::request;
 use crate::protocol::retry::RetryHints;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -105,13 +106,13 @@ impl WasmSession {
     /// Checks a chat request body (JSON text) before it is sent.
     #[wasm_bindgen(js_name = prepareChat)]
     pub fn prepare_chat(&self, body: String) -> Result<String, JsValue> {
-        params::check_chat(&body).map(|()| body).map_err(|e| self.settings.error(e, None))
+        Endpoint::Chat.prepare(body).map_err(|e| self.settings.error(e, None))
     }
 
     /// Checks a 2xx chat body; an image model's answer is marked `object: "image.generation"`.
     #[wasm_bindgen(js_name = finishChat)]
     pub fn finish_chat(&self, text: String, status: u16) -> Result<String, JsValue> {
-        check_json_object(&text, status).map(|()| images::mark_chat_body(text)).map_err(|e| self.settings.error(e, None))
+        Endpoint::Chat.finish(text, status).map_err(|e| self.settings.error(e, None))
     }
 }
 

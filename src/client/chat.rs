@@ -1,13 +1,11 @@
 //! `client.chat()`: chat completions, whole or streamed.
-use super::{stream::ChatStream, Client, Served};
+use super::{stream::ChatStream, Client};
 use crate::protocol::chat::ChatCompletion;
 use crate::protocol::error::Error;
-use crate::protocol::{images, params, request};
+use crate::protocol::endpoint::Endpoint;
+use crate::protocol::request;
 use serde::Serialize;
 use web_sys::AbortSignal;
-
-/// Longest non-streamed response body read, in bytes.
-const BODY_LIMIT: usize = 256 * 1024 * 1024;
 
 /// A whole JSON response body and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,24 +50,14 @@ impl Chat<'_> {
     /// Documented parameter ranges are checked first ([`params::check_chat`]). An image model's
     /// answer (no `choices`) comes back marked `object: "image.generation"`.
     pub async fn create_raw(&self, body: &str, signal: Option<&AbortSignal>) -> Result<RawResponse, Error> {
-        params::check_chat(body)?;
-        let Served { response, base_url, attempts, guard } = self.client.post_json("/chat/completions", body, false, signal).await?;
-        let read = guard.limit(response.bytes(BODY_LIMIT), crate::protocol::call::Phase::Body).await;
-        let bytes = self.client.redacted(read)?;
-        let text = String::from_utf8(bytes).map_err(|e| Error::InvalidResponse {
-            message: "the response body is not UTF-8".into(),
-            snippet: crate::protocol::error::snippet_of(e.as_bytes()),
-        })?;
-        crate::protocol::error::check_json_object(&text, response.status())?;
-        let text = images::mark_chat_body(text);
-        Ok(RawResponse { body: text, base_url, attempts, request_id: response.header("x-request-id") })
+        self.client.endpoint_call(Endpoint::Chat, "POST", "/chat/completions", Some(body), signal).await
     }
 
     /// Sends an already-serialized streaming request.
     /// With [`ClientConfig::with_stream_usage`](crate::protocol::request::ClientConfig::with_stream_usage), asks for usage, and sends once more without
     /// `stream_options` when the gateway rejects that parameter.
     pub async fn stream_raw(&self, body: &str, signal: Option<&AbortSignal>) -> Result<ChatStream, Error> {
-        params::check_chat(body)?;
+        let body = &Endpoint::Chat.prepare(body.to_owned())?;
         let config = self.client.config();
         let with_usage = config.stream_usage().then(|| request::with_stream_usage(body)).flatten();
         let served = match with_usage {

@@ -1,9 +1,9 @@
 //! `client.completions()`: legacy text completions, whole or streamed.
+use crate::protocol::endpoint::Endpoint;
 use super::event_stream::CompletionStream;
 use super::{Client, RawResponse};
 use crate::protocol::completions::Completion;
 use crate::protocol::error::Error;
-use crate::protocol::params;
 use serde::Serialize;
 use web_sys::AbortSignal;
 
@@ -42,14 +42,13 @@ impl Completions<'_> {
 
     /// Sends an already-serialized non-streaming request.
     pub async fn create_raw(&self, body: &str, signal: Option<&AbortSignal>) -> Result<RawResponse, Error> {
-        params::check_chat(body)?;
-        self.client.json_call("POST", "/completions", Some(body), signal).await
+        self.client.endpoint_call(Endpoint::Completions, "POST", "/completions", Some(body), signal).await
     }
 
     /// Sends an already-serialized streaming request.
     pub async fn stream_raw(&self, body: &str, signal: Option<&AbortSignal>) -> Result<CompletionStream, Error> {
-        params::check_chat(body)?;
-        let served = self.client.post_json("/completions", body, true, signal).await?;
+        let body = Endpoint::Completions.prepare(body.to_owned())?;
+        let served = self.client.post_json("/completions", &body, true, signal).await?;
         let config = self.client.config();
         CompletionStream::new(served, config.max_event_bytes(), config.api_key().map(str::to_owned))
     }

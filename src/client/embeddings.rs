@@ -1,8 +1,8 @@
 //! `client.embeddings()`: vectors for texts, decoded whatever encoding the gateway chose.
+use crate::protocol::endpoint::Endpoint;
 use super::{Client, RawResponse};
 use crate::protocol::embeddings::{decode_embeddings, DecodedEmbeddings, EmbeddingResponse};
 use crate::protocol::error::Error;
-use crate::protocol::params;
 use serde::Serialize;
 use web_sys::AbortSignal;
 
@@ -38,8 +38,7 @@ impl Embeddings<'_> {
 
     /// Sends an already-serialized request; returns the response and its decoded vectors.
     pub async fn create_raw(&self, body: &str, signal: Option<&AbortSignal>) -> Result<(RawResponse, DecodedEmbeddings), Error> {
-        params::check_embeddings(body)?;
-        let raw = self.client.json_call("POST", "/embeddings", Some(body), signal).await?;
+        let raw = self.client.endpoint_call(Endpoint::Embeddings, "POST", "/embeddings", Some(body), signal).await?;
         let decoded = decode_embeddings(&raw.body)?;
         Ok((raw, decoded))
     }

@@ -1,9 +1,10 @@
 //! `client.images()`: generations, edits (multipart), and image models on the chat endpoint.
+use crate::protocol::endpoint::Endpoint;
 use super::upload::{typed_form, Upload};
 use super::{Client, Payload, RawResponse};
 use crate::protocol::error::Error;
-use crate::protocol::images::{check_images_response, via_chat_request, via_chat_result, ImagesResponse};
-use crate::protocol::{multipart, params};
+use crate::protocol::images::ImagesResponse;
+use crate::protocol::multipart;
 use crate::transport::form::Form;
 use serde::Serialize;
 use web_sys::AbortSignal;
@@ -38,10 +39,7 @@ impl Images<'_> {
 
     /// Sends an already-serialized generation request.
     pub async fn generate_raw(&self, body: &str, signal: Option<&AbortSignal>) -> Result<RawResponse, Error> {
-        params::check_images(body)?;
-        let raw = self.client.json_call("POST", "/images/generations", Some(body), signal).await?;
-        check_images_response(&raw.body)?;
-        Ok(raw)
+        self.client.endpoint_call(Endpoint::Images, "POST", "/images/generations", Some(body), signal).await
     }
 
     /// Edits images (`POST /images/edits`, multipart): `images` (one or several), an optional
@@ -58,9 +56,7 @@ impl Images<'_> {
     /// Sends a filled edit form.
     pub async fn edit_form(&self, form: &Form, signal: Option<&AbortSignal>) -> Result<RawResponse, Error> {
         let served = self.client.request("POST", "/images/edits", Payload::Form(form.as_js()), signal).await?;
-        let raw = self.client.read_json(served).await?;
-        check_images_response(&raw.body)?;
-        Ok(raw)
+        self.client.read_result(Endpoint::Images, served).await
     }
 
     /// Makes images with an image model on the chat endpoint (APIYI `gpt-image-2-vip`):
@@ -74,10 +70,6 @@ impl Images<'_> {
 
     /// [`generate_via_chat`](Self::generate_via_chat) with params as JSON text.
     pub async fn generate_via_chat_raw(&self, params: &str, signal: Option<&AbortSignal>) -> Result<RawResponse, Error> {
-        let body = via_chat_request(params)?;
-        params::check_chat(&body)?;
-        let raw = self.client.json_call("POST", "/chat/completions", Some(&body), signal).await?;
-        via_chat_result(&raw.body)?;
-        Ok(raw)
+        self.client.endpoint_call(Endpoint::ImagesViaChat, "POST", "/chat/completions", Some(params), signal).await
     }
 }

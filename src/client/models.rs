@@ -1,7 +1,8 @@
 //! `client.models()`: the models a gateway offers, with 01.AI's `ownedBy` normalized.
+use crate::protocol::endpoint::Endpoint;
 use super::{Client, RawResponse};
 use crate::protocol::error::Error;
-use crate::protocol::models::{model_path, normalize_model, normalize_model_list, Model, ModelList};
+use crate::protocol::models::{Model, ModelList};
 use web_sys::AbortSignal;
 
 /// Models on one client.
@@ -38,23 +39,13 @@ impl Models<'_> {
 
     /// Lists the models; the body is normalized JSON text.
     pub async fn list_raw(&self, signal: Option<&AbortSignal>) -> Result<RawResponse, Error> {
-        let served = self.client.request("GET", "/models", super::Payload::Empty, signal).await?;
-        let mut text = self.client.read_text(served).await?;
-        // A bare array is a valid list for some servers; check_json_object would refuse it.
-        if !text.raw.body.trim_start().starts_with('[') {
-            crate::protocol::error::check_json_object(&text.raw.body, text.status)?;
-        }
-        text.raw.body = normalize_model_list(&text.raw.body)?;
-        Ok(text.raw)
+        self.client.endpoint_call(Endpoint::Models, "GET", "/models", None, signal).await
     }
+
 
     /// Retrieves one model; the body is normalized JSON text.
     pub async fn retrieve_raw(&self, id: &str, signal: Option<&AbortSignal>) -> Result<RawResponse, Error> {
-        if id.is_empty() {
-            return Err(Error::InvalidArgument { message: "a model id is required".into() });
-        }
-        let mut raw = self.client.json_call("GET", &model_path(id), None, signal).await?;
-        raw.body = normalize_model(&raw.body)?;
-        Ok(raw)
+        let path = Endpoint::Model.prepare(id.to_owned())?;
+        self.client.endpoint_call(Endpoint::Model, "GET", &path, None, signal).await
     }
 }

@@ -1,5 +1,6 @@
 //! What a request sends, and reading a whole response body back.
 use super::{Client, RawResponse, Served};
+use crate::protocol::endpoint::Endpoint;
 use crate::protocol::error::{snippet_of, Error};
 use crate::protocol::request::ClientConfig;
 use crate::transport::Body;
@@ -62,22 +63,23 @@ impl Client {
         Ok(TextBody { raw, status: response.status(), is_json: response.is_json() })
     }
 
-    /// Reads the whole body of a served request; it must be a JSON object, and an `error` member
-    /// in it is the server's error.
-    pub(crate) async fn read_json(&self, served: Served) -> Result<RawResponse, Error> {
-        let text = self.read_text(served).await?;
-        crate::protocol::error::check_json_object(&text.raw.body, text.status)?;
+    /// Reads the whole body of a served request and checks it as `endpoint`'s answer.
+    pub(crate) async fn read_result(&self, endpoint: Endpoint, served: Served) -> Result<RawResponse, Error> {
+        let mut text = self.read_text(served).await?;
+        text.raw.body = self.redacted(endpoint.finish(text.raw.body, text.status))?;
         Ok(text.raw)
     }
 
-    /// Sends a JSON request and reads its JSON object answer.
-    pub(crate) async fn json_call(&self, method: &str, path: &str, body: Option<&str>, signal: Option<&web_sys::AbortSignal>) -> Result<RawResponse, Error> {
-        let payload = match body {
+    /// Calls a JSON endpoint: checks the request `body` (none for a GET), sends it, and checks
+    /// the answer, by [`Endpoint`]'s rules.
+    pub(crate) async fn endpoint_call(&self, endpoint: Endpoint, method: &str, path: &str, body: Option<&str>, signal: Option<&web_sys::AbortSignal>) -> Result<RawResponse, Error> {
+        let prepared = body.map(|b| endpoint.prepare(b.to_owned())).transpose()?;
+        let payload = match &prepared {
             Some(body) => Payload::Json { body, stream: false },
             None => Payload::Empty,
         };
         let served = self.request(method, path, payload, signal).await?;
-        self.read_json(served).await
+        self.read_result(endpoint, served).await
     }
 }
 

@@ -1,9 +1,9 @@
 //! `client.responses()`: the Responses API, whole or as a stream of typed events.
+use crate::protocol::endpoint::Endpoint;
 use super::event_stream::ResponseStream;
 use super::{Client, RawResponse};
 use crate::protocol::error::Error;
-use crate::protocol::params;
-use crate::protocol::responses::{with_output_text, Response};
+use crate::protocol::responses::Response;
 use serde::Serialize;
 use web_sys::AbortSignal;
 
@@ -42,16 +42,13 @@ impl Responses<'_> {
 
     /// Sends an already-serialized non-streaming request; the body gets `output_text`.
     pub async fn create_raw(&self, body: &str, signal: Option<&AbortSignal>) -> Result<RawResponse, Error> {
-        params::check_responses(body)?;
-        let mut raw = self.client.json_call("POST", "/responses", Some(body), signal).await?;
-        raw.body = with_output_text(&raw.body)?;
-        Ok(raw)
+        self.client.endpoint_call(Endpoint::Responses, "POST", "/responses", Some(body), signal).await
     }
 
     /// Sends an already-serialized streaming request.
     pub async fn stream_raw(&self, body: &str, signal: Option<&AbortSignal>) -> Result<ResponseStream, Error> {
-        params::check_responses(body)?;
-        let served = self.client.post_json("/responses", body, true, signal).await?;
+        let body = Endpoint::Responses.prepare(body.to_owned())?;
+        let served = self.client.post_json("/responses", &body, true, signal).await?;
         let config = self.client.config();
         ResponseStream::new(served, config.max_event_bytes(), config.api_key().map(str::to_owned))
     }

@@ -10,6 +10,7 @@ pub mod completions;
 pub mod conversation;
 pub mod decode;
 pub mod embeddings;
+pub mod endpoint;
 pub mod error;
 pub mod event_stream;
 pub mod images;

@@ -176,7 +176,7 @@ impl ClientConfig {
         for url in self.base_urls() {
             if !(url.starts_with("https://") || url.starts_with("http://")) {
                 return Err(Error::InvalidArgument {
-                    message: format!("baseURL must start with https:// or http://, got {:?}", crate::protocol::error::bounded(url, 80)),
+                    message: format!("baseURL must start with https:// or http://, got \"{}\"", crate::protocol::error::bounded(url, 80)),
                 });
             }
         }
@@ -190,7 +190,7 @@ impl ClientConfig {
         }
         for (name, _) in &self.default_headers {
             if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)) {
-                return Err(Error::InvalidArgument { message: format!("invalid header name {name:?}") });
+                return Err(Error::InvalidArgument { message: format!("invalid header name \"{}\"", crate::protocol::error::bounded(name, 80)) });
             }
         }
         Ok(())

@@ -126,14 +126,16 @@ impl ChatAccumulator {
 
     fn apply_choice(&mut self, position: usize, delta: &ChoiceDelta<'_>, mut events: Option<&mut String>) -> Result<(), Error> {
         let index = index_u32(delta.index.unwrap_or(position as u64))?;
-        let slot = match self.choices.iter().position(|c| c.index == index) {
-            Some(i) => i,
-            None => {
+        // Kept ordered by index, so writing needs no sort (sorting code is large in wasm).
+        let slot = match self.choices.iter().position(|c| c.index >= index) {
+            Some(i) if self.choices.get(i).is_some_and(|c| c.index == index) => i,
+            at => {
                 if self.choices.len() >= MAX_PARTS {
                     return Err(too_many("choices"));
                 }
-                self.choices.push(ChoiceState { index, ..ChoiceState::default() });
-                self.choices.len() - 1
+                let i = at.unwrap_or(self.choices.len());
+                self.choices.insert(i, ChoiceState { index, ..ChoiceState::default() });
+                i
             }
         };
         let Some(state) = self.choices.get_mut(slot) else {
@@ -186,7 +188,7 @@ impl ChatAccumulator {
     /// stream has ended, so each call is final and is checked now
     /// ([`check_call`](super::tool_calls::check_call)).
     pub fn write_done_events(&self, out: &mut String) {
-        for choice in self.ordered_choices() {
+        for choice in &self.choices {
             for (index, call) in choice.tool_calls.iter().enumerate() {
                 let done = DoneCall {
                     choice: choice.index,
@@ -224,10 +226,9 @@ impl ChatAccumulator {
         w.str("id", &self.id).str("object", "chat.completion");
         w.raw("created", self.created.as_deref().unwrap_or("null"));
         w.str("model", &self.model);
-        let order = self.ordered_choices();
         let buf = w.key("choices");
         buf.push('[');
-        for (i, choice) in order.into_iter().enumerate() {
+        for (i, choice) in self.choices.iter().enumerate() {
             if i > 0 {
                 buf.push(',');
             }
@@ -243,12 +244,6 @@ impl ChatAccumulator {
         write_raw_fields(&mut w, &self.extra);
         w.finish();
         out
-    }
-
-    fn ordered_choices(&self) -> Vec<&ChoiceState> {
-        let mut order: Vec<&ChoiceState> = self.choices.iter().collect();
-        order.sort_by_key(|c| c.index);
-        order
     }
 
     /// The completion so far, typed: see [`to_json`](Self::to_json).

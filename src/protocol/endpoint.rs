@@ -1,0 +1,128 @@
+//! Each JSON endpoint's rules, for both I/O loops (the Rust client and the npm package's
+//! `transport.js`): what is checked, or rewritten, before a request is sent, and what a 2xx body
+//! must be and becomes. Multipart endpoints (image edits, transcriptions) and streams have their
+//! own modules.
+//!
+//! ```
+//! use llmwire::protocol::endpoint::Endpoint;
+//! let body = Endpoint::Chat.prepare(r#"{"model":"m","messages":[],"temperature":0.5}"#.into()).unwrap();
+//! assert!(Endpoint::Chat.prepare(r#"{"model":"m","messages":[],"temperature":7}"#.into()).is_err());
+//! let done = Endpoint::Chat.finish(r#"{"data":[{"url":"https://x/a.png"}],"created":1}"#.into(), 200).unwrap();
+//! assert!(done.contains(r#""object":"image.generation""#)); // an image model on the chat endpoint
+//! assert_eq!(Endpoint::Model.prepare("yi-large".into()).unwrap(), "/models/yi-large");
+//! assert!(Endpoint::Models.finish(r#"{"error":{"message":"no"}}"#.into(), 200).is_err());
+//! ```
+use super::error::{check_json_object, Error};
+use super::models::{model_path, normalize_model, normalize_model_list};
+use super::{images, params, responses};
+
+/// A JSON endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    /// `POST /chat/completions`.
+    Chat,
+    /// `POST /images/generations`.
+    Images,
+    /// An image model on `POST /chat/completions` (the body is built from image params).
+    ImagesViaChat,
+    /// `POST /embeddings`.
+    Embeddings,
+    /// `POST /completions` (legacy).
+    Completions,
+    /// `POST /responses`.
+    Responses,
+    /// `GET /models`.
+    Models,
+    /// `GET /models/{id}` (the "body" is the id; [`prepare`](Self::prepare) gives the path).
+    Model,
+}
+
+impl Endpoint {
+    /// The endpoint numbered `id` as the npm package's facade numbers them (0 chat, 1 images,
+    /// 2 images via chat, 3 embeddings, 4 completions, 5 responses, 6 models, 7 model).
+    pub fn from_id(id: u8) -> Option<Endpoint> {
+        Some(match id {
+            0 => Endpoint::Chat,
+            1 => Endpoint::Images,
+            2 => Endpoint::ImagesViaChat,
+            3 => Endpoint::Embeddings,
+            4 => Endpoint::Completions,
+            5 => Endpoint::Responses,
+            6 => Endpoint::Models,
+            7 => Endpoint::Model,
+            _ => return None,
+        })
+    }
+
+    /// Checks a request body (JSON text) and returns what to send: the body, the chat request of
+    /// an image model, or for [`Endpoint::Model`] (given the id) the path.
+    pub fn prepare(self, body: String) -> Result<String, Error> {
+        match self {
+            Endpoint::Chat | Endpoint::Completions => params::check_chat(&body).map(|()| body),
+            Endpoint::Images => params::check_images(&body).map(|()| body),
+            Endpoint::ImagesViaChat => {
+                let body = images::via_chat_request(&body)?;
+                params::check_chat(&body).map(|()| body)
+            }
+            Endpoint::Embeddings => params::check_embeddings(&body).map(|()| body),
+            Endpoint::Responses => params::check_responses(&body).map(|()| body),
+            Endpoint::Models => Ok(body),
+            Endpoint::Model if body.is_empty() => Err(Error::InvalidArgument { message: "a model id is required".into() }),
+            Endpoint::Model => Ok(model_path(&body)),
+        }
+    }
+
+    /// Checks a 2xx body (`status` its HTTP status) and returns the result's JSON text: an
+    /// `error` member is the server's error; chat answers of image models are marked
+    /// `object: "image.generation"`, responses get `output_text`, model lists `owned_by`.
+    pub fn finish(self, text: String, status: u16) -> Result<String, Error> {
+        // A bare array is a valid model list for some servers.
+        if !(self == Endpoint::Models && text.trim_start().starts_with('[')) {
+            check_json_object(&text, status)?;
+        }
+        match self {
+            Endpoint::Chat => Ok(images::mark_chat_body(text)),
+            Endpoint::Images => images::check_images_response(&text).map(|()| text),
+            Endpoint::ImagesViaChat => images::via_chat_result(&text).map(|()| text),
+            Endpoint::Completions | Endpoint::Embeddings => Ok(text),
+            Endpoint::Responses => responses::with_output_text(&text),
+            Endpoint::Models => normalize_model_list(&text),
+            Endpoint::Model => normalize_model(&text),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbering_round_trips_and_rejects_unknown_ids() {
+        for id in 0..8 {
+            assert!(Endpoint::from_id(id).is_some());
+        }
+        assert_eq!(Endpoint::from_id(8), None);
+    }
+
+    #[test]
+    fn bodies_that_are_not_objects_are_invalid_responses() {
+        for ep in [Endpoint::Chat, Endpoint::Images, Endpoint::Completions, Endpoint::Model] {
+            assert!(matches!(ep.finish("<html>".into(), 200), Err(Error::InvalidResponse { .. })), "{ep:?}");
+        }
+        assert!(Endpoint::Models.finish(r#"[{"id":"a","ownedBy":"x"}]"#.into(), 200).unwrap().contains(r#""owned_by":"x""#));
+    }
+
+    #[test]
+    fn error_members_keep_the_status() {
+        let Err(Error::Api(api)) = Endpoint::Embeddings.finish(r#"{"error":{"message":"quota","code":"insufficient_quota"}}"#.into(), 200) else {
+            panic!("expected an API error");
+        };
+        assert_eq!((api.status, api.code.as_deref()), (Some(200), Some("insufficient_quota")));
+    }
+
+    #[test]
+    fn responses_get_output_text() {
+        let body = r#"{"id":"r","object":"response","output":[{"type":"message","content":[{"type":"output_text","text":"hi"}]}]}"#;
+        assert!(Endpoint::Responses.finish(body.into(), 200).unwrap().contains(r#""output_text":"hi""#));
+    }
+}
