@@ -62,7 +62,7 @@ impl Images<'_> {
     /// Makes images with an image model on the chat endpoint (APIYI `gpt-image-2-vip`):
     /// `prompt` for text-to-image, plus `image` (URLs or data URLs) for a reference-image edit,
     /// plus `messages` (the earlier turns) for multi-turn refinement; `size` and the rest pass
-    /// through. See [`via_chat_request`].
+    /// through. See [`via_chat_request`](crate::protocol::images::via_chat_request).
     pub async fn generate_via_chat<R: Serialize>(&self, request: &R, signal: Option<&AbortSignal>) -> Result<ImagesResponse, Error> {
         let body = super::request::to_body(request, None)?;
         super::request::typed(&self.generate_via_chat_raw(&body, signal).await?.body, "an images response")
