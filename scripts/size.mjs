@@ -13,6 +13,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { splitBundle } from "./split-bundle.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "pkg");
@@ -34,44 +35,16 @@ async function bundle(entry, conditions = []) {
   return out.outputFiles[0].contents;
 }
 
-/**
- * The default entry as a bundler splits it (esbuild, ESM, code splitting): what a page loads for
- * chat (the entry and what it imports statically) and what it imports on first use of the other
- * endpoints, tools or helpers (extras.js, the second wasm module).
- */
-async function splitBundle() {
-  const dir = mkdtempSync(join(tmpdir(), "llmwire-size-"));
-  try {
-    writeFileSync(join(dir, "app.js"), `export * from "${pkg}/index.js"; export { default } from "${pkg}/index.js";`);
-    const out = await build({
-      entryPoints: [join(dir, "app.js")], outdir: join(dir, "out"), bundle: true, splitting: true, minify: true,
-      format: "esm", platform: "browser", write: false, metafile: true, logLevel: "warning",
-    });
-    const files = new Map(out.outputFiles.map((f) => [f.path.slice(dir.length + 1), f.contents]));
-    const entry = Object.keys(out.metafile.outputs).find((o) => out.metafile.outputs[o].entryPoint);
-    const statics = new Set();
-    const visit = (o) => {
-      if (statics.has(o)) return;
-      statics.add(o);
-      for (const i of out.metafile.outputs[o].imports) if (i.kind === "import-statement") visit(i.path);
-    };
-    visit(entry);
-    const concat = (names) => Buffer.concat(names.map((n) => Buffer.from(files.get(n.replace(/^.*?out\//, "out/")))));
-    const lazy = Object.keys(out.metafile.outputs).filter((o) => !statics.has(o) && o.endsWith(".js"));
-    return { initial: concat([...statics]), lazy: concat(lazy) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 const wasm = readFileSync(join(pkg, "llmwire_bg.wasm"));
-const split = await splitBundle();
+// The default entry as a bundler splits it: what a page loads for chat (the entry and its static
+// imports), and what it imports on first use of the other endpoints, tools or helpers (extras.js).
+const split = await splitBundle(`export * from "${pkg}/index.js"; export { default } from "${pkg}/index.js";`);
 // The JS share of the default entry's first load: the same code with the base64 strings emptied.
 const withoutBase64 = (bytes) => Buffer.from(Buffer.from(bytes).toString().replace(/"[A-Za-z0-9+/=]{1000,}"/g, '""'));
 const rows = {
-  "default": { what: "index.js as a bundler splits it: what a page loads for chat (the core wasm inside as base64)", ...measure(split.initial) },
-  "default.js": { what: "  of which JS (facade + transport + glue, minified; the base64 left out)", ...measure(withoutBase64(split.initial)) },
-  "extras": { what: "  + loaded on first use of another endpoint, tools or helpers (extras.js, its wasm inside)", ...measure(split.lazy) },
+  "default": { what: "index.js as a bundler splits it: what a page loads for chat (the core wasm inside as base64)", ...measure(split.first) },
+  "default.js": { what: "  of which JS (facade + transport + glue, minified; the base64 left out)", ...measure(withoutBase64(split.first)) },
+  "extras": { what: "  + loaded on first use of another endpoint, tools or helpers (extras.js, its wasm inside)", ...measure(split.later) },
   "wasm": { what: "llmwire_bg.wasm, both modules in one (workerd and slim load it as a file)", ...measure(wasm) },
   "workerd.js": { what: "workerd.js bundled + minified (+ the .wasm above)", ...measure(await bundle("workerd.js", ["workerd"])) },
   "slim.js": { what: "slim.js bundled + minified (+ the .wasm above, fetched)", ...measure(await bundle("slim.js")) },

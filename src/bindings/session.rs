@@ -8,7 +8,7 @@ use super::settings::Settings;
 use crate::protocol::call::{Call, Gateway, Next, Phase};
 use crate::protocol::chat::ChatStreamDecoder;
 use crate::protocol::decode::SseEvents;
-use crate::protocol::endpoint::Endpoint;
+use crate::protocol::endpoint;
 use crate::protocol::error::{ApiError, Error};
 use crate::protocol::json::Reader;
 use crate::protocol::request;
@@ -106,13 +106,13 @@ impl WasmSession {
     /// Checks a chat request body (JSON text) before it is sent.
     #[wasm_bindgen(js_name = prepareChat)]
     pub fn prepare_chat(&self, body: String) -> Result<String, JsValue> {
-        Endpoint::Chat.prepare(body).map_err(|e| self.settings.error(e, None))
+        endpoint::prepare_chat(body).map_err(|e| self.settings.error(e, None))
     }
 
     /// Checks a 2xx chat body; an image model's answer is marked `object: "image.generation"`.
     #[wasm_bindgen(js_name = finishChat)]
     pub fn finish_chat(&self, text: String, status: u16) -> Result<String, JsValue> {
-        Endpoint::Chat.finish(text, status).map_err(|e| self.settings.error(e, None))
+        endpoint::finish_chat(text, status).map_err(|e| self.settings.error(e, None))
     }
 }
 

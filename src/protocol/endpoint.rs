@@ -58,7 +58,8 @@ impl Endpoint {
     /// an image model, or for [`Endpoint::Model`] (given the id) the path.
     pub fn prepare(self, body: String) -> Result<String, Error> {
         match self {
-            Endpoint::Chat | Endpoint::Completions => params::check_chat(&body).map(|()| body),
+            Endpoint::Chat => prepare_chat(body),
+            Endpoint::Completions => params::check_chat(&body).map(|()| body),
             Endpoint::Images => params::check_images(&body).map(|()| body),
             Endpoint::ImagesViaChat => {
                 let body = images::via_chat_request(&body)?;
@@ -76,12 +77,15 @@ impl Endpoint {
     /// `error` member is the server's error; chat answers of image models are marked
     /// `object: "image.generation"`, responses get `output_text`, model lists `owned_by`.
     pub fn finish(self, text: String, status: u16) -> Result<String, Error> {
+        if self == Endpoint::Chat {
+            return finish_chat(text, status);
+        }
         // A bare array is a valid model list for some servers.
         if !(self == Endpoint::Models && text.trim_start().starts_with('[')) {
             check_json_object(&text, status)?;
         }
         match self {
-            Endpoint::Chat => Ok(images::mark_chat_body(text)),
+            Endpoint::Chat => finish_chat(text, status),
             Endpoint::Images => images::check_images_response(&text).map(|()| text),
             Endpoint::ImagesViaChat => images::via_chat_result(&text).map(|()| text),
             Endpoint::Completions | Endpoint::Embeddings => Ok(text),
@@ -90,6 +94,17 @@ impl Endpoint {
             Endpoint::Model => normalize_model(&text),
         }
     }
+}
+
+/// [`Endpoint::Chat`]'s [`prepare`](Endpoint::prepare) alone, for code that has no other
+/// endpoint (the npm package's core module: calling `Endpoint::prepare` links every endpoint's rules).
+pub fn prepare_chat(body: String) -> Result<String, Error> {
+    params::check_chat(&body).map(|()| body)
+}
+
+/// [`Endpoint::Chat`]'s [`finish`](Endpoint::finish) alone (see [`prepare_chat`]).
+pub fn finish_chat(text: String, status: u16) -> Result<String, Error> {
+    check_json_object(&text, status).map(|()| images::mark_chat_body(text))
 }
 
 #[cfg(test)]
