@@ -2,7 +2,8 @@
 // esbuild bundle and llmwire straight from pkg/. run-chromium.mjs calls `window.runBench`.
 import { OpenAI, createParser } from "./.cache/peers.js";
 import * as llmwire from "/pkg/index.js";
-import { initSync as wasmExports } from "/pkg/llmwire.js";
+// The default entry runs chat in its core module (the extras module is loaded only by other endpoints).
+import { initSync as wasmExports } from "/pkg/llmwire_core.js";
 import { buildCorpora, responseFactory } from "./corpus.mjs";
 import { makeConsumers, verify } from "./consumers.mjs";
 import { runSuite } from "./runner.mjs";

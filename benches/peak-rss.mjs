@@ -46,7 +46,7 @@ async function child(name, file) {
   }
   if (name !== BASELINE) verify(name, await makeConsumers({ OpenAI, createParser, llmwire })[name](responseFactory(chunks)), meta);
   const { wasmMemoryBytes } = await import("./run-node.mjs");
-  const { initSync } = await import("../pkg/llmwire.js");
+  const { initSync } = await import("../pkg/llmwire_core.js");
   process.stdout.write(JSON.stringify({ maxRssBytes: peakRssBytes(), wasmMemoryBytes: wasmMemoryBytes(initSync) }));
 }
 

@@ -4,7 +4,8 @@ import { writeFileSync } from "node:fs";
 import OpenAI from "openai";
 import { createParser } from "eventsource-parser";
 import * as llmwire from "../pkg/index.js";
-import { initSync as wasmExports } from "../pkg/llmwire.js";
+// The default entry runs chat in its core module (the extras module is loaded only by other endpoints).
+import { initSync as wasmExports } from "../pkg/llmwire_core.js";
 import { buildCorpora } from "./corpus.mjs";
 import { makeConsumers } from "./consumers.mjs";
 import { runSuite } from "./runner.mjs";
