@@ -7,8 +7,9 @@
 // in a fresh process than atob and a DecompressionStream, whose first use loads the web streams (a
 // cold Node 20 process: 0.25 ms for Buffer's base64 against 3.4 ms for atob and a loop; 1.5 ms to
 // load node:zlib and 2.5 ms to gunzipSync against ~31 ms through a DecompressionStream). Browsers
-// use Uint8Array.fromBase64 where they have it. An engine without DecompressionStream (the README:
-// use 'llmwire/slim' there) gets its ReferenceError.
+// use Uint8Array.fromBase64 where they have it, and compile while inflating (streaming
+// instantiation of a wasm Response: 7.8 against 12.2 ms to load it in a fresh Chromium page). An
+// engine without DecompressionStream (the README: use 'llmwire/slim' there) gets its ReferenceError.
 async function inflate(base64) {
   const builtin = globalThis.process?.getBuiltinModule;
   if (builtin) return builtin("node:zlib").gunzipSync(builtin("node:buffer").Buffer.from(base64, "base64"));
@@ -18,18 +19,20 @@ async function inflate(base64) {
     gz = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) gz[i] = bin.charCodeAt(i);
   }
-  return new Response(new Response(gz).body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+  // A wasm Response: the engine compiles while the bytes are still being inflated.
+  const wasm = new Response(gz).body.pipeThrough(new DecompressionStream("gzip"));
+  return new Response(wasm, { headers: { "Content-Type": "application/wasm" } });
 }
 
 /**
- * @internal A loader for an inlined module: unpacks `base64`, instantiates it with wasm-bindgen's
- * `init` once, and resolves to its `glue`. A failure is not kept: the next call tries again.
+ * @internal A loader for an inlined module: unpacks `base64` (to bytes, or a Response to stream),
+ * instantiates it with wasm-bindgen's `init` once, and resolves to its `glue`. A failure is not kept: the next call tries again.
  */
 export function inlined(base64, init, glue) {
   let loading = null;
   return () =>
     (loading ??= inflate(base64)
-      .then((bytes) => init({ module_or_path: bytes }))
+      .then((source) => init({ module_or_path: source }))
       .then(() => glue, (e) => {
         loading = null;
         throw e;

@@ -198,6 +198,8 @@ export class Transport {
   #extras;
   #options;
   #endpoints = null;
+  /** The request headers per KIND, asked of Rust once. */
+  #headers = [];
 
   /** `wasm` the core bindings, `extras` loads the extras (the other endpoints' rules). */
   constructor(wasm, extras, options, fetch) {
@@ -221,8 +223,8 @@ export class Transport {
    * `{ response, call, guard }` (the guard still limits reading the body) or rejects with the error object.
    */
   async send(method, path, kind, body, signal) {
-    const call = this.session.call(kind, typeof body === "string" ? body : undefined, Date.now());
-    const headers = JSON.parse(call.headers());
+    const call = this.session.call(typeof body === "string" ? body : undefined, Date.now());
+    const headers = (this.#headers[kind] ??= JSON.parse(this.session.headers(kind)));
     for (;;) {
       for (let wait; (wait = call.admit(Date.now())) > 0;) await sleep(wait, signal, this.aborted);
       const url = call.url(path, Date.now());

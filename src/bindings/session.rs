@@ -44,11 +44,11 @@ impl WasmSession {
         Ok(WasmSession { settings: Rc::new(settings), gateway })
     }
 
-    /// Starts a request at `now` (ms). `kind`: 0 no body, 1 JSON, 2 JSON answered with a stream,
-    /// 3 a form (`fetch` writes its content type).
-    pub fn call(&self, kind: u8, body: Option<String>, now: f64) -> WasmCall {
-        let config = &self.settings.config;
-        let mut headers = config.json_headers(kind == 2);
+    /// The request headers for `kind` (0 no body, 1 JSON, 2 JSON answered with a stream, 3 a
+    /// form, whose content type `fetch` writes) as JSON text of `[name, value]` pairs. The same
+    /// for every request of the client: the facade asks once per kind.
+    pub fn headers(&self, kind: u8) -> String {
+        let mut headers = self.settings.config.json_headers(kind == 2);
         if kind == 0 || kind == 3 {
             headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
         }
@@ -64,8 +64,13 @@ impl WasmSession {
             json.push(']');
         }
         json.push(']');
-        let call = Call::new(config, body.as_deref(), ms(now));
-        WasmCall { settings: self.settings.clone(), gateway: self.gateway.clone(), call, headers: json }
+        json
+    }
+
+    /// Starts a request at `now` (ms) with a JSON `body` (for its token estimate), if any.
+    pub fn call(&self, body: Option<String>, now: f64) -> WasmCall {
+        let call = Call::new(&self.settings.config, body.as_deref(), ms(now));
+        WasmCall { settings: self.settings.clone(), gateway: self.gateway.clone(), call }
     }
 
     /// The body of a streamed chat request: with `stream_options.include_usage` when the client
@@ -152,7 +157,6 @@ pub struct WasmCall {
     settings: Rc<Settings>,
     gateway: Rc<RefCell<Gateway>>,
     call: Call,
-    headers: String,
 }
 
 fn phase(p: u8) -> Phase {
@@ -198,11 +202,6 @@ impl WasmCall {
     /// The URL of this attempt: `path` on the base URL that is healthy now.
     pub fn url(&mut self, path: &str, now: f64) -> String {
         self.call.target(&mut self.gateway.borrow_mut(), &self.settings.config, ms(now), path)
-    }
-
-    /// The request headers as JSON text of `[name, value]` pairs.
-    pub fn headers(&self) -> String {
-        self.headers.clone()
     }
 
     /// How long a wait in `phase` (0 headers, 1 error body, 2 whole body, 3 next stream piece)
