@@ -18,6 +18,8 @@ const ERROR_BODY_LIMIT = 64 * 1024;
 const HTML_LIMIT = 64 * 1024;
 const JSON_STREAM_LIMIT = 64 * 1024 * 1024;
 const BODY_LIMIT = 256 * 1024 * 1024;
+/** How much of a stream's first network chunk is pushed at a time until the first output (an event is ~250 bytes). */
+const FIRST_SLICE = 512;
 const NO_BYTES = new Uint8Array(0);
 
 /** A browser page (a `window` with a `document`), where an API key is visible to visitors. Workers, Node, Deno and Bun are not. */
@@ -338,6 +340,9 @@ export class BodyStream {
   #error = null;
   #finished = false;
   #check = false;
+  /** Bytes of the current network chunk not yet pushed, and how many chunks were read. */
+  #rest = null;
+  #chunks = 0;
   #meta;
 
   /** `sent` from `Transport.send` (or `{ response }` for a Response obtained elsewhere). */
@@ -398,10 +403,21 @@ export class BodyStream {
       return this.#decoder.jsonBody(bytes, this.#response.status, mode);
     }
     if (this.#decoder.isDone()) return this.#end();
-    const { done, value } = await this.#read(PHASE.idle);
-    if (done) return this.#end();
-    const bytes = asBytes(value);
-    if (bytes === null) throw this.#decoder.withPartial(2, "the body stream produced a chunk that is not bytes");
+    let bytes = this.#rest;
+    this.#rest = null;
+    if (!bytes) {
+      const { done, value } = await this.#read(PHASE.idle);
+      if (done) return this.#end();
+      bytes = asBytes(value);
+      if (bytes === null) throw this.#decoder.withPartial(2, "the body stream produced a chunk that is not bytes");
+      this.#chunks++;
+    }
+    // The first network chunk goes in small slices: the first deltas reach the caller after an
+    // event or two, not after the whole chunk (up to 16 KiB, ~60 events).
+    if (this.#chunks === 1 && mode !== MODE.none && bytes.length > FIRST_SLICE) {
+      this.#rest = bytes.subarray(FIRST_SLICE);
+      bytes = bytes.subarray(0, FIRST_SLICE);
+    }
     const out = this.#decoder.push(bytes, mode);
     if (out !== undefined) this.#check = true;
     return out;

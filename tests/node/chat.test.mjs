@@ -235,6 +235,31 @@ test("ChatStream.fromResponse and parseSSE read bodies fetched elsewhere", async
   assert.deepEqual(events, [{ event: "ping", data: "a\nb", id: "1" }, { event: "message", data: "[DONE]", id: "1" }]);
 });
 
+test("the first deltas of a stream come before the rest of its first network chunk is decoded", async () => {
+  const chunk = (delta, finish = null) =>
+    `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  const words = Array.from({ length: 60 }, (_, i) => `w${i} `);
+  // One network chunk holding the whole stream (~7 KiB, 62 events), as a fast gateway's first read can.
+  const body = chunk({ role: "assistant", content: "" }) + words.map((w) => chunk({ content: w })).join("") + chunk({}, "stop") + "data: [DONE]\n\n";
+  const one = () => new Response(new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode(body)); c.close(); } }));
+  const local = new Client({ baseURL: "http://stream.invalid/v1", fetch: async () => one() });
+
+  const pieces = [];
+  const s = await local.chat.completions.create(ask("m", { stream: true }));
+  for await (const text of s.textStream) pieces.push(text);
+  assert.equal(pieces.join(""), words.join(""));
+  assert.ok(pieces.length > 1 && pieces[0].length < 20, `first piece ${JSON.stringify(pieces[0])} of ${pieces.length}`);
+
+  const firstBatch = [];
+  const t = await local.chat.completions.create(ask("m", { stream: true }));
+  for await (const c of t) {
+    firstBatch.push(c);
+    if (c.choices[0]?.delta?.content) break;
+  }
+  assert.ok(firstBatch.length < 6, `the first content came after ${firstBatch.length} chunks were decoded`);
+  assert.equal((await t.finalChatCompletion().catch((e) => e)).name, "APIUserAbortError"); // leaving the loop cancelled it
+});
+
 test("bad arguments are typed errors", async () => {
   assert.throws(() => new Client({ apiKey: 42 }), InvalidArgumentError);
   await assert.rejects(client.chat.completions.create(null), InvalidArgumentError);
