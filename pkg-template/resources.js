@@ -297,38 +297,33 @@ async function filePart(b, field, value) {
   return [new Blob([bytes], { type }), name];
 }
 
-/** The `FormData` of a multipart request (`form` 0 image edits, 1 transcriptions) and the requested `response_format`. */
+/** The `FormData` of a multipart request (`form` 0 image edits, 1 transcriptions) and the requested `response_format`; Rust checks the params. */
 async function formOf(b, rules, form, params, what) {
   needObject(params, what);
   const files = JSON.parse(rules.formFiles(form));
   const text = { ...params };
-  for (const f of files) delete text[f.name];
+  const given = {};
+  for (const name of files) {
+    delete text[name];
+    const value = params[name];
+    if (value !== undefined && value !== null) given[name] = fileList(value)?.length ?? -1;
+  }
   let json;
   try {
     json = JSON.stringify(text);
   } catch (e) {
     throw new ctx.InvalidArgumentError(`${what}: the parameters cannot be written as text: ${e?.message ?? e}`);
   }
-  const plan = JSON.parse(rules.formPlan(form, json));
+  const plan = JSON.parse(rules.formPlan(form, json, JSON.stringify(given)));
   const data = new FormData();
   for (const [name, value] of plan.text) data.append(name, value);
-  for (const f of files) {
-    const value = params[f.name];
-    if (value === undefined || value === null) {
-      if (f.required) throw new ctx.InvalidArgumentError(`${f.name} is required`);
-      continue;
-    }
+  for (const name of files) {
+    const value = params[name];
+    if (!(name in given)) continue;
     const list = fileList(value);
-    if (!list) {
-      const [blob, name] = await filePart(b, f.name, value);
-      data.append(f.name, blob, name);
-      continue;
-    }
-    if (!f.multiple) throw new ctx.InvalidArgumentError(`${f.name} takes one file, not an array`);
-    if (list.length === 0 && f.required) throw new ctx.InvalidArgumentError(`${f.name} is required (the array is empty)`);
-    for (const item of list) {
-      const [blob, name] = await filePart(b, f.name, item);
-      data.append(`${f.name}[]`, blob, name);
+    for (const item of list ?? [value]) {
+      const [blob, filename] = await filePart(b, name, item);
+      data.append(list ? `${name}[]` : name, blob, filename);
     }
   }
   return [data, plan.format];

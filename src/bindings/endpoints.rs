@@ -9,7 +9,6 @@ use crate::protocol::embeddings::decode_embeddings;
 use crate::protocol::endpoint::Endpoint;
 use crate::protocol::error::{check_json_object, Error};
 use crate::protocol::event_stream::EventStreamDecoder;
-use crate::protocol::json::ObjectWriter;
 use crate::protocol::responses::ResponsesProtocol;
 use crate::protocol::{media, multipart};
 use js_sys::{Array, Float32Array, Uint32Array};
@@ -81,8 +80,8 @@ impl WasmEndpoints {
         Ok(Array::of3(&JsValue::from_str(&decoded.json), &vectors, &Uint32Array::from(lengths.as_slice())))
     }
 
-    /// The file fields of a multipart request (`form` 0 image edits, 1 transcriptions) as JSON
-    /// text: `[{"name", "required", "multiple"}]`.
+    /// The names of a multipart request's file parameters (`form` 0 image edits, 1 transcriptions)
+    /// as JSON text.
     #[wasm_bindgen(js_name = formFiles)]
     pub fn form_files(&self, form: u8) -> String {
         let mut out = String::from("[");
@@ -90,20 +89,20 @@ impl WasmEndpoints {
             if i > 0 {
                 out.push(',');
             }
-            let mut w = ObjectWriter::new(&mut out);
-            w.str("name", f.name).bool("required", f.required).bool("multiple", f.multiple);
-            w.finish();
+            crate::protocol::json::write_str(&mut out, f.name);
         }
         out.push(']');
         out
     }
 
     /// The text fields of a multipart request (`form` 0 image edits,
-    /// 1 transcriptions) from its params without the files (JSON text), checked: JSON text
+    /// 1 transcriptions) from its params without the files (JSON text), checked with what was
+    /// given for each file parameter (`files`: JSON text of an object, a name to the length of an
+    /// array of files, or -1 for one file; absent for none): JSON text
     /// `{"text": [[name, value], ...], "format": <response_format, if given>}`.
     #[wasm_bindgen(js_name = formPlan)]
-    pub fn form_plan(&self, form: u8, params: &str) -> Result<String, JsValue> {
-        self.form_plan_inner(form, params).map_err(|e| self.settings.error(e, None))
+    pub fn form_plan(&self, form: u8, params: &str, files: &str) -> Result<String, JsValue> {
+        self.form_plan_inner(form, params, files).map_err(|e| self.settings.error(e, None))
     }
 
     /// A transcription body (`format` the requested `response_format`) as the result's JSON text.
@@ -123,9 +122,18 @@ impl WasmEndpoints {
 }
 
 impl WasmEndpoints {
-    fn form_plan_inner(&self, form: u8, params: &str) -> Result<String, Error> {
+    fn form_plan_inner(&self, form: u8, params: &str, files: &str) -> Result<String, Error> {
         let spec = file_fields(form);
         multipart::check_required(params, multipart::required_text(spec))?;
+        let mut given = Vec::new();
+        let mut r = crate::protocol::json::Reader::new(files);
+        r.object(|name, r| {
+            let list = r.index()?.map(|n| multipart::Given::List(usize::try_from(n).unwrap_or(usize::MAX)));
+            given.push((name.into_owned(), list.unwrap_or(multipart::Given::One)));
+            Ok(())
+        })
+        .map_err(|e| Error::InvalidArgument { message: e.to_string() })?;
+        multipart::check_files(spec, |name| given.iter().find(|(n, _)| n == name).map_or(multipart::Given::Nothing, |(_, g)| *g))?;
         let mut format = None;
         if form == 1 {
             let mut bad = false;

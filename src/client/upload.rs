@@ -62,11 +62,14 @@ pub(crate) async fn typed_form<R: serde::Serialize>(
     for (name, value) in multipart::text_fields(&json, &skip)? {
         form.text(&name, &value)?;
     }
+    let uploads_of = |name: &str| files.iter().find(|(n, _)| *n == name).map(|(_, u)| *u).unwrap_or_default();
+    multipart::check_files(spec, |name| match uploads_of(name).len() {
+        0 => multipart::Given::Nothing,
+        1 => multipart::Given::One,
+        n => multipart::Given::List(n),
+    })?;
     for field in spec {
-        let uploads = files.iter().find(|(n, _)| *n == field.name).map(|(_, u)| *u).unwrap_or_default();
-        if uploads.is_empty() && field.required {
-            return Err(Error::InvalidArgument { message: format!("{} is required", field.name) });
-        }
+        let uploads = uploads_of(field.name);
         let name = if uploads.len() > 1 { format!("{}[]", field.name) } else { field.name.to_string() };
         for upload in uploads {
             form.file(&name, &upload.part(field.name).await?)?;

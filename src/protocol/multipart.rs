@@ -61,6 +61,38 @@ pub fn text_fields(params: &str, skip: &[&str]) -> Result<Vec<(String, String)>,
     Ok(out)
 }
 
+/// What the caller gave for a file parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Given {
+    /// Nothing (absent or null).
+    Nothing,
+    /// One file.
+    One,
+    /// An array of this many files.
+    List(usize),
+}
+
+/// Checks what was given for each file parameter of `spec` against it: required files present,
+/// arrays only where several files are allowed, no empty array for a required one.
+///
+/// ```
+/// use llmwire::protocol::multipart::{check_files, Given, IMAGE_EDIT_FILES};
+/// assert!(check_files(IMAGE_EDIT_FILES, |name| if name == "image" { Given::List(2) } else { Given::Nothing }).is_ok());
+/// let err = check_files(IMAGE_EDIT_FILES, |name| if name == "image" { Given::One } else { Given::List(1) }).unwrap_err();
+/// assert_eq!(err.to_string(), "invalid argument: mask takes one file, not an array");
+/// ```
+pub fn check_files(spec: &[FileField], given: impl Fn(&str) -> Given) -> Result<(), Error> {
+    for field in spec {
+        match given(field.name) {
+            Given::Nothing if field.required => return Err(invalid(format!("{} is required", field.name))),
+            Given::List(_) if !field.multiple => return Err(invalid(format!("{} takes one file, not an array", field.name))),
+            Given::List(0) if field.required => return Err(invalid(format!("{} is required (the array is empty)", field.name))),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Checks that the required text parameters are present (non-null).
 pub fn check_required(params: &str, names: &[&str]) -> Result<(), Error> {
     let members = json::members(params).map_err(|e| invalid(format!("expected a params object: {e}")))?;

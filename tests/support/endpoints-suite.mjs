@@ -124,7 +124,10 @@ export const cases = {
     check(/image must be a File, a Blob, a Uint8Array or an ArrayBuffer.*got number/.test(n.message), n.message);
     await rejects(() => c.images.edit({ prompt: "x", image: "photo.png" }), lib.InvalidArgumentError, "a string");
     await rejects(() => c.images.edit({ prompt: "x", image: [png(), 7] }), lib.InvalidArgumentError, "a number in the array");
-    await rejects(() => c.images.edit({ prompt: "x", image: png(), mask: [png()] }), lib.InvalidArgumentError, "several masks");
+    const masks = await rejects(() => c.images.edit({ prompt: "x", image: png(), mask: [png()] }), lib.InvalidArgumentError, "several masks");
+    check(/mask takes one file, not an array/.test(masks.message), masks.message);
+    const none = await rejects(() => c.images.edit({ prompt: "x", image: [] }), lib.InvalidArgumentError, "an empty array");
+    check(/image is required \(the array is empty\)/.test(none.message), none.message);
     const missing = await rejects(() => c.images.edit({ prompt: "x" }), lib.InvalidArgumentError, "no image");
     check(/image is required/.test(missing.message), missing.message);
     await rejects(() => c.images.edit({ image: png() }), lib.InvalidArgumentError, "no prompt");
