@@ -115,6 +115,7 @@ function toError(e) {
   if (e.snippet !== undefined) err.snippet = e.snippet;
   if (e.limit !== undefined) err.limit = e.limit;
   if (e.partial !== undefined) err.partialCompletion = e.partial;
+  if (e.attempts !== undefined) err.attempts = e.attempts;
   if (e.rawText !== undefined) Object.assign(err, { rawText: e.rawText, finishReason: e.finishReason ?? null, choice: e.choice });
   return err;
 }

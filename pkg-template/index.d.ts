@@ -765,6 +765,8 @@ export declare class APIError extends LlmwireError {
   readonly retryable: boolean;
   /** Set on errors from a stream: what arrived before the error. */
   readonly partialCompletion?: ChatCompletion;
+  /** Set on errors that ended a request's attempts: how many were made (retries and failover included). */
+  readonly attempts?: number;
 }
 export declare class BadRequestError extends APIError {}
 export declare class AuthenticationError extends APIError {}

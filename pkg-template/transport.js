@@ -253,7 +253,13 @@ export class Transport {
       }
       guard.release();
       if (signal?.aborted) failed = [FAILED.aborted, NO_BYTES, "{}", ""];
-      const delay = call.failed(...failed, Date.now(), Math.random());
+      let delay;
+      try {
+        delay = call.failed(...failed, Date.now(), Math.random());
+      } catch (e) {
+        e.attempts = call.attempts();
+        throw e;
+      }
       if (delay > 0 || signal) await sleep(delay, signal, this.aborted);
     }
   }

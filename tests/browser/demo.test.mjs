@@ -148,6 +148,7 @@ test("chat: a 429 and a 529 from the mock are shown in words, and the page keeps
   let notice = await lastReply().locator(".notice.error").innerText();
   assert.match(notice, /rate limiting these requests \(HTTP 429\)/);
   assert.match(notice, /Wait a few seconds and send again/);
+  assert.match(notice, /llmwire tried 3 times before giving up/, "the count comes from the error's attempts");
   const attempts429 = (await posts("/v1/chat/completions")).filter((r) => r.headers["x-mock-scenario"] === "http-429").length;
   assert.equal(attempts429, 3, "llmwire retried the 429 twice");
 

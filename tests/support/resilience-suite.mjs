@@ -207,7 +207,7 @@ export const cases = {
   async "529 every time: three attempts by default, doubling backoff, then InternalServerError"(lib, env) {
     await reset(env);
     const e = await rejects(env, () => client(lib, env).chat.completions.create(ask("http-529", "busy")), lib.InternalServerError, "529");
-    same([e.status, e.code, e.retryable], [529, "system_busy", true], "error fields");
+    same([e.status, e.code, e.retryable, e.attempts], [529, "system_busy", true, 3], "error fields");
     check(/System busy/.test(e.message), e.message);
     const { gaps } = await expectLogged(env, 3, env.baseURL, "http-529");
     between(gaps[0], 350, 1500, "first backoff (ms)");
@@ -220,7 +220,7 @@ export const cases = {
     await reset(env);
     const c = client(lib, env, { maxRetries: 1 });
     const e = await rejects(env, () => c.chat.completions.create(ask("html-502", "proxy", { stream: true })), lib.InternalServerError, "html-502");
-    same([e.status, e.retryable], [502, true], "status");
+    same([e.status, e.retryable, e.attempts], [502, true, 2], "status");
     check(/502/.test(e.message) && /Bad Gateway/.test(e.message), `message: ${e.message}`);
     check(typeof e.body === "string" && e.body.includes("502 Bad Gateway") && e.body.length <= 1024, `body snippet: ${e.body}`);
     same(e.partialCompletion, undefined, "no partial: nothing was streamed");
