@@ -154,18 +154,8 @@ impl WasmEndpoints {
             }
             ResponseFormat::parse(format.as_deref())?;
         }
-        let mut out = String::from("{\"text\":[");
-        for (i, (name, value)) in multipart::text_fields(params, &[])?.into_iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push('[');
-            crate::protocol::json::write_str(&mut out, &name);
-            out.push(',');
-            crate::protocol::json::write_str(&mut out, &value);
-            out.push(']');
-        }
-        out.push(']');
+        let mut out = String::from("{\"text\":");
+        crate::protocol::json::write_pairs(&mut out, &multipart::text_fields(params, &[])?);
         if let Some(f) = format {
             out.push_str(",\"format\":");
             crate::protocol::json::write_str(&mut out, &f);

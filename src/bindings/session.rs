@@ -48,22 +48,8 @@ impl WasmSession {
     /// form, whose content type `fetch` writes) as JSON text of `[name, value]` pairs. The same
     /// for every request of the client: the facade asks once per kind.
     pub fn headers(&self, kind: u8) -> String {
-        let mut headers = self.settings.config.json_headers(kind == 2);
-        if kind == 0 || kind == 3 {
-            headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
-        }
-        let mut json = String::from("[");
-        for (i, (k, v)) in headers.iter().enumerate() {
-            if i > 0 {
-                json.push(',');
-            }
-            json.push('[');
-            crate::protocol::json::write_str(&mut json, k);
-            json.push(',');
-            crate::protocol::json::write_str(&mut json, v);
-            json.push(']');
-        }
-        json.push(']');
+        let mut json = String::new();
+        crate::protocol::json::write_pairs(&mut json, &self.settings.config.request_headers(request::BodyKind::from_id(kind)));
         json
     }
 

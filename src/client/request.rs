@@ -2,7 +2,7 @@
 use super::{Client, RawResponse, Served};
 use crate::protocol::endpoint::Endpoint;
 use crate::protocol::error::{snippet_of, Error};
-use crate::protocol::request::ClientConfig;
+use crate::protocol::request::{BodyKind, ClientConfig};
 use crate::transport::Body;
 use wasm_bindgen::JsValue;
 
@@ -22,14 +22,12 @@ pub(crate) enum Payload<'a> {
 
 impl<'a> Payload<'a> {
     pub fn headers(&self, config: &ClientConfig) -> Vec<(String, String)> {
-        match self {
-            Payload::Json { stream, .. } => config.json_headers(*stream),
-            Payload::Empty | Payload::Form(_) => {
-                let mut headers = config.json_headers(false);
-                headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
-                headers
-            }
-        }
+        config.request_headers(match self {
+            Payload::Empty => BodyKind::Empty,
+            Payload::Json { stream: false, .. } => BodyKind::Json,
+            Payload::Json { stream: true, .. } => BodyKind::JsonStream,
+            Payload::Form(_) => BodyKind::Form,
+        })
     }
 
     pub fn body(&self) -> Option<Body<'a>> {

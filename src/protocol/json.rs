@@ -431,6 +431,28 @@ pub fn raw_str(raw: &str) -> Option<Cow<'_, str>> {
     Reader::new(raw).string().ok()
 }
 
+/// Appends `pairs` to `out` as a JSON array of two-string arrays (headers, form fields).
+///
+/// ```
+/// let mut out = String::new();
+/// llmwire::protocol::json::write_pairs(&mut out, &[("a".to_string(), "1".to_string()), ("b\"".into(), "2".into())]);
+/// assert_eq!(out, r#"[["a","1"],["b\"","2"]]"#);
+/// ```
+pub fn write_pairs(out: &mut String, pairs: &[(String, String)]) {
+    out.push('[');
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        write_str(out, k);
+        out.push(',');
+        write_str(out, v);
+        out.push(']');
+    }
+    out.push(']');
+}
+
 /// Appends `s` to `out` as a JSON string literal.
 pub fn write_str(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);

@@ -201,8 +201,25 @@ impl ClientConfig {
         join_url(&self.base_url, path)
     }
 
-    /// The headers of a JSON request. Only what is needed: extra headers make gateways' CORS
-    /// preflights fail.
+    /// The headers of a request with a body of `kind`. Only what is needed: extra headers make
+    /// gateways' CORS preflights fail.
+    ///
+    /// ```
+    /// use llmwire::protocol::request::{BodyKind, ClientConfig};
+    /// let c = ClientConfig::new("https://a/v1").with_api_key("sk-1");
+    /// let names = |k| c.request_headers(k).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
+    /// assert_eq!(names(BodyKind::JsonStream), ["Content-Type", "Accept", "Authorization"]);
+    /// assert_eq!(names(BodyKind::Form), ["Authorization"]); // fetch writes the multipart type
+    /// ```
+    pub fn request_headers(&self, kind: BodyKind) -> Vec<(String, String)> {
+        let mut headers = self.json_headers(kind == BodyKind::JsonStream);
+        if matches!(kind, BodyKind::Empty | BodyKind::Form) {
+            headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
+        }
+        headers
+    }
+
+    /// The headers of a JSON request (see [`request_headers`](Self::request_headers)).
     pub fn json_headers(&self, stream: bool) -> Vec<(String, String)> {
         let mut headers = Vec::with_capacity(3 + self.default_headers.len());
         headers.push(("Content-Type".to_string(), "application/json".to_string()));
@@ -354,6 +371,31 @@ fn read_ms(r: &mut Reader<'_>) -> Result<Option<u64>, JsonError> {
     match crate::protocol::retry::scaled_decimal(r.number()?, 1) {
         Some(ms) => Ok(Some(ms)),
         None => Err(r.error("not a duration")),
+    }
+}
+
+/// What a request's body is, which decides its headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// No body (`GET /models`).
+    Empty,
+    /// A JSON document.
+    Json,
+    /// A JSON document answered with an event stream (`Accept: text/event-stream`).
+    JsonStream,
+    /// A `multipart/form-data` form (`fetch` writes its content type with the boundary).
+    Form,
+}
+
+impl BodyKind {
+    /// The kind the npm package's facade numbers `id` (0 empty, 1 JSON, 2 streamed, 3 form).
+    pub fn from_id(id: u8) -> BodyKind {
+        match id {
+            1 => BodyKind::Json,
+            2 => BodyKind::JsonStream,
+            3 => BodyKind::Form,
+            _ => BodyKind::Empty,
+        }
     }
 }
 
