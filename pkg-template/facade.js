@@ -151,6 +151,7 @@ export class ChatStream {
   /** Parses a streaming chat `Response` obtained elsewhere (a non-2xx response throws its error). */
   static async fromResponse(response) {
     const b = await bindings();
+    if (typeof response?.status !== "number" || !response.headers) throw new InvalidArgumentError("ChatStream.fromResponse expects a Response");
     if (!response.ok) {
       const body = new Uint8Array(await response.arrayBuffer().catch(() => new ArrayBuffer(0)));
       throw toError(b.responseError(response.status, body, response.headers.get("x-request-id") ?? undefined));

@@ -229,6 +229,9 @@ test("ChatStream.fromResponse and parseSSE read bodies fetched elsewhere", async
   });
   const s = await ChatStream.fromResponse(res);
   assert.match(await s.finalContent(), /Echo: hello node/);
+  await assert.rejects(ChatStream.fromResponse({ body: "not a response" }), InvalidArgumentError);
+  const denied = await thrown(() => ChatStream.fromResponse(new Response('{"error":{"message":"nope","type":"invalid_request_error"}}', { status: 401 })));
+  assert.ok(denied instanceof AuthenticationError && denied.status === 401, String(denied));
 
   const events = [];
   for await (const ev of parseSSE(new Response("id: 1\nevent: ping\ndata: a\ndata: b\n\ndata: [DONE]\n\n"))) events.push(ev);
