@@ -143,30 +143,23 @@ function sleep(ms, signal, aborted) {
   });
 }
 
-/** Reads a body to its end, up to `limit` bytes (the rest is cancelled). */
-async function readUpTo(response, limit, guard, phase) {
-  const reader = response.body?.getReader();
-  if (!reader) return NO_BYTES;
+/** Reads with `read()` (a reader's `read`, under a limit) until the end or `limit` bytes; returns them. */
+async function readUpTo(read, limit) {
   const parts = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await guard.wait(reader.read(), phase);
+  while (size < limit) {
+    const { done, value } = await read();
     if (done) break;
-    const bytes = asBytes(value);
+    const bytes = (asBytes(value) ?? NO_BYTES).subarray(0, limit - size);
     parts.push(bytes);
     size += bytes.length;
-    if (size >= limit) {
-      cancel(reader);
-      break;
-    }
   }
-  if (parts.length === 1) return parts[0].subarray(0, limit);
-  const all = new Uint8Array(Math.min(size, limit));
+  if (parts.length === 1) return parts[0];
+  const all = new Uint8Array(size);
   let at = 0;
   for (const part of parts) {
-    const n = Math.min(part.length, all.length - at);
-    all.set(part.subarray(0, n), at);
-    at += n;
+    all.set(part, at);
+    at += part.length;
   }
   return all;
 }
@@ -244,7 +237,9 @@ export class Transport {
           call.observe(jsonHeaders(response.headers), Date.now());
         }
         if (response.ok) return { response, call, guard };
-        const errorBody = await readUpTo(response, ERROR_BODY_LIMIT, guard, PHASE.errorBody).catch(() => NO_BYTES);
+        const reader = response.body?.getReader();
+        const errorBody = reader ? await readUpTo(() => guard.wait(reader.read(), PHASE.errorBody), ERROR_BODY_LIMIT).catch(() => NO_BYTES) : NO_BYTES;
+        cancel(reader);
         failed = [response.status, errorBody, jsonHeaders(response.headers), ""];
       } catch (e) {
         if (e?.llmwireError) throw e;
@@ -376,34 +371,14 @@ export class BodyStream {
     return this.#decoder.end();
   }
 
-  async #whole(limit) {
-    const parts = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await this.#read(PHASE.idle);
-      if (done) break;
-      const bytes = asBytes(value) ?? NO_BYTES;
-      parts.push(bytes.subarray(0, Math.max(0, limit - size)));
-      size += bytes.length;
-      if (size >= limit) break;
-    }
-    const all = new Uint8Array(Math.min(size, limit));
-    let at = 0;
-    for (const part of parts) {
-      all.set(part, at);
-      at += part.length;
-    }
-    return all;
-  }
-
   async #step(mode) {
     if (this.#check) {
       this.#check = false;
       this.#decoder.rethrow();
     }
-    if (this.#format === "html") throw this.#decoder.htmlError(await this.#whole(HTML_LIMIT), this.#response.status);
+    if (this.#format === "html") throw this.#decoder.htmlError(await readUpTo(() => this.#read(PHASE.idle), HTML_LIMIT), this.#response.status);
     if (this.#format === "json") {
-      const bytes = await this.#whole(JSON_STREAM_LIMIT);
+      const bytes = await readUpTo(() => this.#read(PHASE.idle), JSON_STREAM_LIMIT);
       this.#finished = true;
       this.#guard?.release();
       return this.#decoder.jsonBody(bytes, this.#response.status, mode);
