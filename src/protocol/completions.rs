@@ -377,17 +377,7 @@ mod tests {
     }
 
     fn run_batches(body: &[u8], cut: usize, mode: Output) -> (Vec<String>, Result<(), Error>, EventStreamDecoder<CompletionsProtocol>) {
-        let mut dec = EventStreamDecoder::new(CompletionsProtocol::default());
-        let mut out = Vec::new();
-        for part in [&body[..cut], &body[cut..]] {
-            let res = dec.push(part, mode);
-            out.extend(dec.take_output());
-            if let Err(e) = res {
-                return (out, Err(e), dec);
-            }
-        }
-        let res = dec.finish();
-        (out, res, dec)
+        crate::protocol::event_stream::push_in_two(CompletionsProtocol::default(), body, cut, mode)
     }
 
     #[test]

@@ -201,6 +201,23 @@ impl<P: StreamProtocol> EventStreamDecoder<P> {
     }
 }
 
+/// Test support: feeds `body` to a fresh decoder for `proto` in two pieces split at `cut`, and
+/// returns each push's batch, the first error (or `finish`'s result) and the decoder.
+#[cfg(test)]
+pub(crate) fn push_in_two<P: StreamProtocol>(proto: P, body: &[u8], cut: usize, mode: Output) -> (Vec<String>, Result<(), Error>, EventStreamDecoder<P>) {
+    let mut dec = EventStreamDecoder::new(proto);
+    let mut out = Vec::new();
+    for part in [&body[..cut], &body[cut..]] {
+        let res = dec.push(part, mode);
+        out.extend(dec.take_output());
+        if let Err(e) = res {
+            return (out, Err(e), dec);
+        }
+    }
+    let res = dec.finish();
+    (out, res, dec)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -511,17 +511,7 @@ mod tests {
     }
 
     fn run(body: &[u8], cut: usize, mode: Output) -> (Vec<String>, Result<(), Error>, EventStreamDecoder<ResponsesProtocol>) {
-        let mut dec = EventStreamDecoder::new(ResponsesProtocol::default());
-        let mut out = Vec::new();
-        for part in [&body[..cut], &body[cut..]] {
-            let res = dec.push(part, mode);
-            out.extend(dec.take_output());
-            if let Err(e) = res {
-                return (out, Err(e), dec);
-            }
-        }
-        let res = dec.finish();
-        (out, res, dec)
+        crate::protocol::event_stream::push_in_two(ResponsesProtocol::default(), body, cut, mode)
     }
 
     fn final_of(dec: &EventStreamDecoder<ResponsesProtocol>) -> Value {
