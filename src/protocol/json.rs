@@ -453,6 +453,25 @@ pub fn write_pairs(out: &mut String, pairs: &[(String, String)]) {
     out.push(']');
 }
 
+/// The length of `s` as [`write_str`] writes it, quotes and escapes included: what to reserve
+/// before writing a large text.
+///
+/// ```
+/// assert_eq!(llmwire::protocol::json::str_len("a\"\n\u{1}"), 2 + 1 + 2 + 2 + 6);
+/// ```
+#[inline(never)]
+pub fn str_len(s: &str) -> usize {
+    let mut n = s.len() + 2;
+    for b in s.bytes() {
+        match b {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' => n += 1,
+            0..=0x1f => n += 5,
+            _ => {}
+        }
+    }
+    n
+}
+
 /// Appends `s` to `out` as a JSON string literal.
 pub fn write_str(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);

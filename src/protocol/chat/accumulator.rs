@@ -14,7 +14,7 @@ use super::chunk::{ChoiceDelta, ChunkView, RawField, ToolCallDelta};
 use super::events::{self, DoneCall};
 use super::types::ChatCompletion;
 use crate::protocol::error::{bounded, ApiError, Error};
-use crate::protocol::json::{ObjectWriter, Reader};
+use crate::protocol::json::{str_len, ObjectWriter, Reader};
 
 /// Most distinct choice indexes, and tool calls per choice, one stream may create.
 /// Real streams have a handful; the cap stops a hostile stream from making merging quadratic.
@@ -221,7 +221,8 @@ impl ChatAccumulator {
     /// the stream ended, the partial output when it failed. Choices are ordered by index; unknown
     /// members of the chunks (the last value of each) are kept.
     pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(256 + self.choices.iter().map(ChoiceState::text_len).sum::<usize>());
+        // Sized up front: a long answer's text doubling its buffer would hold two copies at once.
+        let mut out = String::with_capacity(self.json_len_hint());
         let mut w = ObjectWriter::new(&mut out);
         w.str("id", &self.id).str("object", "chat.completion");
         w.raw("created", self.created.as_deref().unwrap_or("null"));
@@ -246,6 +247,16 @@ impl ChatAccumulator {
         out
     }
 
+    /// At least the length of [`to_json`](Self::to_json)'s text.
+    fn json_len_hint(&self) -> usize {
+        let mut n = 256 + str_len(&self.id) + str_len(&self.model) + fields_len(&self.extra);
+        n += opt_len(&self.created) + opt_len(&self.usage) + opt_len(&self.system_fingerprint);
+        for choice in &self.choices {
+            n += choice.json_len_hint();
+        }
+        n
+    }
+
     /// The completion so far, typed: see [`to_json`](Self::to_json).
     pub fn snapshot(&self) -> ChatCompletion {
         serde_json::from_str(&self.to_json()).unwrap_or_default()
@@ -253,8 +264,20 @@ impl ChatAccumulator {
 }
 
 impl ChoiceState {
-    fn text_len(&self) -> usize {
-        self.content.as_ref().map_or(0, String::len) + self.tool_calls.iter().map(|c| c.arguments.len()).sum::<usize>()
+    /// At least the length of what [`write`](Self::write) writes.
+    fn json_len_hint(&self) -> usize {
+        let mut n = 256 + fields_len(&self.extra) + self.logprobs.as_deref().map_or(0, fields_len);
+        n += opt_len(&self.role) + opt_len(&self.content) + opt_len(&self.refusal) + opt_len(&self.finish_reason);
+        for c in &self.tool_calls {
+            n += 128 + str_len(&c.id) + str_len(&c.name) + str_len(&c.arguments) + opt_len(&c.call_type) + fields_len(&c.extra);
+        }
+        for (key, value) in &self.delta_extra {
+            n += 4 + str_len(key) + match value {
+                ExtraValue::Text(s) => str_len(s),
+                ExtraValue::Raw(r) => r.len(),
+            };
+        }
+        n
     }
 
     fn write(&self, out: &mut String) {
@@ -312,6 +335,20 @@ impl ToolCallState {
         write_raw_fields(&mut w, &self.extra);
         w.finish();
     }
+}
+
+/// At least the length of `s` written as a JSON value (0 when absent).
+fn opt_len(s: &Option<String>) -> usize {
+    s.as_deref().map_or(0, str_len)
+}
+
+/// At least the length of `fields` written as object members.
+fn fields_len(fields: &[(String, String)]) -> usize {
+    let mut n = 0;
+    for (key, raw) in fields {
+        n += 2 + str_len(key) + raw.len();
+    }
+    n
 }
 
 fn write_raw_fields(w: &mut ObjectWriter<'_>, fields: &[(String, String)]) {
@@ -494,15 +531,18 @@ mod tests {
         acc.snapshot()
     }
 
+    /// Chunks with every part the accumulator keeps.
+    const EVERY_PART: [&str; 3] = [
+        r#"{"id":"i","created":9,"model":"m","system_fingerprint":"fp","x_top":{"a":[1]},"choices":[{"index":0,"delta":{"role":"assistant","content":"q\"\n\u0001","reasoning_content":"r","meta":{"k":1}},"logprobs":{"content":[{"t":1}]},"x_choice":"c"}]}"#,
+        r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"t","function":{"name":"f","arguments":"{\"a"}}],"reasoning_content":"s"},"logprobs":{"content":[{"t":2}],"refusal":[]}}]}"#,
+        r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\":1}"}}]},"finish_reason":"tool_calls"}],"usage":{"total_tokens":3}}"#,
+    ];
+
     /// Everything the accumulator keeps, written by `to_json`, reads back as the same JSON.
     #[test]
     fn to_json_is_valid_json_with_every_part() {
         let mut acc = ChatAccumulator::new();
-        for c in [
-            r#"{"id":"i","created":9,"model":"m","system_fingerprint":"fp","x_top":{"a":[1]},"choices":[{"index":0,"delta":{"role":"assistant","content":"q\"\n\u0001","reasoning_content":"r","meta":{"k":1}},"logprobs":{"content":[{"t":1}]},"x_choice":"c"}]}"#,
-            r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"t","function":{"name":"f","arguments":"{\"a"}}],"reasoning_content":"s"},"logprobs":{"content":[{"t":2}],"refusal":[]}}]}"#,
-            r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\":1}"}}]},"finish_reason":"tool_calls"}],"usage":{"total_tokens":3}}"#,
-        ] {
+        for c in EVERY_PART {
             acc.apply_json(c).unwrap();
         }
         let v: serde_json::Value = serde_json::from_str(&acc.to_json()).unwrap();
@@ -519,6 +559,23 @@ mod tests {
         assert_eq!(v["x_top"], serde_json::json!({"a":[1]}));
         assert_eq!(v["usage"]["total_tokens"], 3);
         assert_eq!(acc.snapshot().choices[0].message.tool_calls[0].id, "t");
+    }
+
+    /// `to_json` allocates its text once: the hint covers every part and every escape, and a
+    /// long text is not over-reserved.
+    #[test]
+    fn to_json_length_hint_covers_every_part() {
+        let mut acc = ChatAccumulator::new();
+        for c in EVERY_PART {
+            acc.apply_json(c).unwrap();
+        }
+        let escapes = r#"\u0001\"\\\n\t\u001f"#.repeat(5000);
+        let long = format!(r#"{{"choices":[{{"index":1,"delta":{{"content":"{escapes}","refusal":"{escapes}","x":"{escapes}"}}}}]}}"#);
+        for c in [long.as_str(), r#"{"choices":[{"index":1,"delta":{"content":"文字😀"}}]}"#] {
+            acc.apply_json(c).unwrap();
+            let (hint, len) = (acc.json_len_hint(), acc.to_json().len());
+            assert!(hint >= len && hint <= len + 2048, "hint {hint} for {len} bytes");
+        }
     }
 
     #[test]
