@@ -3,12 +3,12 @@
 // asynchronously on the first call, so nothing needs configuring, no asset has to be served, and
 // there is no top-level await. It comes in two modules: the core (chat, streaming, errors, retries)
 // here, and the extras (the other endpoints, tools, helpers) in extras.js, imported on first use.
-import initCore, * as glue from "./llmwire_core.js";
+import * as glue from "./llmwire_core.js";
 import { coreGzipBase64 } from "./llmwire_core_base64.js";
 import { _setLoader } from "./facade.js";
 import { inlined } from "./inline.js";
 
-const load = inlined(coreGzipBase64, initCore, glue);
+const load = inlined(coreGzipBase64, glue);
 
 _setLoader(load, () => import("./extras.js").then((extras) => extras.load()));
 

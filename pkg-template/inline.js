@@ -6,13 +6,16 @@
 // `node:` import and browsers never take that path. Their native base64 and zlib are much cheaper
 // in a fresh process than atob and a DecompressionStream, whose first use loads the web streams (a
 // cold Node 20 process: 0.25 ms for Buffer's base64 against 3.4 ms for atob and a loop; 1.5 ms to
-// load node:zlib and 2.5 ms to gunzipSync against ~31 ms through a DecompressionStream). Browsers
-// use Uint8Array.fromBase64 where they have it, and compile while inflating (streaming
-// instantiation of a wasm Response: 7.8 against 12.2 ms to load it in a fresh Chromium page). An
-// engine without DecompressionStream (the README: use 'llmwire/slim' there) gets its ReferenceError.
+// load node:zlib and 2.5 ms to gunzipSync against ~31 ms through a DecompressionStream). There the
+// module is compiled off the main thread and instantiated with `initSync`: the glue's async `init`
+// asks `typeof Response`, which in Node loads undici (~20 ms in a fresh process) even when the app
+// never fetches. Browsers use Uint8Array.fromBase64 where they have it, and compile while
+// inflating (streaming instantiation of a wasm Response: 7.8 against 12.2 ms to load it in a
+// fresh Chromium page). An engine without DecompressionStream (the README: use 'llmwire/slim'
+// there) gets its ReferenceError.
 async function inflate(base64) {
   const builtin = globalThis.process?.getBuiltinModule;
-  if (builtin) return builtin("node:zlib").gunzipSync(builtin("node:buffer").Buffer.from(base64, "base64"));
+  if (builtin) return WebAssembly.compile(builtin("node:zlib").gunzipSync(builtin("node:buffer").Buffer.from(base64, "base64")));
   let gz = Uint8Array.fromBase64?.(base64);
   if (!gz) {
     const bin = atob(base64);
@@ -25,14 +28,15 @@ async function inflate(base64) {
 }
 
 /**
- * @internal A loader for an inlined module: unpacks `base64` (to bytes, or a Response to stream),
- * instantiates it with wasm-bindgen's `init` once, and resolves to its `glue`. A failure is not kept: the next call tries again.
+ * @internal A loader for an inlined module: unpacks `base64` (to a compiled module, or a Response
+ * to stream), instantiates it with `glue` (wasm-bindgen's) once, and resolves to `glue`. A failure
+ * is not kept: the next call tries again.
  */
-export function inlined(base64, init, glue) {
+export function inlined(base64, glue) {
   let loading = null;
   return () =>
     (loading ??= inflate(base64)
-      .then((source) => init({ module_or_path: source }))
+      .then((source) => (source instanceof WebAssembly.Module ? glue.initSync({ module: source }) : glue.default({ module_or_path: source })))
       .then(() => glue, (e) => {
         loading = null;
         throw e;

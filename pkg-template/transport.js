@@ -48,7 +48,9 @@ function cancel(reader) {
 /**
  * One attempt's abort link and time limits. `wait(promise, phase)` races a wait against them: the
  * wait's limit is asked of Rust when it starts, one lazily re-armed timer watches it, and when it
- * passes (or the caller aborts) the request is aborted and the wait rejects with `failure`.
+ * passes (or the caller aborts) the request is aborted and the wait rejects with `failure`. Body
+ * reads, many per response, skip the race: `arm` / `disarm` around the read, and `onFail` cancels
+ * the reader, which ends a pending read even when the fetch ignores its signal.
  */
 class Guard {
   #call;
@@ -63,6 +65,8 @@ class Guard {
   #reject;
   /** `{ kind, message }` once the attempt was aborted or timed out. */
   failure = null;
+  /** Called once when the attempt fails. */
+  onFail = null;
 
   constructor(call, signal) {
     this.#call = call;
@@ -79,9 +83,11 @@ class Guard {
     this.failure = { kind, message };
     this.controller.abort();
     this.#reject(this.failure);
+    this.onFail?.();
   }
 
-  #arm(phase) {
+  /** Starts the limit of a `phase` wait; `disarm` ends it. */
+  arm(phase) {
     const now = Date.now();
     const ms = this.#call.limit(phase, now);
     if (ms < 0) return;
@@ -107,7 +113,7 @@ class Guard {
 
   /** `promise` under the limit of `phase` (and the caller's signal). */
   async wait(promise, phase) {
-    this.#arm(phase);
+    this.arm(phase);
     try {
       return await Promise.race([promise, this.stopped]);
     } catch (e) {
@@ -115,6 +121,10 @@ class Guard {
     } finally {
       this.#armed = false;
     }
+  }
+
+  disarm() {
+    this.#armed = false;
   }
 
   /** Ends the attempt's link to the caller's signal and its timer, and gives its slot back. */
@@ -357,11 +367,21 @@ export class BodyStream {
     this.#meta = call ? meta(response, call) : { requestId: response.headers.get("x-request-id") ?? undefined, baseURL: "", attempts: 1 };
     if (!response.body) throw decoder.withPartial(1, "the response has no body");
     this.#reader = response.body.getReader();
+    if (guard) guard.onFail = () => cancel(this.#reader);
   }
 
   async #read(phase) {
-    if (!this.#guard) return this.#reader.read();
-    return this.#guard.wait(this.#reader.read(), phase);
+    const guard = this.#guard;
+    if (!guard) return this.#reader.read();
+    if (guard.failure) throw guard.failure;
+    guard.arm(phase);
+    try {
+      const read = await this.#reader.read();
+      if (guard.failure) throw guard.failure;
+      return read;
+    } finally {
+      guard.disarm();
+    }
   }
 
   #end() {

@@ -263,6 +263,25 @@ test("the first deltas of a stream come before the rest of its first network chu
   assert.equal((await t.finalChatCompletion().catch((e) => e)).name, "APIUserAbortError"); // leaving the loop cancelled it
 });
 
+test("a stalled body from a fetch that ignores its signal still ends on idleTimeout or abort, with the partial kept", { timeout: 10_000 }, async () => {
+  const first = `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { role: "assistant", content: "partial" }, finish_reason: null }] })}\n\n`;
+  // One event, then nothing: the stream never closes and the signal is not looked at.
+  const stalled = () => new Response(new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode(first)); } }), { headers: { "content-type": "text/event-stream" } });
+  const local = new Client({ baseURL: "http://stall.invalid/v1", fetch: async () => stalled(), idleTimeout: 100, maxRetries: 0 });
+  const started = Date.now();
+  const e = await thrown(() => local.chat.completions.create(ask("m", { stream: true })).then((s) => s.finalChatCompletion()));
+  assert.equal(e.name, "APIConnectionTimeoutError", e.message);
+  assert.equal(e.partialCompletion?.choices[0].message.content, "partial");
+  assert.ok(Date.now() - started < 2000);
+
+  const ac = new AbortController();
+  const s = await new Client({ baseURL: "http://stall.invalid/v1", fetch: async () => stalled() }).chat.completions.create(ask("m", { stream: true }), { signal: ac.signal });
+  setTimeout(() => ac.abort(), 50);
+  const aborted = await thrown(() => s.finalChatCompletion());
+  assert.ok(aborted instanceof APIUserAbortError, aborted.name);
+  assert.equal(aborted.partialCompletion?.choices[0].message.content, "partial");
+});
+
 test("bad arguments are typed errors", async () => {
   assert.throws(() => new Client({ apiKey: 42 }), InvalidArgumentError);
   await assert.rejects(client.chat.completions.create(null), InvalidArgumentError);
