@@ -32,8 +32,8 @@ window.runBench = async ({ quick, runs }) => {
 };
 /**
  * The first stream in a fresh page (run-chromium.mjs opens one per call): one consumer, once, over
- * the text-2k corpus, timed the same way, 100 ms after the page loaded (a user's first message) and
- * without llmwire's `init()`, so its first stream inflates, compiles and instantiates the wasm.
+ * the text-2k corpus, timed the same way, 100 ms after the page loaded (a user's first message),
+ * without calling llmwire's `init()` (the default entry starts loading its wasm when imported).
  */
 window.runFresh = async (name) => {
   const corpus = buildCorpora(true).find((c) => c.name === "text-2k");

@@ -40,8 +40,8 @@ function freshSection(fresh) {
   const runs = fresh[0].firstDeltaRunsMs.length;
   return `### First stream in a fresh Chromium page (text-2k; median of ${runs} pages per consumer)\n\n`
     + "The rows above are steady state: the wasm is loaded (`init()`) before anything is timed, as the warm-up runs would load it anyway. "
-    + "Here each stream is the first in a new browser context, 100 ms after the page loaded, without `init()`: llmwire's first call "
-    + "inflates, compiles and instantiates the wasm inside the timed region (an app that calls `init()` at startup moves that off it).\n\n"
+    + "Here each stream is the first in a new browser context, 100 ms after the page loaded, without calling `init()`: the default entry "
+    + "starts loading and warming up its wasm in the background when imported; what is left of that, and every library's first run of its code, is timed.\n\n"
     + table(["consumer", "first delta ms", "whole stream ms"], fresh.map((r) => [r.name, num(r.firstDeltaMs, 2), num(r.totalMs, 2)]));
 }
 

@@ -739,8 +739,9 @@ export declare class Client {
 export default Client;
 
 /**
- * Compiles and instantiates the wasm now rather than on the first call: an optional warm-up (the
- * default entry loads lazily; in Workers it is loaded at import). `llmwire/slim` takes the .wasm here.
+ * Resolves once the wasm is compiled and instantiated: optional, since the default entry starts
+ * loading it in the background just after import and a call waits for it (in Workers it is loaded
+ * at import). `llmwire/slim` takes the .wasm here.
  */
 export declare function init(): Promise<void>;
 

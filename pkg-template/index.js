@@ -1,18 +1,36 @@
 // Default entry, runtime-neutral (bundlers, browsers, Node, Deno, Bun; `index.cjs` is its CommonJS
 // build). The wasm travels inside the package (gzipped, as base64) and is inflated and compiled
-// asynchronously on the first call, so nothing needs configuring, no asset has to be served, and
+// asynchronously just after import, so nothing needs configuring, no asset has to be served, and
 // there is no top-level await. It comes in two modules: the core (chat, streaming, errors, retries)
 // here, and the extras (the other endpoints, tools, helpers) in extras.js, imported on first use.
 import * as glue from "./llmwire_core.js";
 import { coreGzipBase64 } from "./llmwire_core_base64.js";
 import { _setLoader } from "./facade.js";
 import { inlined } from "./inline.js";
+import { DECODER, MODE } from "./transport.js";
 
 const load = inlined(coreGzipBase64, glue);
 
 _setLoader(load, () => import("./extras.js").then((extras) => extras.load()));
 
-/** Optional: inflates, compiles and instantiates the core wasm now instead of on the first call (a warm-up). */
+// The core starts loading once the importing code has run (a macrotask later, so importing costs
+// nothing up front), then decodes a canned three-event stream: engines compile wasm functions on
+// their first call, and this moves that compile off the first request too (benches/README.md: the
+// first stream in a fresh page). A failure is not kept: the first call loads again and reports it. In Node the timer is unref'd,
+// so a program that imports llmwire and never calls it still exits at once.
+const WARM_UP = 'data: {"choices":[{"index":0,"delta":{"content":"w"}}]}\n\ndata: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n';
+function warmUp(wasm) {
+  const decoder = new wasm.WasmDecoder(DECODER.chat);
+  try {
+    decoder.push(new TextEncoder().encode(WARM_UP), MODE.text);
+    decoder.end();
+  } finally {
+    decoder.free();
+  }
+}
+setTimeout(() => load().then(warmUp).catch(() => {}), 0)?.unref?.();
+
+/** Optional: resolves once the core wasm is inflated, compiled and instantiated (loading it now if it is not under way). */
 export async function init() {
   await load();
 }
