@@ -75,12 +75,15 @@ impl<'a> ChunkView<'a> {
             match key.as_ref() {
                 "choices" => {
                     if !r.null()? {
+                        // Read in place: a choice is a large struct, and moving it out of a
+                        // returned Result was a tenth of the decoding time (perf).
                         r.array(|r| {
-                            let choice = ChoiceDelta::read(r)?;
-                            match out.first_choice {
-                                None => out.first_choice = Some(choice),
-                                Some(_) => out.more_choices.push(choice),
+                            if out.first_choice.is_none() {
+                                return out.first_choice.insert(ChoiceDelta::default()).read(r);
                             }
+                            let mut choice = ChoiceDelta::default();
+                            choice.read(r)?;
+                            out.more_choices.push(choice);
                             Ok(())
                         })?;
                     }
@@ -122,13 +125,15 @@ fn read_index(r: &mut Reader<'_>) -> Res<Option<u64>> {
 }
 
 impl<'a> ChoiceDelta<'a> {
-    fn read(r: &mut Reader<'a>) -> Res<Self> {
-        let mut out = ChoiceDelta::default();
+    fn read(&mut self, r: &mut Reader<'a>) -> Res<()> {
+        let out = self;
         r.object(|key, r| {
             match key.as_ref() {
                 "delta" => {
+                    // A repeated member replaces the earlier one, as in JSON.parse.
+                    out.delta = Delta::default();
                     if !r.null()? {
-                        out.delta = Delta::read(r)?;
+                        out.delta.read(r)?;
                     }
                 }
                 "index" => out.index = read_index(r)?,
@@ -137,14 +142,13 @@ impl<'a> ChoiceDelta<'a> {
                 _ => out.extra.push((key, r.raw()?)),
             }
             Ok(())
-        })?;
-        Ok(out)
+        })
     }
 }
 
 impl<'a> Delta<'a> {
-    fn read(r: &mut Reader<'a>) -> Res<Self> {
-        let mut out = Delta::default();
+    fn read(&mut self, r: &mut Reader<'a>) -> Res<()> {
+        let out = self;
         r.object(|key, r| {
             match key.as_ref() {
                 "content" => out.content = r.opt_string()?,
@@ -161,8 +165,7 @@ impl<'a> Delta<'a> {
                 _ => out.extra.push((key, r.raw()?)),
             }
             Ok(())
-        })?;
-        Ok(out)
+        })
     }
 }
 
@@ -238,6 +241,14 @@ mod tests {
         assert!(v.first_choice.is_none() && v.usage.is_none() && v.error.is_none());
         let v = ChunkView::parse(r#"{"choices":[{"delta":null,"index":1}]}"#).unwrap();
         assert_eq!(v.first_choice.unwrap().index, Some(1));
+    }
+
+    #[test]
+    fn a_repeated_delta_replaces_the_earlier_one_as_json_parse_does() {
+        let v = ChunkView::parse(r#"{"choices":[{"delta":{"content":"a","role":"assistant"},"delta":{"content":"b"}},{"delta":{"content":"c"}}]}"#).unwrap();
+        let first = v.first_choice.unwrap();
+        assert_eq!((first.delta.content.as_deref(), first.delta.role), (Some("b"), None));
+        assert_eq!(v.more_choices[0].delta.content.as_deref(), Some("c"));
     }
 
     #[test]
