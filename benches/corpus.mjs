@@ -119,7 +119,7 @@ function fnv1a(bytes) {
 export function corpusSpecs(quick) {
   return quick
     ? [{ name: "text-2k", events: 2000, seed: 1 }, { name: "tools-2k", kind: "tools", events: 2000, seed: 3 }]
-    : [{ name: "text-2k", events: 2000, seed: 1, runs: 15 }, { name: "text-200k", events: 200000, seed: 2 }, { name: "tools-20k", kind: "tools", events: 20000, seed: 3 }];
+    : [{ name: "text-2k", events: 2000, seed: 1, runs: 31 }, { name: "text-200k", events: 200000, seed: 2 }, { name: "tools-20k", kind: "tools", events: 20000, seed: 3 }];
 }
 
 /** Generates and chunks every corpus of a run; the chunking seed derives from the corpus seed. */
