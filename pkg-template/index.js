@@ -16,8 +16,9 @@ _setLoader(load, () => import("./extras.js").then((extras) => extras.load()));
 // The core starts loading once the importing code has run (a macrotask later, so importing costs
 // nothing up front), then decodes a canned three-event stream: engines compile wasm functions on
 // their first call, and this moves that compile off the first request too (benches/README.md: the
-// first stream in a fresh page). A failure is not kept: the first call loads again and reports it. In Node the timer is unref'd,
-// so a program that imports llmwire and never calls it still exits at once.
+// first stream in a fresh page). A failure is not kept: the first call loads again and reports
+// it. In Node the timer is unref'd, so a program that imports llmwire and never calls it still
+// exits at once.
 const WARM_UP = 'data: {"choices":[{"index":0,"delta":{"content":"w"}}]}\n\ndata: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n';
 function warmUp(wasm) {
   const decoder = new wasm.WasmDecoder(DECODER.chat);

@@ -123,6 +123,7 @@ class Guard {
     }
   }
 
+  /** Ends the limit `arm` started. */
   disarm() {
     this.#armed = false;
   }

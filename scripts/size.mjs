@@ -88,8 +88,10 @@ if (failed) {
   process.exit(1);
 }
 
-/** Profiles the release wasm with names kept (wasm-bindgen --keep-debug, the same wasm-opt -Oz, DWARF stripped). */
-/** Profiles the core module (the one the default entry loads for chat), built again to keep names. */
+/**
+ * Profiles the core module (the one the default entry loads for chat), built again with names kept
+ * (wasm-bindgen --keep-debug, the same wasm-opt -Oz, DWARF stripped).
+ */
 function twiggy() {
   const dir = mkdtempSync(join(tmpdir(), "llmwire-size-"));
   try {
