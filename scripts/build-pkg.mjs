@@ -68,9 +68,11 @@ const template = join(root, "pkg-template");
 for (const name of readdirSync(template)) copyFileSync(join(template, name), join(pkg, name));
 copyFileSync(join(root, "README.md"), join(pkg, "README.md"));
 
-// CommonJS builds for `require("llmwire")` on runtimes and tools without require(esm). Each is one
-// self-contained file, so a program that both imports and requires the package gets two copies
-// (the usual dual-package caveat: `instanceof` across them fails).
+// CommonJS builds for `require("llmwire")` on runtimes and tools without require(esm). Node with
+// require(esm) (20.19+, 22.12+) and Deno match the manifest's "module-sync" condition first and
+// load the ES modules for require() too, so import and require share one copy. Elsewhere each .cjs
+// is one self-contained file, and a program that both imports and requires the package gets two
+// copies (the usual dual-package caveat: `instanceof` across them fails).
 for (const entry of ["index", "slim"]) {
   await build({
     entryPoints: [join(pkg, `${entry}.js`)],

@@ -1,5 +1,6 @@
-// CommonJS consumer: `node main.cjs <gateway-url>`. require() gets index.cjs (and slim.cjs), so it
-// works on Node versions without require(esm) too.
+// CommonJS consumer: `node main.cjs <gateway-url>`. With require(esm), require() gets index.js
+// (the "module-sync" condition) and shares it with import(); without (older Node, or
+// --no-experimental-require-module), index.cjs and slim.cjs.
 const { readFileSync } = require("node:fs");
 const llmwire = require("llmwire");
 const slim = require("llmwire/slim");
@@ -29,7 +30,8 @@ async function stream(client) {
   slim.initSync(readFileSync(require.resolve("llmwire/wasm")));
   const viaSlim = await stream(new slim.Client({ baseURL }));
   const entry = require.resolve("llmwire");
-  console.log(JSON.stringify({ ...result, defaultExport: llmwire.default === llmwire.Client, errorName, slimText: viaSlim.text, entry: entry.slice(entry.lastIndexOf("/") + 1) }));
+  const sameAsImport = (await import("llmwire")).Client === llmwire.Client;
+  console.log(JSON.stringify({ ...result, defaultExport: llmwire.default === llmwire.Client, errorName, slimText: viaSlim.text, entry: entry.slice(entry.lastIndexOf("/") + 1), sameAsImport }));
 })().catch((e) => {
   console.error(e);
   process.exit(1);
