@@ -30,7 +30,13 @@ function once(get, set, load) {
   let p = get();
   if (!p) {
     if (!load) return Promise.reject(new LlmwireError("llmwire: the wasm is not loaded; import from 'llmwire', or call init() of 'llmwire/slim' first"));
-    p = Promise.resolve().then(load);
+    p = Promise.resolve()
+      .then(load)
+      .catch((e) => {
+        if (e instanceof LlmwireError) throw e;
+        const why = `llmwire: the wasm could not be loaded (${e?.name ?? "Error"}: ${e?.message ?? e}); in Cloudflare Workers, bundle with the 'workerd' condition (Wrangler does) or use 'llmwire/slim'`;
+        throw new LlmwireError(why, { cause: e });
+      });
     set(p);
     p.catch(() => set(null));
   }

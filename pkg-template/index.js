@@ -29,7 +29,11 @@ function warmUp(wasm) {
     decoder.free();
   }
 }
-setTimeout(() => load().then(warmUp).catch(() => {}), 0)?.unref?.();
+try {
+  setTimeout(() => load().then(warmUp).catch(() => {}), 0)?.unref?.();
+} catch {
+  // A runtime that allows no timer at import (Workers: use the workerd condition) loads on the first call.
+}
 
 /** Optional: resolves once the core wasm is inflated, compiled and instantiated (loading it now if it is not under way). */
 export async function init() {
