@@ -48,6 +48,11 @@ function bindings() {
   return once(() => loading, (p) => (loading = p), loader);
 }
 
+/** @internal The default entry's `init()`: resolves once the core is loaded; a failure is an LlmwireError. */
+export async function _ready() {
+  await bindings();
+}
+
 /** The extras bindings: the other endpoints, tools, helpers. */
 function extras() {
   return once(() => loadingExtras, (p) => (loadingExtras = p), extrasLoader);

@@ -5,7 +5,7 @@
 // here, and the extras (the other endpoints, tools, helpers) in extras.js, imported on first use.
 import * as glue from "./llmwire_core.js";
 import { coreGzipBase64 } from "./llmwire_core_base64.js";
-import { _setLoader } from "./facade.js";
+import { _ready, _setLoader } from "./facade.js";
 import { inlined } from "./inline.js";
 import { DECODER, MODE } from "./transport.js";
 
@@ -37,7 +37,7 @@ try {
 
 /** Optional: resolves once the core wasm is inflated, compiled and instantiated (loading it now if it is not under way). */
 export async function init() {
-  await load();
+  await _ready();
 }
 
 export * from "./facade.js";
