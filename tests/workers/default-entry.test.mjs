@@ -4,24 +4,13 @@
 // condition, or llmwire/slim).
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Miniflare } from "miniflare";
+import { startWorker } from "../support/miniflare.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 let mf;
 
 before(async () => {
-  mf = new Miniflare({
-    modules: true,
-    modulesRoot: root,
-    scriptPath: join(root, "tests/workers/default-entry-worker.mjs"),
-    modulesRules: [{ type: "ESModule", include: ["**/*.js", "**/*.mjs"] }],
-    compatibilityDate: "2025-01-01",
-    // Nothing listens there: the call fails before any request is sent.
-    bindings: { GATEWAY_URL: "http://127.0.0.1:9" },
-  });
-  await mf.ready;
+  // Nothing listens there: the call fails before any request is sent.
+  mf = await startWorker("tests/workers/default-entry-worker.mjs", { GATEWAY_URL: "http://127.0.0.1:9" });
 });
 after(() => mf?.dispose());
 

@@ -4,13 +4,10 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Miniflare } from "miniflare";
 import { startMockGateway } from "../../mock-gateway/gateway.mjs";
+import { startWorker } from "../support/miniflare.mjs";
 import { cases } from "../support/resilience-suite.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const KEY = "sk-worker-canary-1a2b3c";
 let gw;
 let mf;
@@ -21,18 +18,7 @@ before(async () => {
   await new Promise((resolve) => probe.listen(0, "127.0.0.1", resolve));
   const dead = `http://127.0.0.1:${probe.address().port}/v1`;
   await new Promise((resolve) => probe.close(resolve));
-  mf = new Miniflare({
-    modules: true,
-    modulesRoot: root,
-    scriptPath: join(root, "tests/workers/resilience-worker.mjs"),
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2025-01-01",
-    bindings: { GATEWAY_URL: gw.url, GATEWAY_KEY: KEY, DEAD_URL: dead },
-  });
-  await mf.ready;
+  mf = await startWorker("tests/workers/resilience-worker.mjs", { GATEWAY_URL: gw.url, GATEWAY_KEY: KEY, DEAD_URL: dead });
 });
 after(async () => {
   // When the Worker failed to start, dispose() rejects too; the gateway must close anyway, or its

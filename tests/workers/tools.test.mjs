@@ -2,31 +2,17 @@
 // (Miniflare), against the mock gateway. The cases live in tests/support/tools-suite.mjs.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Miniflare } from "miniflare";
 import { startMockGateway } from "../../mock-gateway/gateway.mjs";
+import { startWorker } from "../support/miniflare.mjs";
 import { cases } from "../support/tools-suite.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const KEY = "sk-worker-tools-secret";
 let gw;
 let mf;
 
 before(async () => {
   gw = await startMockGateway({ apiKey: KEY });
-  mf = new Miniflare({
-    modules: true,
-    modulesRoot: root,
-    scriptPath: join(root, "tests/workers/tools-worker.mjs"),
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2025-01-01",
-    bindings: { GATEWAY_URL: gw.url, GATEWAY_KEY: KEY },
-  });
-  await mf.ready;
+  mf = await startWorker("tests/workers/tools-worker.mjs", { GATEWAY_URL: gw.url, GATEWAY_KEY: KEY });
 });
 after(async () => {
   // A Worker that failed to start also fails to dispose: close the gateway whatever happens,
