@@ -3,41 +3,21 @@
 // the page as a module and run there.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import { launchChromium } from "../support/chromium.mjs";
-import { startDevServer } from "../../www/serve.mjs";
+import { startSuitePage } from "../support/suite-page.mjs";
 import { cases } from "../support/endpoints-suite.mjs";
 
-let dev;
-let browser;
-let page;
 let suite;
+let page;
 
 before(async () => {
-  suite = await readFile(new URL("../support/endpoints-suite.mjs", import.meta.url), "utf8");
-  dev = await startDevServer({ port: 0, env: {}, pacingMs: 0 });
-  browser = await launchChromium();
-  page = await browser.newPage();
-  page.on("pageerror", (e) => console.error("page error:", e));
-  await page.goto(`${dev.url}/config.json`);
+  suite = await startSuitePage(new URL("../support/endpoints-suite.mjs", import.meta.url));
+  page = suite.page;
 });
-after(async () => {
-  await browser?.close();
-  await dev?.close();
-});
-
-async function inPage(name) {
-  return page.evaluate(async ({ name, source }) => {
-    const lib = await import("/pkg/index.js");
-    const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-    const { run } = await import(url);
-    return run(name, lib, { baseURL: new URL("/api/v1", location.href).href, apiKey: "sk-page-key" });
-  }, { name, source: suite });
-}
+after(() => suite?.close());
 
 for (const name of Object.keys(cases)) {
   test(name, async () => {
-    const result = await inPage(name);
+    const result = await suite.run(name);
     assert.ok(result.ok, result.error);
   });
 }
