@@ -578,6 +578,25 @@ impl<'o> ObjectWriter<'o> {
     }
 }
 
+/// Test inputs: `count` texts of up to `max_tokens - 1` tokens drawn from `tokens` by a seeded
+/// xorshift, the same texts for the same seed.
+#[cfg(test)]
+pub(crate) fn token_soup(tokens: &[&str], seed: u64, max_tokens: u64, count: usize) -> Vec<String> {
+    let mut seed = seed;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    (0..count)
+        .map(|_| {
+            let n = next() % max_tokens;
+            (0..n).map(|_| tokens[(next() % tokens.len() as u64) as usize]).collect()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -661,16 +680,7 @@ mod tests {
             "{", "}", "[", "]", ":", ",", "\"", "\"k\"", "1", "-", "0", ".", "e", "null", "true", "\\", "\\u", "0041", " ",
             "\"\\n\"", "é", "[1,2]", "{\"a\":",
         ];
-        let mut seed: u64 = 42;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        for _ in 0..20000 {
-            let n = next() % 12;
-            let text: String = (0..n).map(|_| tokens[(next() % tokens.len() as u64) as usize]).collect();
+        for text in super::token_soup(&tokens, 42, 12, 20000) {
             assert_eq!(is_valid(&text), parse_like_serde(&text), "{text:?}");
         }
     }
