@@ -4,7 +4,7 @@
 // origins, as a browser app talks to a gateway). The page itself comes from the demo's dev server.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
+import { deadBaseURL } from "../support/dead-url.mjs";
 import { startMockGateway } from "../../mock-gateway/gateway.mjs";
 import { startSuitePage } from "../support/suite-page.mjs";
 import { cases } from "../support/resilience-suite.mjs";
@@ -16,10 +16,7 @@ let deadURL;
 
 before(async () => {
   gw = await startMockGateway({ apiKey: CANARY });
-  const probe = createServer();
-  await new Promise((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  deadURL = `http://127.0.0.1:${probe.address().port}/v1`;
-  await new Promise((resolve) => probe.close(resolve));
+  deadURL = await deadBaseURL();
   suite = await startSuitePage(new URL("../support/resilience-suite.mjs", import.meta.url));
 });
 after(async () => {

@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { getEventListeners } from "node:events";
-import { createServer } from "node:net";
+import { deadBaseURL } from "../support/dead-url.mjs";
 import * as lib from "../../pkg/index.js";
 import { startMockGateway } from "../../mock-gateway/gateway.mjs";
 import { cases, run } from "../support/resilience-suite.mjs";
@@ -20,11 +20,7 @@ let deadURL;
 
 before(async () => {
   gw = await startMockGateway({ apiKey: CANARY });
-  // A port that refuses connections: bind, note it, close.
-  const probe = createServer();
-  await new Promise((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  deadURL = `http://127.0.0.1:${probe.address().port}/v1`;
-  await new Promise((resolve) => probe.close(resolve));
+  deadURL = await deadBaseURL();
 });
 after(() => gw.close());
 

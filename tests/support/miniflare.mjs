@@ -3,6 +3,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
+import { startMockGateway } from "../../mock-gateway/gateway.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -21,4 +22,28 @@ export async function startWorker(script, bindings = {}) {
   });
   await mf.ready;
   return mf;
+}
+
+/**
+ * The mock gateway (requiring `apiKey`, if given) and a Worker running `script` with GATEWAY_URL,
+ * GATEWAY_KEY when there is a key, and `bindings` as its env. `close()` disposes the Worker and closes the gateway,
+ * the gateway even when the Worker failed to start: an open server would keep the test process alive.
+ */
+export async function startWorkerWithGateway(script, apiKey, bindings = {}) {
+  const gw = await startMockGateway({ apiKey });
+  let mf;
+  const close = async () => {
+    try {
+      await mf?.dispose();
+    } finally {
+      await gw.close();
+    }
+  };
+  try {
+    mf = await startWorker(script, { GATEWAY_URL: gw.url, ...(apiKey && { GATEWAY_KEY: apiKey }), ...bindings });
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { gw, mf, close };
 }

@@ -3,32 +3,19 @@
 // one request per case, against the fault-injecting mock gateway with a canary key.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
-import { startMockGateway } from "../../mock-gateway/gateway.mjs";
-import { startWorker } from "../support/miniflare.mjs";
+import { deadBaseURL } from "../support/dead-url.mjs";
+import { startWorkerWithGateway } from "../support/miniflare.mjs";
 import { cases } from "../support/resilience-suite.mjs";
 
 const KEY = "sk-worker-canary-1a2b3c";
-let gw;
+let worker;
 let mf;
 
 before(async () => {
-  gw = await startMockGateway({ apiKey: KEY });
-  const probe = createServer();
-  await new Promise((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const dead = `http://127.0.0.1:${probe.address().port}/v1`;
-  await new Promise((resolve) => probe.close(resolve));
-  mf = await startWorker("tests/workers/resilience-worker.mjs", { GATEWAY_URL: gw.url, GATEWAY_KEY: KEY, DEAD_URL: dead });
+  worker = await startWorkerWithGateway("tests/workers/resilience-worker.mjs", KEY, { DEAD_URL: await deadBaseURL() });
+  mf = worker.mf;
 });
-after(async () => {
-  // When the Worker failed to start, dispose() rejects too; the gateway must close anyway, or its
-  // server keeps this process (and `make test`) alive forever.
-  try {
-    await mf?.dispose();
-  } finally {
-    await gw?.close();
-  }
-});
+after(() => worker?.close());
 
 for (const name of Object.keys(cases)) {
   test(name, async (t) => {

@@ -2,27 +2,18 @@
 // (Miniflare), against the mock gateway. The cases live in tests/support/tools-suite.mjs.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startMockGateway } from "../../mock-gateway/gateway.mjs";
-import { startWorker } from "../support/miniflare.mjs";
+import { startWorkerWithGateway } from "../support/miniflare.mjs";
 import { cases } from "../support/tools-suite.mjs";
 
 const KEY = "sk-worker-tools-secret";
-let gw;
+let worker;
 let mf;
 
 before(async () => {
-  gw = await startMockGateway({ apiKey: KEY });
-  mf = await startWorker("tests/workers/tools-worker.mjs", { GATEWAY_URL: gw.url, GATEWAY_KEY: KEY });
+  worker = await startWorkerWithGateway("tests/workers/tools-worker.mjs", KEY);
+  mf = worker.mf;
 });
-after(async () => {
-  // A Worker that failed to start also fails to dispose: close the gateway whatever happens,
-  // or its open server keeps the test process alive.
-  try {
-    await mf?.dispose();
-  } finally {
-    await gw?.close();
-  }
-});
+after(() => worker?.close());
 
 for (const name of Object.keys(cases)) {
   test(name, { timeout: 60_000 }, async () => {

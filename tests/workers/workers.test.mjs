@@ -1,26 +1,17 @@
 // The package's workerd entry inside workerd itself (Miniflare), streaming from the mock gateway.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startWorker } from "../support/miniflare.mjs";
-import { startMockGateway } from "../../mock-gateway/gateway.mjs";
+import { startWorkerWithGateway } from "../support/miniflare.mjs";
 
 const KEY = "sk-worker-test-secret";
-let gw;
+let worker;
 let mf;
 
 before(async () => {
-  gw = await startMockGateway({ apiKey: KEY });
-  mf = await startWorker("tests/workers/worker.mjs", { GATEWAY_URL: gw.url, GATEWAY_KEY: KEY });
+  worker = await startWorkerWithGateway("tests/workers/worker.mjs", KEY);
+  mf = worker.mf;
 });
-after(async () => {
-  // A Worker that failed to start also fails to dispose: close the gateway whatever happens,
-  // or its open server keeps the test process alive.
-  try {
-    await mf?.dispose();
-  } finally {
-    await gw?.close();
-  }
-});
+after(() => worker?.close());
 
 test("a Worker streams a chat completion through the package", async () => {
   const res = await mf.dispatchFetch("http://worker.test/");
@@ -30,7 +21,7 @@ test("a Worker streams a chat completion through the package", async () => {
   assert.ok(out.chunks > 3);
   assert.equal(out.finish, "stop");
   assert.match(out.requestId, /^req_mock_/);
-  const seen = gw.requests.filter((r) => r.path === "/v1/chat/completions").at(-1);
+  const seen = worker.gw.requests.filter((r) => r.path === "/v1/chat/completions").at(-1);
   assert.equal(seen.headers.authorization, `Bearer ${KEY}`);
 });
 
