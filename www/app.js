@@ -7,8 +7,8 @@ import { initChat } from "./chat.js";
 import { initImages } from "./images.js";
 import { initEmbeddings } from "./embeddings.js";
 import { initTools } from "./tools.js";
+import { $ } from "./dom.js";
 
-const $ = (id) => document.getElementById(id);
 const BYOK_KEY = "llmwire-demo:byok"; // sessionStorage: { baseURL, backups, apiKey }
 const THEME_KEY = "llmwire-demo:theme"; // localStorage: "light" | "dark" (absent: follow the system)
 

@@ -3,14 +3,7 @@
 import { isImageGeneration, imageURL } from "/pkg/index.js";
 import { renderMarkdown } from "./markdown.js";
 import { errorBlock } from "./errors.js";
-
-const $ = (id) => document.getElementById(id);
-const el = (tag, className, text) => {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-};
+import { $, el } from "./dom.js";
 
 export function initChat(ctx) {
   const history = []; // { role, content } of finished turns

@@ -1,8 +1,8 @@
 // The Embeddings tab: a few sentences, embedded in one request (base64 float32 on the wire,
 // decoded by llmwire), and their cosine similarities drawn as an SVG heatmap.
 import { errorBlock } from "./errors.js";
+import { $ } from "./dom.js";
 
-const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
 const svg = (tag, attrs = {}) => {
   const node = document.createElementNS(SVG, tag);

@@ -4,14 +4,7 @@
 // (images.generate, and images.edit with a reference).
 import { imageURL, imageBlob } from "/pkg/index.js";
 import { errorBlock } from "./errors.js";
-
-const $ = (id) => document.getElementById(id);
-const el = (tag, className, text) => {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-};
+import { $, el } from "./dom.js";
 
 // 10 ratios × 3 tiers (1K Fast, 2K Recommended, 4K Detail), as APIYI lists them.
 const RATIOS = ["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"];

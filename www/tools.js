@@ -5,14 +5,7 @@
 // the loop when the package has it; otherwise the page drives it with chat.completions.create.
 import { renderMarkdown } from "./markdown.js";
 import { errorBlock } from "./errors.js";
-
-const $ = (id) => document.getElementById(id);
-const el = (tag, className, text) => {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-};
+import { $, el } from "./dom.js";
 
 const REVENUE = [
   ["2023-01", "25.78"], ["2023-02", "20.23"], ["2023-03", "21.27"], ["2023-04", "20.96"], ["2023-05", "24.33"],
