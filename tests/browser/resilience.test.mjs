@@ -4,7 +4,7 @@
 // origins, as a browser app talks to a gateway). The page itself comes from the demo's dev server.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { deadBaseURL } from "../support/dead-url.mjs";
+import { deadBaseURL } from "../support/ports.mjs";
 import { startMockGateway } from "../../mock-gateway/gateway.mjs";
 import { startSuitePage } from "../support/suite-page.mjs";
 import { cases } from "../support/resilience-suite.mjs";

@@ -7,9 +7,9 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import http from "node:http";
-import net from "node:net";
 import { basename, dirname, extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../support/ports.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../..");
@@ -20,14 +20,6 @@ export const START_TIMEOUT_MS = 120_000;
 /** The `general_settings.master_key` of a LiteLLM config file. */
 export function masterKey(config) {
   return readFileSync(config, "utf8").match(/^\s*master_key:\s*(\S+)/m)[1];
-}
-
-export async function freePort() {
-  const server = net.createServer();
-  await new Promise((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** An HTTP proxy on 127.0.0.1 that records and refuses every request and CONNECT. */

@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { getEventListeners } from "node:events";
-import { deadBaseURL } from "../support/dead-url.mjs";
+import { deadBaseURL } from "../support/ports.mjs";
 import * as lib from "../../pkg/index.js";
 import { startMockGateway } from "../../mock-gateway/gateway.mjs";
 import { cases, run } from "../support/resilience-suite.mjs";

@@ -3,7 +3,7 @@
 // one request per case, against the fault-injecting mock gateway with a canary key.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { deadBaseURL } from "../support/dead-url.mjs";
+import { deadBaseURL } from "../support/ports.mjs";
 import { startWorkerWithGateway } from "../support/miniflare.mjs";
 import { cases } from "../support/resilience-suite.mjs";
 
