@@ -2,7 +2,7 @@
 .PHONY: demo test setup setup-build build test-native test-docs test-mock test-wasm-browser test-node test-workers \
 	test-chromium test-size test-consumers test-examples test-load test-e2e fuzz size bench clean
 
-PKG_INPUTS := Cargo.toml Cargo.lock scripts/build-pkg.mjs README.md $(shell find src pkg-template -type f)
+PKG_INPUTS := Cargo.toml Cargo.lock scripts/build-pkg.mjs scripts/release-wasm.mjs README.md $(shell find src pkg-template -type f)
 
 demo: setup-build pkg/package.json
 	node www/serve.mjs

@@ -1,8 +1,8 @@
-// Builds the npm package into pkg/: three release wasm modules from the one crate (cargo features),
-// wasm-bindgen's `web` glue for each, a current wasm-opt (npm binaryen: Debian's older one breaks
-// the module in workerd), the zopfli-gzipped base64 copies the default entry compiles lazily, the
-// files from pkg-template/, CommonJS builds of the entries (esbuild) with their `.d.cts` types, and
-// package.json with Cargo.toml's version.
+// Builds the npm package into pkg/: three release wasm modules from the one crate (cargo features,
+// built by the pinned nightly: release-wasm.mjs), wasm-bindgen's `web` glue for each, a current
+// wasm-opt (npm binaryen: Debian's older one breaks the module in workerd), the zopfli-gzipped
+// base64 copies the default entry compiles lazily, the files from pkg-template/, CommonJS builds
+// of the entries (esbuild) with their `.d.cts` types, and package.json with Cargo.toml's version.
 //
 // Modules (src/bindings/mod.rs):
 //   llmwire_bg.wasm        `js`: everything, for workerd.js and slim.js (and the `./wasm` export)
@@ -20,6 +20,7 @@ import { gzipAsync as zopfli } from "@gfx/zopfli";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { buildReleaseWasm } from "./release-wasm.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "pkg");
@@ -31,9 +32,8 @@ mkdirSync(pkg);
 
 /** Builds the crate with `feature`, then glue `<name>.js` and the optimised `<name>_bg.wasm` in pkg/; returns the wasm bytes. */
 function module(feature, name) {
-  run("cargo", ["build", "--quiet", "--release", "--lib", "--target", "wasm32-unknown-unknown", "--features", feature]);
   run("wasm-bindgen", [
-    join(root, "target/wasm32-unknown-unknown/release/llmwire.wasm"),
+    buildReleaseWasm(feature),
     "--out-dir", pkg, "--out-name", name, "--target", "web", "--no-typescript",
     // No `new URL("<name>_bg.wasm", import.meta.url)` default in the glue: bundlers would emit the
     // .wasm as an asset beside the inlined copy, and Node's fetch cannot load file: URLs.

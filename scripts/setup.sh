@@ -2,13 +2,22 @@
 # Installs what the build and the tests need, idempotently and quietly when already there:
 # the wasm32 target, the pinned wasm-bindgen CLI (test runner included), Chromium with its
 # driver (Debian packages: Playwright's and Puppeteer's downloads fail here), and npm packages.
-# `setup.sh build` installs only what building the package needs (no browser).
+# `setup.sh build` installs only what building the package needs (no browser); `setup.sh nightly`
+# only the pinned nightly toolchain (Cargo.toml's package.metadata.llmwire), which builds the
+# package's wasm and runs the fuzzers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WHAT="${1:-all}"
 
 WASM_BINDGEN_VERSION="$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml | head -n1)"
+NIGHTLY="$(sed -n 's/^nightly = "\(.*\)"/\1/p' Cargo.toml | head -n1)"
 say() { printf 'setup: %s\n' "$*" >&2; }
+
+if ! rustup component list --installed --toolchain "$NIGHTLY" 2>/dev/null | grep -qx rust-src; then
+  say "installing the $NIGHTLY toolchain with rust-src (about 10 seconds)"
+  rustup toolchain install "$NIGHTLY" --profile minimal --component rust-src >/dev/null 2>&1
+fi
+[ "$WHAT" = nightly ] && exit 0
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"

@@ -13,6 +13,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { buildReleaseWasm } from "./release-wasm.mjs";
 import { splitBundle } from "./split-bundle.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -95,9 +96,8 @@ if (failed) {
 function twiggy() {
   const dir = mkdtempSync(join(tmpdir(), "llmwire-size-"));
   try {
-    execFileSync("cargo", ["build", "--quiet", "--release", "--lib", "--target", "wasm32-unknown-unknown", "--features", "js-core"], { cwd: root, stdio: "inherit" });
     execFileSync("wasm-bindgen", [
-      join(root, "target/wasm32-unknown-unknown/release/llmwire.wasm"), "--out-dir", dir, "--out-name", "llmwire",
+      buildReleaseWasm("js-core"), "--out-dir", dir, "--out-name", "llmwire",
       "--target", "web", "--no-typescript", "--omit-default-module-path", "--keep-debug",
     ]);
     const named = join(dir, "named.wasm");

@@ -1,0 +1,35 @@
+// The release build of the package's wasm, shared by scripts/build-pkg.mjs and `size.mjs --twiggy`.
+//
+// It uses the pinned nightly (Cargo.toml's [package.metadata.llmwire]; scripts/setup.sh installs it
+// with rust-src) to rebuild the standard library with the crate (`-Zbuild-std`) and to make a
+// panic a bare trap (`-Cpanic=immediate-abort`). Under stable's `panic = "abort"`, std still
+// formats every panic's message before aborting, which keeps core::fmt, char escaping and the
+// panic payloads in the module, though nothing in a wasm instance can print them. The core module
+// went from 61.8 to 54.9 KB gzip (-11 %). The std crates stay at opt-level 3, as in the prebuilt
+// std: at the crate's "s" the streams were 7-8 % slower (benches/README.md); at 3 they are not.
+// It has its own target dir, so it never invalidates the stable builds' cache.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const targetDir = join(root, "target/pkg");
+
+/** The pinned nightly toolchain's name, from Cargo.toml. */
+export function nightly() {
+  const name = /^nightly\s*=\s*"([^"]+)"/m.exec(readFileSync(join(root, "Cargo.toml"), "utf8"))?.[1];
+  if (!name) throw new Error("Cargo.toml: [package.metadata.llmwire] nightly is missing");
+  return name;
+}
+
+/** Builds the crate's wasm with `feature` (js, js-core, js-extras) and returns the .wasm's path. */
+export function buildReleaseWasm(feature) {
+  const speedy = ["core", "alloc", "std", "dlmalloc", "compiler_builtins"];
+  execFileSync("cargo", [
+    `+${nightly()}`, "build", "--quiet", "--release", "--lib", "--target", "wasm32-unknown-unknown", "--features", feature,
+    "--target-dir", targetDir, "-Zbuild-std=std,panic_abort",
+    ...speedy.flatMap((p) => ["--config", `profile.release.package.${p}.opt-level=3`]),
+  ], { cwd: root, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, RUSTFLAGS: "-Zunstable-options -Cpanic=immediate-abort" } });
+  return join(targetDir, "wasm32-unknown-unknown/release/llmwire.wasm");
+}
