@@ -85,7 +85,11 @@ impl Limiter {
             }
         }
         self.in_flight += 1;
-        self.window.push_back((now_ms, tokens));
+        // The window serves only the per-minute limits: without them, a busy client would keep a
+        // minute of requests for nothing (60,000 entries at 1,000 requests a second).
+        if self.limits.requests_per_minute.is_some() || self.limits.tokens_per_minute.is_some() {
+            self.window.push_back((now_ms, tokens));
+        }
         Ok(())
     }
 
@@ -171,6 +175,19 @@ mod tests {
         l.release();
         assert!(l.try_acquire(0, 1).is_ok());
         assert_eq!(l.in_flight(), 2);
+    }
+
+    #[test]
+    fn without_per_minute_limits_nothing_is_kept() {
+        let mut l = Limiter::new(Limits::default());
+        for t in 0..1_000 {
+            assert!(l.try_acquire(t, 50).is_ok());
+            l.release();
+        }
+        assert!(l.window.is_empty());
+        let mut l = Limiter::new(Limits { tokens_per_minute: Some(1_000_000), ..Limits::default() });
+        assert!(l.try_acquire(0, 50).is_ok());
+        assert_eq!(l.window.len(), 1);
     }
 
     #[test]
