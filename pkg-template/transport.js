@@ -88,6 +88,7 @@ class Guard {
 
   /** Starts the limit of a `phase` wait; `disarm` ends it. */
   arm(phase) {
+    if (!this.#call) return;
     const now = Date.now();
     const ms = this.#call.limit(phase, now);
     if (ms < 0) return;
@@ -134,7 +135,17 @@ class Guard {
     this.#onAbort = null;
     clearTimeout(this.#timer);
     this.#timer = null;
-    this.#call.release();
+    this.#call?.release();
+  }
+
+  /**
+   * The request's last release, once its answer is read or has failed: also frees its WasmCall, so
+   * the wasm memory it holds comes back now rather than when the garbage collector finalizes it.
+   */
+  end() {
+    this.release();
+    this.#call?.free();
+    this.#call = null;
   }
 }
 
@@ -230,6 +241,15 @@ export class Transport {
    */
   async send(method, path, kind, body, signal) {
     const call = this.session.call(typeof body === "string" ? body : undefined, Date.now());
+    try {
+      return await this.#attempts(call, method, path, kind, body, signal);
+    } catch (e) {
+      call.free(); // every attempt's guard was released; the error keeps what it needs
+      throw e;
+    }
+  }
+
+  async #attempts(call, method, path, kind, body, signal) {
     const headers = (this.#headers[kind] ??= JSON.parse(this.session.headers(kind)));
     for (;;) {
       for (let wait; (wait = call.admit(Date.now())) > 0;) await sleep(wait, signal, this.aborted);
@@ -289,7 +309,7 @@ export class Transport {
       const why = guard.failure ?? { kind: FAILED.connection, message: `the body could not be read: ${errorMessage(e)}` };
       throw why.kind === FAILED.aborted ? this.aborted() : why.kind === FAILED.timeout ? call.timeout(PHASE.body, Date.now()) : this.session.error(1, why.message);
     } finally {
-      guard.release();
+      guard.end();
     }
   }
 
@@ -310,7 +330,13 @@ export class Transport {
   /** Opens a stream on a POST; resolves to a BodyStream over `decoder()` once the headers arrive. */
   async stream(path, body, signal, decoder) {
     const sent = await this.send("POST", path, KIND.stream, body, signal);
-    return new BodyStream(sent, decoder());
+    try {
+      return new BodyStream(sent, decoder());
+    } catch (e) {
+      sent.response.body?.cancel().catch(() => {}); // rejects when the body is already locked
+      sent.guard.end();
+      throw e;
+    }
   }
 
   /** A streamed legacy completion or response (`endpoint`). */
@@ -388,7 +414,7 @@ export class BodyStream {
   #end() {
     this.#finished = true;
     cancel(this.#reader);
-    this.#guard?.release();
+    this.#guard?.end();
     return this.#decoder.end();
   }
 
@@ -401,7 +427,7 @@ export class BodyStream {
     if (this.#format === "json") {
       const bytes = await readUpTo(() => this.#read(PHASE.idle), JSON_STREAM_LIMIT);
       this.#finished = true;
-      this.#guard?.release();
+      this.#guard?.end();
       return this.#decoder.jsonBody(bytes, this.#response.status, mode);
     }
     if (this.#decoder.isDone()) return this.#end();
@@ -447,7 +473,7 @@ export class BodyStream {
         this.#error ??= this.#failure(e);
         this.#finished = true;
         cancel(this.#reader);
-        this.#guard?.release();
+        this.#guard?.end();
       }
     }
   }
@@ -493,7 +519,7 @@ export class BodyStream {
     if (!this.#finished) this.#error = this.#decoder.withPartial(0, "");
     this.#finished = true;
     cancel(this.#reader);
-    this.#guard?.release();
+    this.#guard?.end();
   }
   /** Frees the wasm state. */
   free() {
