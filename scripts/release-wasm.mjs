@@ -10,6 +10,7 @@
 // It has its own target dir, so it never invalidates the stable builds' cache.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -23,6 +24,16 @@ export function nightly() {
   return name;
 }
 
+/**
+ * The flags: panics as traps, and the machine's paths (the rebuilt std's sources, the registry's
+ * crates) written as `/rust` and `/cargo` in what is left of source locations in the module.
+ */
+function rustflags() {
+  const sysroot = execFileSync("rustc", [`+${nightly()}`, "--print", "sysroot"], { encoding: "utf8" }).trim();
+  const cargoHome = process.env.CARGO_HOME ?? join(homedir(), ".cargo");
+  return ["-Zunstable-options", "-Cpanic=immediate-abort", `--remap-path-prefix=${sysroot}=/rust`, `--remap-path-prefix=${cargoHome}=/cargo`];
+}
+
 /** Builds the crate's wasm with `feature` (js, js-core, js-extras) and returns the .wasm's path. */
 export function buildReleaseWasm(feature) {
   const speedy = ["core", "alloc", "std", "dlmalloc", "compiler_builtins"];
@@ -30,6 +41,6 @@ export function buildReleaseWasm(feature) {
     `+${nightly()}`, "build", "--quiet", "--release", "--lib", "--target", "wasm32-unknown-unknown", "--features", feature,
     "--target-dir", targetDir, "-Zbuild-std=std,panic_abort",
     ...speedy.flatMap((p) => ["--config", `profile.release.package.${p}.opt-level=3`]),
-  ], { cwd: root, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, RUSTFLAGS: "-Zunstable-options -Cpanic=immediate-abort" } });
+  ], { cwd: root, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, CARGO_ENCODED_RUSTFLAGS: rustflags().join("\x1f") } });
   return join(targetDir, "wasm32-unknown-unknown/release/llmwire.wasm");
 }
