@@ -25,13 +25,14 @@ export function nightly() {
 }
 
 /**
- * The flags: panics as traps, and the machine's paths (the rebuilt std's sources, the registry's
- * crates) written as `/rust` and `/cargo` in what is left of source locations in the module.
+ * The flags: panics as traps, without their source locations (`-Zlocation-detail=none`, 0.1 KB),
+ * and the machine's paths (the rebuilt std's sources, the registry's crates) written as `/rust`
+ * and `/cargo` wherever else a source path could be left in the module.
  */
 function rustflags() {
   const sysroot = execFileSync("rustc", [`+${nightly()}`, "--print", "sysroot"], { encoding: "utf8" }).trim();
   const cargoHome = process.env.CARGO_HOME ?? join(homedir(), ".cargo");
-  return ["-Zunstable-options", "-Cpanic=immediate-abort", `--remap-path-prefix=${sysroot}=/rust`, `--remap-path-prefix=${cargoHome}=/cargo`];
+  return ["-Zunstable-options", "-Cpanic=immediate-abort", "-Zlocation-detail=none", `--remap-path-prefix=${sysroot}=/rust`, `--remap-path-prefix=${cargoHome}=/cargo`];
 }
 
 /** Builds the crate's wasm with `feature` (js, js-core, js-extras) and returns the .wasm's path. */
