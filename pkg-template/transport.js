@@ -260,10 +260,7 @@ export class Transport {
         const init = { method, headers, signal: guard.controller.signal };
         if (body !== undefined) init.body = body;
         const response = await guard.wait(Promise.resolve().then(() => this.fetch(url, init)), PHASE.headers);
-        if (typeof response?.status !== "number") {
-          guard.release();
-          throw this.session.error(3, "fetch did not return a Response (no numeric status)");
-        }
+        if (typeof response?.status !== "number") throw this.session.error(3, "fetch did not return a Response (no numeric status)");
         if (response.headers.has("x-ratelimit-remaining-requests") || response.headers.has("x-ratelimit-remaining-tokens")) {
           call.observe(jsonHeaders(response.headers), Date.now());
         }
@@ -273,7 +270,10 @@ export class Transport {
         cancel(reader);
         failed = [response.status, errorBody, jsonHeaders(response.headers), ""];
       } catch (e) {
-        if (e?.llmwireError) throw e;
+        if (e?.llmwireError) {
+          guard.release(); // send frees the call next: no timer of this attempt may use it after
+          throw e;
+        }
         const why = guard.failure ?? (isAbortError(e) && signal?.aborted ? { kind: FAILED.aborted, message: "" } : { kind: FAILED.connection, message: errorMessage(e) });
         failed = [why.kind, NO_BYTES, "{}", why.message];
       }

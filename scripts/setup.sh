@@ -15,7 +15,8 @@ say() { printf 'setup: %s\n' "$*" >&2; }
 
 if ! rustup component list --installed --toolchain "$NIGHTLY" 2>/dev/null | grep -qx rust-src; then
   say "installing the $NIGHTLY toolchain with rust-src (about 10 seconds)"
-  rustup toolchain install "$NIGHTLY" --profile minimal --component rust-src >/dev/null 2>&1
+  rustup toolchain install "$NIGHTLY" --profile minimal --component rust-src >/dev/null 2>&1 ||
+    { say "could not install $NIGHTLY: run 'rustup toolchain install $NIGHTLY --component rust-src' to see why"; exit 1; }
 fi
 [ "$WHAT" = nightly ] && exit 0
 

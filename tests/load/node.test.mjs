@@ -36,7 +36,8 @@ test("10,000 sequential streams: every one complete, heap growth under 5 MB, was
   for (let i = 0; i < 500; i++) await run(i); // warm-up: JIT, wasm memory, the mock's log
   gw.requests.length = 0;
   const before = await heapMB();
-  // Linear memory only grows: if the allocator did not reuse what each stream frees, it would.
+  // Linear memory only grows: anything kept per request, or freed memory the allocator does not
+  // reuse, shows here (the rate limiter's window kept every request of the last minute).
   const wasmBefore = coreExports().memory.buffer.byteLength;
   for (let i = 0; i < 10_000; i++) {
     await run(i);
