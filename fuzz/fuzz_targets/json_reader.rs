@@ -7,7 +7,7 @@
 use libfuzzer_sys::fuzz_target;
 use llmwire::protocol::error::{snippet_of, ApiError, SNIPPET_CHARS};
 use llmwire::protocol::json::{self, Reader};
-use llmwire::protocol::request::ClientConfig;
+use llmwire::protocol::request::{BodyKind, ClientConfig};
 use llmwire::protocol::retry::{parse_http_date, scaled_decimal, RetryHints};
 
 fn is_json_ws(c: char) -> bool {
@@ -106,7 +106,9 @@ fuzz_target!(|data: &[u8]| {
         let _ = config.validate(true);
         let _ = config.validate(false);
         let _ = config.url("/chat/completions");
-        let _ = config.json_headers(true);
+        for kind in [BodyKind::Empty, BodyKind::Json, BodyKind::JsonStream, BodyKind::Form] {
+            let _ = config.request_headers(kind);
+        }
         let _ = config.base_urls().count();
     }
 });

@@ -212,18 +212,12 @@ impl ClientConfig {
     /// assert_eq!(names(BodyKind::Form), ["Authorization"]); // fetch writes the multipart type
     /// ```
     pub fn request_headers(&self, kind: BodyKind) -> Vec<(String, String)> {
-        let mut headers = self.json_headers(kind == BodyKind::JsonStream);
-        if matches!(kind, BodyKind::Empty | BodyKind::Form) {
-            headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
-        }
-        headers
-    }
-
-    /// The headers of a JSON request (see [`request_headers`](Self::request_headers)).
-    pub fn json_headers(&self, stream: bool) -> Vec<(String, String)> {
+        let json = matches!(kind, BodyKind::Json | BodyKind::JsonStream);
         let mut headers = Vec::with_capacity(3 + self.default_headers.len());
-        headers.push(("Content-Type".to_string(), "application/json".to_string()));
-        if stream {
+        if json {
+            headers.push(("Content-Type".to_string(), "application/json".to_string()));
+        }
+        if kind == BodyKind::JsonStream {
             headers.push(("Accept".to_string(), "text/event-stream".to_string()));
         }
         if let Some(key) = &self.api_key {
@@ -232,6 +226,10 @@ impl ClientConfig {
         for (name, value) in &self.default_headers {
             headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
             headers.push((name.clone(), value.clone()));
+        }
+        if !json {
+            // Not even a default one: there is no body to describe, or fetch writes the boundary.
+            headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
         }
         headers
     }
@@ -495,11 +493,11 @@ mod tests {
     #[test]
     fn headers_include_key_and_overrides() {
         let c = ClientConfig::new("https://x").with_api_key("sk").with_header("content-type", "application/json; charset=utf-8");
-        let h = c.json_headers(true);
+        let h = c.request_headers(BodyKind::JsonStream);
         assert!(h.contains(&("Authorization".into(), "Bearer sk".into())));
         assert!(h.contains(&("Accept".into(), "text/event-stream".into())));
         assert_eq!(h.iter().filter(|(k, _)| k.eq_ignore_ascii_case("content-type")).count(), 1);
-        assert!(ClientConfig::new("https://x").json_headers(false).iter().all(|(k, _)| k != "Authorization"));
+        assert!(ClientConfig::new("https://x").request_headers(BodyKind::Json).iter().all(|(k, _)| k != "Authorization"));
         assert!(ClientConfig::new("https://x").with_api_key("").api_key().is_none());
     }
 
@@ -512,7 +510,7 @@ mod tests {
         .unwrap();
         assert_eq!(c.base_urls().collect::<Vec<_>>(), ["http://h/v1", "http://b/v1"]);
         assert_eq!(c.api_key(), Some("sk-1"));
-        assert!(c.json_headers(false).iter().any(|(k, v)| k == "X-A" && v == "1"));
+        assert!(c.request_headers(BodyKind::Json).iter().any(|(k, v)| k == "X-A" && v == "1"));
         assert!(c.validate(true).is_ok());
         assert_eq!(c.retry_policy().max_retries, 5);
         assert_eq!(c.timeouts(), Timeouts { total_ms: Some(1000), headers_ms: Some(200), idle_ms: None });
