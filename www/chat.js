@@ -164,7 +164,7 @@ export function initChat(ctx) {
         view.content.remove();
       }
       view.li.classList.add(e?.name === "APIUserAbortError" ? "stopped" : "failed");
-      const box = errorBlock(e, { attempts: e?.attempts });
+      const box = errorBlock(e);
       if (e?.name !== "APIUserAbortError" && !partial) {
         const retry = el("button", "secondary small", "Try again");
         retry.type = "button";

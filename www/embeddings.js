@@ -119,7 +119,7 @@ export function initEmbeddings(ctx) {
       $("embed-result").hidden = false;
       $("heatmap").replaceChildren();
       $("embed-legend").replaceChildren();
-      $("embed-summary").replaceChildren(errorBlock(e, { attempts: e?.attempts }));
+      $("embed-summary").replaceChildren(errorBlock(e));
     } finally {
       busy = false;
       $("embed-run").disabled = false;

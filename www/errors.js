@@ -2,12 +2,13 @@
 // (class, status, code, request id) for whoever debugs it.
 
 /**
- * `{ title, advice, details, stopped }` for an error thrown by llmwire (or anything else).
- * `attempts` is how many requests were made, when known.
+ * `{ title, advice, details, stopped }` for an error thrown by llmwire (or anything else). An
+ * error that ended a request's attempts says how many were made (`attempts`).
  */
-export function explainError(e, { attempts } = {}) {
+export function explainError(e) {
   const name = e?.name ?? "Error";
   const status = e?.status;
+  const attempts = e?.attempts;
   const retried = attempts > 1 ? ` llmwire tried ${attempts} times before giving up.` : "";
   const server = e?.error?.message ?? null;
   let title;
@@ -96,8 +97,8 @@ export function explainError(e, { attempts } = {}) {
 }
 
 /** A block showing an explained error: title, advice, and the technical details folded away. */
-export function errorBlock(e, options) {
-  const { title, advice, details, stopped } = explainError(e, options);
+export function errorBlock(e) {
+  const { title, advice, details, stopped } = explainError(e);
   const box = document.createElement("div");
   box.className = stopped ? "notice stopped" : "notice error";
   box.setAttribute("role", stopped ? "status" : "alert");

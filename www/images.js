@@ -169,7 +169,7 @@ export function initImages(ctx) {
       card.classList.remove("pending");
       card.classList.add("failed");
       frame.remove();
-      caption.append(errorBlock(e, { attempts: e?.retryable ? 3 : 1 }));
+      caption.append(errorBlock(e));
       $("image-status").textContent = "";
     } finally {
       clearInterval(tick);

@@ -256,7 +256,7 @@ export function initTools(ctx) {
       await (viaRunner ? withRunner : byHand)(model, prompt, controller.signal);
     } catch (e) {
       const s = step("error", e?.name === "APIUserAbortError" ? "Stopped" : "The run failed");
-      s.body.append(errorBlock(e, { attempts: e?.retryable ? 3 : 1 }));
+      s.body.append(errorBlock(e));
       for (const busy of timeline.querySelectorAll("[aria-busy]")) busy.removeAttribute("aria-busy");
     } finally {
       controller = null;
