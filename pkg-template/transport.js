@@ -18,7 +18,7 @@ const ERROR_BODY_LIMIT = 64 * 1024;
 const HTML_LIMIT = 64 * 1024;
 const JSON_STREAM_LIMIT = 64 * 1024 * 1024;
 const BODY_LIMIT = 256 * 1024 * 1024;
-/** How much of a stream's first network chunk is pushed at a time until the first output (an event is ~250 bytes). */
+/** How much of a stream's first network chunk is pushed at a time (an event is ~250 bytes), so its first deltas come out early. */
 const FIRST_SLICE = 512;
 const NO_BYTES = new Uint8Array(0);
 
