@@ -181,13 +181,14 @@ export class ChatStream {
 
   /**
    * Keeps what the stream ended with and frees its wasm state at once, so back-to-back streams
-   * reuse the same memory instead of waiting for the garbage collector.
+   * reuse the same memory instead of waiting for the garbage collector. `json`: the final snapshot
+   * when the caller already took it (a long answer's JSON is not built twice).
    */
-  #finish(error) {
+  #finish(error, json) {
     const inner = this.#inner;
     if (!inner) return;
     this.#done = {
-      json: inner.snapshot(), error, requestId: inner.requestId() ?? undefined,
+      json: json ?? inner.snapshot(), error, requestId: inner.requestId() ?? undefined,
       baseURL: inner.baseUrl() || undefined, attempts: inner.attempts() ?? 1, partialJson: inner.partialJson(),
     };
     this.#inner = null;
@@ -285,9 +286,8 @@ export class ChatStream {
       if (this.#done.error) throw this.#done.error;
       return JSON.parse(this.#done.json);
     }
-    const json = await this.#pull((inner) => inner.finalCompletion());
-    this.#finish();
-    return JSON.parse(json ?? this.#done.json);
+    this.#finish(undefined, await this.#pull((inner) => inner.finalCompletion()));
+    return JSON.parse(this.#done.json);
   }
 
   /** The final text of choice 0 (null when it had none). */
