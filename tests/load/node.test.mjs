@@ -1,5 +1,5 @@
-// Load in Node: 10,000 sequential streams with bounded heap growth and no wasm memory growth, and
-// 100 concurrent streams.
+// Load in Node: a long answer's wasm memory, 10,000 sequential streams with bounded heap growth and
+// no wasm memory growth, and 100 concurrent streams.
 // Run with --expose-gc (make test-load does) so the heap can be measured after collection.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -24,6 +24,46 @@ async function heapMB() {
   }
   return process.memoryUsage().heapUsed / 2 ** 20;
 }
+
+/** A 200 Response streaming `events` content deltas of `piece`, made as they are read. */
+function longStream(events, piece) {
+  const event = `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] })}\n\n`;
+  const batch = new TextEncoder().encode(event.repeat(100));
+  const end = new TextEncoder().encode(`data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n`);
+  let sent = 0;
+  const body = new ReadableStream({
+    pull(c) {
+      if (sent < events) {
+        c.enqueue(batch);
+        sent += 100;
+      } else {
+        c.enqueue(end);
+        c.close();
+      }
+    },
+  });
+  return new Response(body, { headers: { "content-type": "text/event-stream" } });
+}
+
+test("a long answer: wasm memory grows with the text, under 3.5 times its size, whatever the number of events", async () => {
+  // 1.1 MB of text in 220,000 events (29 MB of SSE), just past a power of two: a buffer that
+  // doubles as it grows ends at 2 MiB with the smaller ones freed before it, over 4x the text in
+  // all (wasm memory never shrinks, and allocation in it is deterministic).
+  const events = 220_000;
+  const piece = "abcd ";
+  let n = 100; // a short stream first, which loads the wasm
+  const client = new Client({ baseURL: "http://gateway.invalid/v1", fetch: async () => longStream(n, piece) });
+  await (await client.chat.completions.create(ask(0))).finalContent();
+  n = events;
+  const before = coreExports().memory.buffer.byteLength;
+  const s = await client.chat.completions.create(ask(1));
+  const c = await s.finalChatCompletion();
+  const textBytes = events * piece.length;
+  assert.equal(c.choices[0].message.content.length, textBytes);
+  const growth = coreExports().memory.buffer.byteLength - before;
+  console.log(`wasm memory growth for a ${(textBytes / 1e6).toFixed(2)} MB answer: ${(growth / 1e6).toFixed(2)} MB`);
+  assert.ok(growth < 3.5 * textBytes, `wasm memory grew ${growth} bytes for ${textBytes} bytes of text`);
+});
 
 test("10,000 sequential streams: every one complete, heap growth under 5 MB, wasm memory not grown", { timeout: 300_000 }, async () => {
   assert.ok(globalThis.gc, "run with --expose-gc");

@@ -148,7 +148,7 @@ impl ChatAccumulator {
         // Empty pieces (LiteLLM sends `content: ""` with every tool-call delta) add nothing, so a
         // tool-call-only message ends with `content: null`, as the non-streamed answer has it.
         if let Some(text) = d.content.as_deref().filter(|t| !t.is_empty()) {
-            state.content.get_or_insert_with(String::new).push_str(text);
+            append(state.content.get_or_insert_with(String::new), text);
             if let Some(out) = events.as_deref_mut() {
                 let end = events::text_delta(out, "content.delta", index, text);
                 if index == 0 {
@@ -157,7 +157,7 @@ impl ChatAccumulator {
             }
         }
         if let Some(text) = &d.refusal {
-            state.refusal.get_or_insert_with(String::new).push_str(text);
+            append(state.refusal.get_or_insert_with(String::new), text);
             if let Some(out) = events.as_deref_mut().filter(|_| !text.is_empty()) {
                 events::text_delta(out, "refusal.delta", index, text);
             }
@@ -402,6 +402,17 @@ fn set_raw_fields(dst: &mut Vec<(String, String)>, fields: &[RawField<'_>]) {
 }
 
 /// The decoded value of a raw JSON string, or `None` for any other kind of value.
+/// Appends a streamed piece to an accumulated text (content, refusal, reasoning, tool-call
+/// arguments), growing its buffer by half instead of doubling it. A doubled buffer never fits where
+/// the smaller ones were freed, so a long answer left wasm memory (which never shrinks) at about
+/// four times its size; grown by half, freed buffers add up to room for later ones.
+fn append(dst: &mut String, piece: &str) {
+    if dst.capacity() - dst.len() < piece.len() {
+        dst.reserve_exact(piece.len().max(dst.len() / 2).max(64));
+    }
+    dst.push_str(piece);
+}
+
 fn raw_string(raw: &str) -> Option<String> {
     Reader::new(raw).string().ok().map(|s| s.into_owned())
 }
@@ -410,7 +421,7 @@ fn merge_delta_extra(dst: &mut Vec<(String, ExtraValue)>, key: &str, raw: &str) 
     let text = raw_string(raw);
     let existing = dst.iter_mut().find(|(k, _)| k == key);
     match (existing, text) {
-        (Some((_, ExtraValue::Text(acc))), Some(s)) => acc.push_str(&s),
+        (Some((_, ExtraValue::Text(acc))), Some(s)) => append(acc, &s),
         (Some((_, slot)), Some(s)) => *slot = ExtraValue::Text(s),
         (Some((_, slot)), None) => {
             if raw != "null" {
@@ -505,7 +516,7 @@ fn merge_tool_call(calls: &mut Vec<ToolCallState>, d: &ToolCallDelta<'_>, choice
         }
     }
     if let Some(args) = &d.arguments {
-        call.arguments.push_str(args);
+        append(&mut call.arguments, args);
     }
     set_raw_fields(&mut call.extra, &d.extra);
     if let Some(out) = events {
@@ -539,6 +550,18 @@ mod tests {
     ];
 
     /// Everything the accumulator keeps, written by `to_json`, reads back as the same JSON.
+    #[test]
+    fn long_texts_grow_by_half() {
+        // 600,000 bytes: doubling would end at a 1 MiB buffer, 1.75x the text.
+        let mut text = String::new();
+        for _ in 0..100_000 {
+            append(&mut text, "abcdef");
+        }
+        assert_eq!(text.len(), 600_000);
+        assert!(text.capacity() <= text.len() * 3 / 2, "capacity {}", text.capacity());
+        assert!(text.chars().all(|c| "abcdef".contains(c)));
+    }
+
     #[test]
     fn to_json_is_valid_json_with_every_part() {
         let mut acc = ChatAccumulator::new();
