@@ -401,7 +401,6 @@ fn set_raw_fields(dst: &mut Vec<(String, String)>, fields: &[RawField<'_>]) {
     }
 }
 
-/// The decoded value of a raw JSON string, or `None` for any other kind of value.
 /// Appends a streamed piece to an accumulated text (content, refusal, reasoning, tool-call
 /// arguments), growing its buffer by half instead of doubling it. A doubled buffer never fits where
 /// the smaller ones were freed, so a long answer left wasm memory (which never shrinks) at about
@@ -413,6 +412,7 @@ fn append(dst: &mut String, piece: &str) {
     dst.push_str(piece);
 }
 
+/// The decoded value of a raw JSON string, or `None` for any other kind of value.
 fn raw_string(raw: &str) -> Option<String> {
     Reader::new(raw).string().ok().map(|s| s.into_owned())
 }
@@ -549,7 +549,6 @@ mod tests {
         r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\":1}"}}]},"finish_reason":"tool_calls"}],"usage":{"total_tokens":3}}"#,
     ];
 
-    /// Everything the accumulator keeps, written by `to_json`, reads back as the same JSON.
     #[test]
     fn long_texts_grow_by_half() {
         // 600,000 bytes: doubling would end at a 1 MiB buffer, 1.75x the text.
@@ -562,6 +561,7 @@ mod tests {
         assert!(text.chars().all(|c| "abcdef".contains(c)));
     }
 
+    /// Everything the accumulator keeps, written by `to_json`, reads back as the same JSON.
     #[test]
     fn to_json_is_valid_json_with_every_part() {
         let mut acc = ChatAccumulator::new();
