@@ -56,7 +56,9 @@ function memorySection(node, chromium, rss) {
     const r = rss?.consumers.find((c) => c.name === cn);
     const nc = n?.consumers.find((c) => c.name === cn);
     const bc = b?.consumers.find((c) => c.name === cn);
-    const wasm = [r?.wasmMemoryBytes, nc?.wasmMemoryBytes, bc?.wasmMemoryBytes].map((x) => (x ? mb(x) : "—")).join(" / ");
+    // The runs are interleaved, so after all runs only llmwire's own rows say something of it.
+    const ours = cn.includes("llmwire");
+    const wasm = [r?.wasmMemoryBytes, ours && nc?.wasmMemoryBytes, ours && bc?.wasmMemoryBytes].map((x) => (x ? mb(x) : "—")).join(" / ");
     return [cn, mb(r?.peakRssOverBaselineBytes), mb(r?.peakRssOverBaselineSmallYoungGenBytes), mb(nc?.peak.heapAndArrayBuffers), mb(bc?.peak.jsHeap), wasm];
   });
   const head = ["consumer", "Node peak RSS over baseline, fresh process (MB)", "the same, young generation capped at 1 MB (MB)", "Node peak Δ heapUsed+arrayBuffers, sampled (MB)",
@@ -68,7 +70,8 @@ function memorySection(node, chromium, rss) {
     + "the capped column runs both processes with `--max-semi-space-size=1`, which leaves what a consumer keeps plus the garbage that outlives the young generation. "
     + "Sampled columns: the increase over the value after a forced GC and a macrotask turn, sampled on every pull of the body and at the end; "
     + "Chromium's is `performance.memory.usedJSHeapSize` (`--enable-precise-memory-info`): JS heap only, without ArrayBuffers or wasm memory. "
-    + "Wasm memory only grows, so the after-all-runs values are the high-water mark of every run in that process or page so far.";
+    + "Wasm memory only grows, so the after-all-runs values are the high-water mark of every run in that process or page (the other libraries' rows show it only for a fresh process: "
+    + "llmwire's module is loaded there, unused).";
 }
 
 export function renderMarkdown(res) {

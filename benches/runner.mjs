@@ -1,5 +1,6 @@
-// The measuring loop, runtime-neutral: a warm-up (≥ 1 run, ≥ 300 ms), `runs` timed runs (median
-// taken), then one untimed run that samples memory on every pull of the body and once at the end.
+// The measuring loop, runtime-neutral: a warm-up of each consumer (≥ 1 run, ≥ 300 ms), `runs` timed
+// runs of each, interleaved (median taken), then per consumer one untimed run that samples memory
+// on every pull of the body and once at the end.
 import { responseFactory } from "./corpus.mjs";
 import { verify } from "./consumers.mjs";
 
@@ -18,36 +19,44 @@ export const median = (xs) => {
 };
 
 /**
- * Runs every consumer over every corpus (a corpus's own `runs` overrides the default).
+ * Runs every consumer over every corpus (a corpus's own `runs` overrides the default). The timed
+ * runs are interleaved, one of each consumer in turn, so that a slow stretch of a shared machine
+ * slows every consumer alike instead of the one whose block it fell in (run one after the other,
+ * the same build's (e)/(b) ratio on text-2k ranged from x1.45 to x2.44 on one 2-core VM).
  * `memory.sample()` returns named byte counts (peaks of their increase over the value before the
  * run are reported); `memory.gc()` may be a no-op; `memory.after()`, if given, adds fields to each
  * row (wasm memory size).
  */
 export async function runSuite({ corpora, consumers, runs, memory, log = () => {} }) {
   const out = [];
+  const entries = Object.entries(consumers);
   for (const corpus of corpora) {
     const factory = responseFactory(corpus.chunks);
-    const rows = [];
-    for (const [name, consume] of Object.entries(consumers)) {
+    for (const [name, consume] of entries) {
       // Warm-up: at least one run and WARMUP_MS of runs, so small corpora reach optimised code too.
       const warmEnd = performance.now() + WARMUP_MS;
       for (let n = 0; n < 50 && (n < 1 || performance.now() < warmEnd); n++) {
         verify(name, await consume(factory), corpus);
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
-      const times = [];
-      const firsts = [];
-      for (let i = 0; i < (corpus.runs ?? runs); i++) {
+    }
+    const times = entries.map(() => []);
+    const firsts = entries.map(() => []);
+    for (let i = 0; i < (corpus.runs ?? runs); i++) {
+      for (const [k, [name, consume]] of entries.entries()) {
         await settle(memory);
         const t0 = performance.now();
         const result = await consume(factory);
-        times.push(performance.now() - t0);
+        times[k].push(performance.now() - t0);
         verify(name, result, corpus);
-        if (result.firstDeltaMs !== undefined) firsts.push(result.firstDeltaMs);
+        if (result.firstDeltaMs !== undefined) firsts[k].push(result.firstDeltaMs);
       }
+    }
+    const rows = [];
+    for (const [k, [name, consume]] of entries.entries()) {
       const peak = await peakMemory(consume, corpus, memory);
-      const row = { name, medianMs: median(times), runsMs: times, firstDeltaMs: firsts.length ? median(firsts) : null, peak, ...memory.after?.() };
-      log(`${corpus.name} ${name}: ${row.medianMs.toFixed(1)} ms median of ${times.length}`);
+      const row = { name, medianMs: median(times[k]), runsMs: times[k], firstDeltaMs: firsts[k].length ? median(firsts[k]) : null, peak, ...memory.after?.() };
+      log(`${corpus.name} ${name}: ${row.medianMs.toFixed(1)} ms median of ${times[k].length}`);
       rows.push(row);
     }
     out.push({ name: corpus.name, kind: corpus.kind, events: corpus.events, bytes: corpus.bytes, chunks: corpus.chunks.length, hash: corpus.hash, consumers: rows });
