@@ -3,7 +3,7 @@
 // Logic lives in Rust; this file only marshals, wraps errors in classes, and provides async iterators.
 
 import { _initResources, attachResources, sseReadable } from "./resources.js";
-import { BodyStream, DECODER, Transport } from "./transport.js";
+import { batchIterator, BodyStream, DECODER, Transport } from "./transport.js";
 
 import { _initTools, runTools, parseCompletion } from "./tools.js";
 
@@ -211,32 +211,13 @@ export class ChatStream {
     }
   }
 
-  /** Claims the stream (synchronously, so a second reader fails at once) and iterates its batches. */
+  /**
+   * Claims the stream (synchronously, so a second reader fails at once) and iterates its batches'
+   * items; reading to the end keeps the result, leaving early cancels the request.
+   */
   #iterate(pull, explode) {
     this.#claim();
-    return this.#batches(pull, explode);
-  }
-
-  async *#batches(pull, explode) {
-    let complete = false;
-    try {
-      for (;;) {
-        const batch = await this.#pull(pull);
-        if (batch === undefined) {
-          complete = true;
-          this.#finish();
-          return;
-        }
-        if (explode) {
-          const chunks = JSON.parse(batch);
-          for (let i = 0; i < chunks.length; i++) yield chunks[i];
-        } else {
-          yield batch;
-        }
-      }
-    } finally {
-      if (!complete) this.abort();
-    }
+    return batchIterator(() => this.#pull(pull), explode, (complete) => (complete ? this.#finish() : this.abort()));
   }
 
   /** The `chat.completion.chunk` objects, as the server sent them. Leaving the loop early cancels the request. */

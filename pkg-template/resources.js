@@ -2,7 +2,7 @@
 // completions and Responses, plus helpers for image items and multimodal content parts.
 // Glue only: each endpoint's checks and decoding happen in Rust (src/bindings/endpoints.rs); the
 // transport (transport.js) sends.
-import { ENDPOINT } from "./transport.js";
+import { batchIterator, ENDPOINT } from "./transport.js";
 
 let ctx = null;
 
@@ -88,24 +88,7 @@ export class EventStream {
   #iterate(pull, explode) {
     if (this.#claimed) throw new ctx.LlmwireError("this stream is already being consumed; a stream can be read once");
     this.#claimed = true;
-    return this.#batches(pull, explode);
-  }
-
-  async *#batches(pull, explode) {
-    let complete = false;
-    try {
-      for (;;) {
-        const batch = await pull().catch(ctx.rethrow);
-        if (batch === undefined) {
-          complete = true;
-          return;
-        }
-        if (!explode) yield batch;
-        else for (const item of JSON.parse(batch)) yield item;
-      }
-    } finally {
-      if (!complete) this.#inner.cancel();
-    }
+    return batchIterator(() => pull().catch(ctx.rethrow), explode, (complete) => complete || this.#inner.cancel());
   }
 
   /** The items as the server sent them. Leaving the loop early cancels the request. */

@@ -364,6 +364,67 @@ function meta(response, call) {
   return { requestId: response.headers.get("x-request-id") ?? undefined, baseURL: call.baseUrl(), attempts: call.attempts() };
 }
 
+const DONE = Object.freeze({ value: undefined, done: true });
+
+/**
+ * @internal An async iterator over batches' items: `pull()` resolves to the next batch (the text of
+ * a JSON array of items when `explode`, else one item) or to undefined at the end; `end(complete)`
+ * runs once, when the batches ran out (true), or when a pull failed or the loop was left early
+ * (false). Hand-written, not an async generator: a generator's every `yield` awaits, which over
+ * 200k chunk objects cost 58 ms against 20 here. A `next()` made while a pull is pending waits for it.
+ */
+export function batchIterator(pull, explode, end) {
+  let items = [];
+  let at = 0;
+  let ended = false;
+  let pending = null;
+  const finish = (complete) => {
+    if (ended) return;
+    ended = true;
+    items = [];
+    end(complete);
+  };
+  const more = async () => {
+    for (;;) {
+      let batch;
+      try {
+        batch = await pull();
+      } catch (e) {
+        finish(false);
+        throw e;
+      }
+      if (batch === undefined) {
+        finish(true);
+        return DONE;
+      }
+      items = explode ? JSON.parse(batch) : [batch];
+      at = 0;
+      if (items.length > 0) return { value: items[at++], done: false };
+    }
+  };
+  const next = () => {
+    if (pending) return pending.then(next, next);
+    if (at < items.length) return Promise.resolve({ value: items[at++], done: false });
+    if (ended) return Promise.resolve(DONE);
+    const p = (pending = more());
+    const clear = () => {
+      pending = null;
+    };
+    p.then(clear, clear);
+    return p;
+  };
+  return {
+    next,
+    return() {
+      finish(false);
+      return Promise.resolve(DONE);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
 /**
  * @internal One streamed body: each read's bytes go to the WasmDecoder once, which hands back that
  * chunk's batch. The methods mirror what the facade's stream classes call.

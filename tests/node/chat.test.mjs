@@ -59,6 +59,26 @@ test("streamed chunks reassemble the non-streamed text", async () => {
   assert.match(stream.requestId, /^req_mock_/);
 });
 
+test("next() called again before the last one settled hands out the chunks in order, once each", async () => {
+  const collect = async (it) => {
+    const out = [];
+    for (;;) {
+      // Four calls at a time, none awaited before the next: a call made while a read is pending waits for it.
+      const batch = await Promise.all([it.next(), it.next(), it.next(), it.next()]);
+      for (const r of batch) if (!r.done) out.push(r.value);
+      if (batch.some((r) => r.done)) return out;
+    }
+  };
+  const sequential = [];
+  for await (const chunk of await client.chat.completions.create(ask("gpt-4o-mini", { stream: true }))) sequential.push(chunk);
+  const stream = await client.chat.completions.create(ask("gpt-4o-mini", { stream: true }));
+  const eager = await collect(stream[Symbol.asyncIterator]());
+  const text = (chunks) => chunks.map((c) => c.choices[0]?.delta?.content ?? "").join("");
+  assert.equal(eager.length, sequential.length);
+  assert.equal(text(eager), text(sequential));
+  assert.equal((await stream.finalChatCompletion()).choices[0].message.content, text(sequential));
+});
+
 test("textStream, n > 1 and include_usage", async () => {
   const s = await client.chat.completions.create(ask("gpt-4o-mini", { stream: true }));
   const pieces = [];
