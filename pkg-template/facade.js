@@ -318,14 +318,9 @@ export async function* parseSSE(source) {
   } catch (e) {
     rethrow(e);
   }
-  try {
-    for (let batch; (batch = await inner.nextItems().catch(rethrow)) !== undefined;) {
-      const events = JSON.parse(batch);
-      for (let i = 0; i < events.length; i++) yield events[i];
-    }
-  } finally {
-    inner.free(); // cancels the body first when the loop was left early
-  }
+  // Still a generator (its declared type); the batches' loop is the streams' own. `free` cancels
+  // the body first when the loop was left early.
+  yield* batchIterator(() => inner.nextItems().catch(rethrow), true, () => inner.free());
 }
 
 // ---------------------------------------------------------------- client
