@@ -73,7 +73,7 @@ impl Decoding {
 
     pub fn html_error(&self, body: &[u8], status: u16) -> JsValue {
         self.error(Error::InvalidResponse {
-            message: format!("expected an event stream, got a {status} text/html page"),
+            message: crate::cat!("expected an event stream, got a ", status, " text/html page"),
             snippet: snippet_of(body),
         })
     }

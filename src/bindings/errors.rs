@@ -9,7 +9,7 @@ pub fn to_js(err: &Error, partial: Option<&str>) -> JsValue {
     let mut w = ObjectWriter::new(&mut text);
     w.bool("llmwireError", true)
         .str("name", err.class_name())
-        .str("message", &err.to_string())
+        .str("message", &crate::cat!(err))
         .bool("retryable", err.is_retryable());
     match err {
         Error::Api(api) => {

@@ -152,9 +152,9 @@ impl Call {
         };
         let remaining = self.deadline_ms.map(|d| d.saturating_sub(now_ms));
         let (ms, message) = match (phase_ms, remaining) {
-            (Some(p), Some(r)) if p < r => (p, format!("{what} within {p} ms")),
-            (Some(p), None) => (p, format!("{what} within {p} ms")),
-            (_, Some(r)) => (r, format!("the request did not finish within {} ms", self.timeouts.total_ms.unwrap_or(r))),
+            (Some(p), Some(r)) if p < r => (p, crate::cat!(what, " within ", p, " ms")),
+            (Some(p), None) => (p, crate::cat!(what, " within ", p, " ms")),
+            (_, Some(r)) => (r, crate::cat!("the request did not finish within ", self.timeouts.total_ms.unwrap_or(r), " ms")),
             (None, None) => return None,
         };
         Some(Limit { ms, error: Error::Timeout { message } })

@@ -13,6 +13,7 @@
 //! ```
 
 use crate::protocol::json::{Kind, Reader};
+use crate::protocol::text::Piece;
 use std::fmt;
 
 /// Longest body snippet kept on an error, in characters.
@@ -66,8 +67,7 @@ pub enum Error {
 fn scalar_text(r: &mut Reader<'_>) -> Option<Option<String>> {
     let text = match r.peek().ok()? {
         Kind::String => r.string().ok()?.into_owned(),
-        Kind::Number => r.number().ok()?.to_string(),
-        Kind::Bool => r.bool().ok()?.to_string(),
+        Kind::Number | Kind::Bool => r.raw().ok()?.to_string(),
         _ => {
             r.skip().ok()?;
             return Some(None);
@@ -115,7 +115,7 @@ impl ApiError {
                 message: if snippet.is_empty() {
                     status_text(status).to_string()
                 } else {
-                    format!("{}: {}", status_text(status), snippet)
+                    crate::cat!(status_text(status), ": ", snippet)
                 },
                 body_snippet: if snippet.is_empty() { None } else { Some(snippet) },
                 ..ApiError::default()
@@ -224,11 +224,11 @@ pub fn bounded(text: &str, max: usize) -> String {
 pub fn snippet_of(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let lower = text.to_ascii_lowercase();
-    let looks_html = lower.contains("<html") || lower.contains("<!doctype") || lower.contains("<body");
+    let looks_html = ["<html", "<!doctype", "<body"].iter().any(|tag| find(&lower, tag).is_some());
     let visible = if looks_html {
-        let title = lower.find("<title>").and_then(|start| {
+        let title = find(&lower, "<title>").and_then(|start| {
             let from = start + "<title>".len();
-            let end = lower.get(from..)?.find("</title>")? + from;
+            let end = find(lower.get(from..)?, "</title>")? + from;
             text.get(from..end)
         });
         match title {
@@ -259,7 +259,47 @@ fn strip_tags(html: &str) -> String {
 }
 
 fn collapse_whitespace(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    let mut gap = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            gap = !out.is_empty();
+        } else {
+            if gap {
+                out.push(' ');
+                gap = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The byte offset of `needle` in `hay`: a plain search, as these texts are bounded error bodies
+/// (`str::find` with a string pattern brings a 2.6 KB searcher into the wasm).
+fn find(hay: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    hay.as_bytes().windows(needle.len()).position(|w| w == needle.as_bytes())
+}
+
+/// Replaces every occurrence of `secret` (not empty) in `text` with `[redacted]`.
+fn scrub(text: &mut String, secret: &str) {
+    let Some(mut at) = find(text, secret) else { return };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    loop {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        out.push_str("[redacted]");
+        rest = rest.get(at + secret.len()..).unwrap_or_default();
+        match find(rest, secret) {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    out.push_str(rest);
+    *text = out;
 }
 
 impl Error {
@@ -303,11 +343,7 @@ impl Error {
         if secret.is_empty() {
             return;
         }
-        let scrub = |s: &mut String| {
-            if s.contains(secret) {
-                *s = s.replace(secret, "[redacted]");
-            }
-        };
+        let scrub = |s: &mut String| scrub(s, secret);
         match self {
             Error::Api(api) => {
                 scrub(&mut api.message);
@@ -331,23 +367,34 @@ impl Error {
     }
 }
 
+impl Piece for Error {
+    fn push_to(&self, out: &mut String) {
+        let mut put = |parts: &[&str]| parts.iter().for_each(|p| out.push_str(p));
+        match self {
+            Error::Api(api) => {
+                let status = api.status.map(|s| crate::cat!(s)).unwrap_or_default();
+                if status.is_empty() || api.message.starts_with(&status) {
+                    put(&[&api.message]);
+                } else {
+                    put(&[&status, " ", &api.message]);
+                }
+            }
+            Error::MalformedEvent { message, snippet } => put(&["malformed stream event (", message, "): ", snippet]),
+            Error::Truncated { message } => put(&["stream truncated: ", message]),
+            Error::EventTooLarge { limit } => put(&["a stream event exceeded the ", &crate::cat!(limit), "-byte limit"]),
+            Error::InvalidResponse { message, snippet } if snippet.is_empty() => put(&["invalid response: ", message]),
+            Error::InvalidResponse { message, snippet } => put(&["invalid response: ", message, ": ", snippet]),
+            Error::Connection { message } => put(&["connection error: ", message]),
+            Error::Timeout { message } => put(&["request timed out: ", message]),
+            Error::Aborted => put(&["request was aborted"]),
+            Error::InvalidArgument { message } => put(&["invalid argument: ", message]),
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Api(api) => match api.status {
-                Some(status) if !api.message.starts_with(&status.to_string()) => write!(f, "{} {}", status, api.message),
-                _ => f.write_str(&api.message),
-            },
-            Error::MalformedEvent { message, snippet } => write!(f, "malformed stream event ({message}): {snippet}"),
-            Error::Truncated { message } => write!(f, "stream truncated: {message}"),
-            Error::EventTooLarge { limit } => write!(f, "a stream event exceeded the {limit}-byte limit"),
-            Error::InvalidResponse { message, snippet } if snippet.is_empty() => write!(f, "invalid response: {message}"),
-            Error::InvalidResponse { message, snippet } => write!(f, "invalid response: {message}: {snippet}"),
-            Error::Connection { message } => write!(f, "connection error: {message}"),
-            Error::Timeout { message } => write!(f, "request timed out: {message}"),
-            Error::Aborted => f.write_str("request was aborted"),
-            Error::InvalidArgument { message } => write!(f, "invalid argument: {message}"),
-        }
+        f.write_str(&crate::cat!(self))
     }
 }
 
@@ -377,7 +424,7 @@ pub fn check_json_object(text: &str, status: u16) -> Result<(), Error> {
     match r.object(|_, r| r.skip()).and_then(|_| r.end()) {
         Ok(()) => Ok(()),
         Err(e) => Err(Error::InvalidResponse {
-            message: format!("expected a JSON object: {e}"),
+            message: crate::cat!("expected a JSON object: ", e),
             snippet: snippet_of(text.as_bytes()),
         }),
     }
@@ -468,6 +515,49 @@ mod tests {
         let text = format!("{e} {e:?}");
         assert!(!text.contains(key), "{text}");
         assert!(text.contains("[redacted]"));
+    }
+
+    #[test]
+    fn scrub_replaces_every_occurrence() {
+        let mut text = String::from("kk: k, 你k");
+        scrub(&mut text, "k");
+        assert_eq!(text, "[redacted][redacted]: [redacted], 你[redacted]");
+        let mut text = String::from("nothing here");
+        scrub(&mut text, "sk-1");
+        assert_eq!(text, "nothing here");
+        assert_eq!(find("abc", ""), Some(0));
+        assert_eq!(find("ab", "abc"), None);
+    }
+
+    #[test]
+    fn snippets_collapse_whitespace() {
+        assert_eq!(snippet_of("  upstream \n\t timed\u{3000}out  ".as_bytes()), "upstream timed out");
+        assert_eq!(snippet_of(b"<!DOCTYPE html><title> 502 Bad\nGateway </title><body>x</body>"), "502 Bad Gateway");
+        assert_eq!(snippet_of(b"<html><title> </title><body><h1>Down</h1> for   now</body></html>"), "Down for now");
+    }
+
+    #[test]
+    fn messages_of_every_kind() {
+        let api = |status, message: &str| Error::from(ApiError { status, message: message.into(), ..ApiError::default() });
+        let text = |message: &str| message.to_string();
+        let cases = [
+            (api(Some(502), "bad gateway"), "502 bad gateway"),
+            (api(Some(502), "502 Bad Gateway: down"), "502 Bad Gateway: down"),
+            (api(None, "overloaded"), "overloaded"),
+            (Error::MalformedEvent { message: text("bad"), snippet: text("{x") }, "malformed stream event (bad): {x"),
+            (Error::Truncated { message: text("cut") }, "stream truncated: cut"),
+            (Error::EventTooLarge { limit: 4096 }, "a stream event exceeded the 4096-byte limit"),
+            (Error::InvalidResponse { message: text("odd"), snippet: String::new() }, "invalid response: odd"),
+            (Error::InvalidResponse { message: text("odd"), snippet: text("<p>") }, "invalid response: odd: <p>"),
+            (Error::Connection { message: text("refused") }, "connection error: refused"),
+            (Error::Timeout { message: text("idle") }, "request timed out: idle"),
+            (Error::Aborted, "request was aborted"),
+            (Error::InvalidArgument { message: text("n") }, "invalid argument: n"),
+        ];
+        for (err, want) in cases {
+            assert_eq!(crate::cat!(err), want);
+            assert_eq!(err.to_string(), want);
+        }
     }
 
     #[test]

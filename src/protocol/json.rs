@@ -22,6 +22,7 @@
 //! ```
 
 use std::borrow::Cow;
+use crate::protocol::text::{push_uint, Piece};
 use std::fmt;
 
 /// Deepest nesting of arrays and objects accepted.
@@ -36,9 +37,17 @@ pub struct JsonError {
     pub offset: usize,
 }
 
+impl Piece for JsonError {
+    fn push_to(&self, out: &mut String) {
+        out.push_str(self.message);
+        out.push_str(" at byte ");
+        push_uint(out, self.offset as u64);
+    }
+}
+
 impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at byte {}", self.message, self.offset)
+        f.write_str(&crate::cat!(self))
     }
 }
 
@@ -549,21 +558,7 @@ impl<'o> ObjectWriter<'o> {
 
     /// An integer member.
     pub fn uint(&mut self, key: &str, value: u64) -> &mut Self {
-        let out = self.key(key);
-        let mut digits = [0u8; 20];
-        let mut n = value;
-        let mut i = digits.len();
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        for &d in &digits[i..] {
-            out.push(char::from(d));
-        }
+        push_uint(self.key(key), value);
         self
     }
 

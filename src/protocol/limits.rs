@@ -107,11 +107,11 @@ impl Limiter {
     /// the gateway has nothing left, no request starts before the reset.
     pub fn observe(&mut self, header: impl Fn(&str) -> Option<String>, now_ms: u64) {
         for kind in ["requests", "tokens"] {
-            let remaining = header(&format!("x-ratelimit-remaining-{kind}"));
+            let remaining = header(&crate::cat!("x-ratelimit-remaining-", kind));
             if remaining.as_deref().map(str::trim) != Some("0") {
                 continue;
             }
-            let reset = header(&format!("x-ratelimit-reset-{kind}")).and_then(|v| parse_reset(&v)).unwrap_or(1_000);
+            let reset = header(&crate::cat!("x-ratelimit-reset-", kind)).and_then(|v| parse_reset(&v)).unwrap_or(1_000);
             self.blocked_until = self.blocked_until.max(now_ms.saturating_add(reset.min(WINDOW_MS)));
         }
     }

@@ -27,6 +27,7 @@ pub mod retry;
 pub mod scan;
 pub mod sse;
 pub mod structured;
+pub mod text;
 pub mod tools;
 
 pub use error::{ApiError, Error};

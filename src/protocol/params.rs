@@ -73,7 +73,7 @@ fn invalid(message: String) -> Error {
 }
 
 fn check(body: &str, rules: &[(&str, Rule)]) -> Result<(), Error> {
-    let members = json::members(body).map_err(|e| invalid(format!("the request must be a JSON object: {e}")))?;
+    let members = json::members(body).map_err(|e| invalid(crate::cat!("the request must be a JSON object: ", e)))?;
     for (key, raw) in &members {
         if *raw == "null" {
             continue;
@@ -91,11 +91,11 @@ fn check_one(name: &str, rule: Rule, raw: &str) -> Result<(), Error> {
     match rule {
         Rule::Range(min, max, range) => match number() {
             Some(v) if (min..=max).contains(&v) => Ok(()),
-            _ => Err(invalid(format!("{name} must be a number {range}, got {shown}"))),
+            _ => Err(invalid(crate::cat!(name, " must be a number ", range, ", got ", shown))),
         },
         Rule::IntAtLeast(min) => match number() {
             Some(v) if v.fract() == 0.0 && v >= min as f64 => Ok(()),
-            _ => Err(invalid(format!("{name} must be an integer of at least {min}, got {shown}"))),
+            _ => Err(invalid(crate::cat!(name, " must be an integer of at least ", min, ", got ", shown))),
         },
         Rule::Stop(max) => {
             if json::raw_str(raw).is_some() {
@@ -110,8 +110,8 @@ fn check_one(name: &str, rule: Rule, raw: &str) -> Result<(), Error> {
             });
             match parsed {
                 Ok(()) if strings && count <= max => Ok(()),
-                Ok(()) if strings => Err(invalid(format!("{name} takes at most {max} sequences, got {count}"))),
-                _ => Err(invalid(format!("{name} must be a string or an array of up to {max} strings, got {shown}"))),
+                Ok(()) if strings => Err(invalid(crate::cat!(name, " takes at most ", max, " sequences, got ", count))),
+                _ => Err(invalid(crate::cat!(name, " must be a string or an array of up to ", max, " strings, got ", shown))),
             }
         }
     }

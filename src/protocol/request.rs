@@ -176,7 +176,7 @@ impl ClientConfig {
         for url in self.base_urls() {
             if !(url.starts_with("https://") || url.starts_with("http://")) {
                 return Err(Error::InvalidArgument {
-                    message: format!("baseURL must start with https:// or http://, got \"{}\"", crate::protocol::error::bounded(url, 80)),
+                    message: crate::cat!("baseURL must start with https:// or http://, got \"", crate::protocol::error::bounded(url, 80), "\""),
                 });
             }
         }
@@ -190,7 +190,7 @@ impl ClientConfig {
         }
         for (name, _) in &self.default_headers {
             if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)) {
-                return Err(Error::InvalidArgument { message: format!("invalid header name \"{}\"", crate::protocol::error::bounded(name, 80)) });
+                return Err(Error::InvalidArgument { message: crate::cat!("invalid header name \"", crate::protocol::error::bounded(name, 80), "\"") });
             }
         }
         Ok(())
@@ -221,7 +221,7 @@ impl ClientConfig {
             headers.push(("Accept".to_string(), "text/event-stream".to_string()));
         }
         if let Some(key) = &self.api_key {
-            headers.push(("Authorization".to_string(), format!("Bearer {key}")));
+            headers.push(("Authorization".to_string(), crate::cat!("Bearer ", key)));
         }
         for (name, value) in &self.default_headers {
             headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
@@ -313,9 +313,9 @@ impl ClientConfig {
                 "dangerouslyAllowBrowser" | "streamUsage" => "a boolean",
                 _ => "a string",
             };
-            return Err(Error::InvalidArgument { message: format!("option {name} must be {want}") });
+            return Err(Error::InvalidArgument { message: crate::cat!("option ", name, " must be ", want) });
         }
-        parsed.and_then(|_| reader.end()).map_err(|e| Error::InvalidArgument { message: format!("client options: {e}") })?;
+        parsed.and_then(|_| reader.end()).map_err(|e| Error::InvalidArgument { message: crate::cat!("client options: ", e) })?;
         Ok(config)
     }
 }
@@ -419,7 +419,7 @@ pub fn with_stream_usage(body: &str) -> Option<String> {
     }
     let rest = body.trim_start().strip_prefix('{')?;
     let sep = if rest.trim_start().starts_with('}') { "" } else { "," };
-    Some(format!("{{\"stream_options\":{{\"include_usage\":true}}{sep}{rest}"))
+    Some(crate::cat!("{\"stream_options\":{\"include_usage\":true}", sep, rest))
 }
 
 /// Removes `stream_options` from a JSON object request.

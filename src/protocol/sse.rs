@@ -64,11 +64,21 @@ pub enum SseError {
     },
 }
 
+impl crate::protocol::text::Piece for SseError {
+    fn push_to(&self, out: &mut String) {
+        match self {
+            SseError::EventTooLarge { limit } => {
+                out.push_str("an event exceeded ");
+                crate::protocol::text::push_uint(out, *limit as u64);
+                out.push_str(" bytes");
+            }
+        }
+    }
+}
+
 impl std::fmt::Display for SseError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SseError::EventTooLarge { limit } => write!(f, "an event exceeded {limit} bytes"),
-        }
+        f.write_str(&crate::cat!(self))
     }
 }
 

@@ -108,9 +108,9 @@ impl ChoiceText {
                 } else {
                     ""
                 };
-                fail(format!("choice {choice}: the answer is not valid JSON: {e}{cut}"), content)
+                fail(crate::cat!("choice ", choice, ": the answer is not valid JSON: ", e, cut), content)
             }),
-            (None, Some(refusal)) => Err(fail(format!("choice {choice}: the model refused: {refusal}"), refusal)),
+            (None, Some(refusal)) => Err(fail(crate::cat!("choice ", choice, ": the model refused: ", refusal), refusal)),
             (None, None) => Ok("null"),
         }
     }
@@ -142,7 +142,7 @@ pub fn parsed_choices(completion: &str) -> Result<String, OutputError> {
         }
     });
     if let Err(e) = read {
-        return Err(OutputError { choice: 0, message: format!("expected a chat completion: {e}"), raw: String::new(), finish_reason: None });
+        return Err(OutputError { choice: 0, message: crate::cat!("expected a chat completion: ", e), raw: String::new(), finish_reason: None });
     }
     let mut out = String::from("[");
     for (position, choice) in choices.iter().enumerate() {

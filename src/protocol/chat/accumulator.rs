@@ -366,21 +366,21 @@ fn write_raw_object(out: &mut String, fields: &[(String, String)]) {
 /// Parses one event's data into a chunk view, mapping failures to typed errors.
 pub fn parse_chunk(data: &str) -> Result<ChunkView<'_>, Error> {
     ChunkView::parse(data).map_err(|e| Error::MalformedEvent {
-        message: e.to_string(),
+        message: crate::cat!(e),
         snippet: bounded(data, EVENT_SNIPPET_CHARS),
     })
 }
 
 fn index_u32(index: u64) -> Result<u32, Error> {
     u32::try_from(index).map_err(|_| Error::InvalidResponse {
-        message: format!("choice or tool call index {index} is out of range"),
+        message: crate::cat!("choice or tool call index ", index, " is out of range"),
         snippet: String::new(),
     })
 }
 
 fn too_many(what: &str) -> Error {
     Error::InvalidResponse {
-        message: format!("stream created more than {MAX_PARTS} {what}"),
+        message: crate::cat!("stream created more than ", MAX_PARTS, " ", what),
         snippet: String::new(),
     }
 }

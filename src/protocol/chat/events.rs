@@ -79,7 +79,7 @@ pub(crate) fn call_done(out: &mut String, call: &DoneCall<'_>) {
     match check_call(call.name, call.arguments, call.finish_reason) {
         // Checked to be one JSON object, so it is written as it is.
         Ok(args) => w.str("status", "complete").raw("parsed_arguments", args),
-        Err(why) => w.str("status", "incomplete").str("reason", why.code()).str("message", &why.to_string()),
+        Err(why) => w.str("status", "incomplete").str("reason", why.code()).str("message", &crate::cat!(why)),
     };
     w.finish();
 }

@@ -195,12 +195,12 @@ impl ChatStreamDecoder {
         let invalid = |message: String| Error::InvalidResponse { message, snippet: snippet_of(body) };
         let body_text = std::str::from_utf8(body).map_err(|_| invalid("the JSON body is not UTF-8".into()))?;
         if images::is_image_result(body_text) {
-            let marked = images::mark_image_result(body_text).map_err(|e| invalid(format!("expected an image result: {e}")))?;
+            let marked = images::mark_image_result(body_text).map_err(|e| invalid(crate::cat!("expected an image result: ", e)))?;
             self.out_mode = mode;
             self.done = true;
             return take_image(&mut self.image, &mut self.out, mode, marked);
         }
-        let text = completion_as_chunk(body_text).map_err(|e| invalid(format!("expected a chat completion: {e}")))?;
+        let text = completion_as_chunk(body_text).map_err(|e| invalid(crate::cat!("expected a chat completion: ", e)))?;
         let chunk = parse_chunk(&text)?;
         self.out_mode = mode;
         self.acc.take_text_event_end();
@@ -265,9 +265,11 @@ fn take_image(slot: &mut Option<String>, out: &mut String, mode: Output, marked:
         Output::Text => {
             *slot = Some(marked);
             return Err(Error::InvalidResponse {
-                message: format!(
-                    "the model answered with an image result ({images} image(s), object \"image.generation\"), not text; \
-                     read it from this error's partial completion, or iterate the chunks or read the final completion instead of the text"
+                message: crate::cat!(
+                    "the model answered with an image result (",
+                    images,
+                    " image(s), object \"image.generation\"), not text; read it from this error's partial completion, \
+                     or iterate the chunks or read the final completion instead of the text"
                 ),
                 snippet: String::new(),
             });
@@ -306,7 +308,7 @@ fn handle_event(
     }
     let chunk = parse_chunk(data)?;
     if chunk.first_choice.is_none() && chunk.extra.iter().any(|(k, _)| k == "data") && images::is_image_result(data) {
-        let marked = images::mark_image_result(data).map_err(|e| Error::InvalidResponse { message: e.to_string(), snippet: snippet_of(data.as_bytes()) })?;
+        let marked = images::mark_image_result(data).map_err(|e| Error::InvalidResponse { message: crate::cat!(e), snippet: snippet_of(data.as_bytes()) })?;
         return take_image(image, out, mode, marked);
     }
     if mode == Output::Events {

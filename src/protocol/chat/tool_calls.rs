@@ -45,14 +45,24 @@ impl Incomplete {
     }
 }
 
+impl crate::protocol::text::Piece for Incomplete {
+    fn push_to(&self, out: &mut String) {
+        match self {
+            Incomplete::Length => out.push_str("the answer was cut off at max_tokens (finish_reason \"length\")"),
+            Incomplete::NoName => out.push_str("the call has no function name"),
+            Incomplete::InvalidJson { message } => {
+                out.push_str("the arguments are not valid JSON (");
+                out.push_str(message);
+                out.push(')');
+            }
+            Incomplete::NotAnObject => out.push_str("the arguments are not a JSON object"),
+        }
+    }
+}
+
 impl fmt::Display for Incomplete {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Incomplete::Length => f.write_str("the answer was cut off at max_tokens (finish_reason \"length\")"),
-            Incomplete::NoName => f.write_str("the call has no function name"),
-            Incomplete::InvalidJson { message } => write!(f, "the arguments are not valid JSON ({message})"),
-            Incomplete::NotAnObject => f.write_str("the arguments are not a JSON object"),
-        }
+        f.write_str(&crate::cat!(self))
     }
 }
 
@@ -71,7 +81,7 @@ pub fn check_call<'a>(name: &str, arguments: &'a str, finish_reason: Option<&str
     let mut r = Reader::new(arguments);
     let kind = r.peek();
     match r.skip().and_then(|_| r.end()) {
-        Err(e) => Err(Incomplete::InvalidJson { message: e.to_string() }),
+        Err(e) => Err(Incomplete::InvalidJson { message: crate::cat!(e) }),
         Ok(()) if kind != Ok(Kind::Object) => Err(Incomplete::NotAnObject),
         Ok(()) => Ok(arguments),
     }
