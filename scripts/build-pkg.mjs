@@ -103,9 +103,9 @@ if (repository) {
   manifest.bugs = { url: `${repository}/issues` };
 }
 // The entries register how the wasm loads when imported (workerd.js instantiates it), so bundlers
-// must keep them; the generated glue, the base64 modules and their loaders are free of import-time
-// effects.
-const pure = ["llmwire.js", "llmwire_core.js", "llmwire_extras.js", "llmwire_core_base64.js", "llmwire_extras_base64.js", "inline.js", "extras.js"];
+// must keep them; the generated glue, the base64 modules, their loaders and features.js (the
+// bodies facade.js imports on first use) are free of import-time effects.
+const pure = ["llmwire.js", "llmwire_core.js", "llmwire_extras.js", "llmwire_core_base64.js", "llmwire_extras_base64.js", "inline.js", "extras.js", "features.js"];
 manifest.sideEffects = readdirSync(pkg).filter((n) => /\.c?js$/.test(n) && !pure.includes(n)).sort().map((n) => `./${n}`);
 writeFileSync(join(pkg, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
 
