@@ -1,7 +1,7 @@
 // Bundle sizes: each library's entry used minimally, bundled by esbuild (bundle, minify, ESM,
 // browser, code splitting as an app bundler does), raw and gzipped: what a page loads at first
 // (the entry and its static imports), and separately what it loads later through dynamic imports
-// (llmwire's extras: the endpoints besides chat, tools, helpers). Plus llmwire's .wasm on its own.
+// (llmwire's extras and features.js: the endpoints besides chat, tools, helpers). Plus llmwire's .wasm on its own.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -1,6 +1,8 @@
 // llmwire's JavaScript facade: the openai-node-shaped surface over the wasm bindings.
 // Every entry point (index.js, workerd.js, slim.js) registers how the wasm is loaded and re-exports this.
 // Logic lives in Rust; this file only marshals, wraps errors in classes, and provides async iterators.
+// Chat is here. The other endpoints and tool calling have their classes and client methods in
+// resources.js and tools.js, and their bodies in features.js, imported on first use with the extras wasm.
 
 import { _initResources, attachResources, sseReadable } from "./resources.js";
 import { batchIterator, BodyStream, DECODER, Transport } from "./transport.js";
@@ -14,6 +16,7 @@ let loader = null;
 let extrasLoader = null;
 let loading = null;
 let loadingExtras = null;
+let loadingFeatures = null;
 
 /**
  * @internal Called once by the entry module with functions that resolve to the initialised bindings:
@@ -25,8 +28,13 @@ export function _setLoader(load, loadExtras) {
   loading = loadingExtras = null;
 }
 
-/** Resolves `get()`'s promise, kept while it is pending or fulfilled. */
-function once(get, set, load) {
+const WORKERS_HINT = "; in Cloudflare Workers, bundle with the 'workerd' condition (Wrangler does) or use 'llmwire/slim'";
+
+/**
+ * Resolves `get()`'s promise, kept while it is pending or fulfilled. A failure is an LlmwireError
+ * saying that `what` could not be loaded and why (then `hint`), the runtime's error as its cause.
+ */
+function once(get, set, load, what = "the wasm", hint = WORKERS_HINT) {
   let p = get();
   if (!p) {
     if (!load) return Promise.reject(new LlmwireError("llmwire: the wasm is not loaded; import from 'llmwire', or call init() of 'llmwire/slim' first"));
@@ -34,8 +42,7 @@ function once(get, set, load) {
       .then(load)
       .catch((e) => {
         if (e instanceof LlmwireError) throw e;
-        const why = `llmwire: the wasm could not be loaded (${e?.name ?? "Error"}: ${e?.message ?? e}); in Cloudflare Workers, bundle with the 'workerd' condition (Wrangler does) or use 'llmwire/slim'`;
-        throw new LlmwireError(why, { cause: e });
+        throw new LlmwireError(`llmwire: ${what} could not be loaded (${e?.name ?? "Error"}: ${e?.message ?? e})${hint}`, { cause: e });
       });
     set(p);
     p.catch(() => set(null));
@@ -56,6 +63,15 @@ export async function _ready() {
 /** The extras bindings: the other endpoints, tools, helpers. */
 function extras() {
   return once(() => loadingExtras, (p) => (loadingExtras = p), extrasLoader);
+}
+
+/**
+ * features.js, the JavaScript of everything besides chat, once the extras bindings it drives are
+ * loaded too (both at once, so their first use waits for the slower of the two).
+ */
+function features() {
+  const load = () => Promise.all([import("./features.js"), extras()]).then(([f]) => (f._initFeatures(context), f));
+  return once(() => loadingFeatures, (p) => (loadingFeatures = p), load, "features.js", "");
 }
 
 // ---------------------------------------------------------------- errors
@@ -405,5 +421,7 @@ export class Client {
 
 export default Client;
 
-_initResources({ extras, rethrow, withMeta, InvalidArgumentError, LlmwireError, errors: errorClasses });
-_initTools({ extras, rethrow, errors: errorClasses, ON_COMPLETE });
+/** What resources.js, tools.js and features.js need from here. */
+const context = { extras, features, rethrow, withMeta, errors: errorClasses, ON_COMPLETE };
+_initResources(context);
+_initTools(context);

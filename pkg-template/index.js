@@ -2,7 +2,8 @@
 // build). The wasm travels inside the package (gzipped, as base64) and is inflated and compiled
 // asynchronously just after import, so nothing needs configuring, no asset has to be served, and
 // there is no top-level await. It comes in two modules: the core (chat, streaming, errors, retries)
-// here, and the extras (the other endpoints, tools, helpers) in extras.js, imported on first use.
+// here, and the extras (the other endpoints, tools, helpers) in extras.js, imported on first use
+// together with their JavaScript (features.js, imported by facade.js in every entry).
 import * as glue from "./llmwire_core.js";
 import { coreGzipBase64 } from "./llmwire_core_base64.js";
 import { _ready, _setLoader } from "./facade.js";

@@ -1,6 +1,7 @@
-// Tool calling, JSON answers and conversation memory. Glue only: the runTools loop sends requests
-// and calls your async functions; which calls run, what goes back to the model and when to stop is
-// decided in Rust (WasmToolLoop, src/protocol/tools.rs), as are JSON checks and trimming.
+// Tool calling, JSON answers and conversation memory. Glue only: a ToolRunner's loop (features.js,
+// imported on its first run) sends requests and calls your async functions; which calls run, what
+// goes back to the model and when to stop is decided in Rust (WasmToolLoop, src/protocol/tools.rs),
+// as are JSON checks and trimming. Here: the runner's state and events, and Conversation.
 
 let ctx = null;
 let glue = null;
@@ -14,8 +15,8 @@ async function loaded() {
   return (glue ??= await ctx.extras());
 }
 
-/** Calls into the wasm, turning its errors into llmwire's classes. */
-function wasm(fn) {
+/** @internal Calls into the wasm, turning its errors into llmwire's classes. */
+export function wasm(fn) {
   try {
     return fn();
   } catch (e) {
@@ -23,11 +24,8 @@ function wasm(fn) {
   }
 }
 
-const invalid = (message) => new ctx.errors.InvalidArgumentError(message);
-const aborted = () => new ctx.errors.APIUserAbortError("the tool run was aborted");
-const errorText = (e) => (e instanceof Error ? e.message : String(e));
-const contentOf = (value) => (typeof value === "string" ? value : value === undefined ? "" : JSON.stringify(value));
-const wantsJSON = (params) => ["json_object", "json_schema"].includes(params?.response_format?.type);
+/** @internal The InvalidArgumentError of `message`. */
+export const invalid = (message) => new ctx.errors.InvalidArgumentError(message);
 
 /** @internal Each choice's JSON answer of a completion (JSON text); an answer that is not JSON throws `OutputParseError`. */
 export async function parseCompletion(text) {
@@ -42,31 +40,6 @@ function follow(signal) {
   if (signal?.aborted) abort();
   else signal?.addEventListener("abort", abort, { once: true });
   return [controller, () => signal?.removeEventListener("abort", abort)];
-}
-
-/** `promise`, or a rejection as soon as `signal` aborts. */
-function unlessAborted(promise, signal) {
-  let off = () => {};
-  const stop = new Promise((_, reject) => {
-    if (signal.aborted) return reject(aborted());
-    const on = () => reject(aborted());
-    signal.addEventListener("abort", on, { once: true });
-    off = () => signal.removeEventListener("abort", on);
-  });
-  return Promise.race([promise, stop]).finally(off);
-}
-
-/** What is sent (tools without their functions) and the functions by name (openai-node's `tools[i].function.function`). */
-function splitTools(params) {
-  if (!params || typeof params !== "object") throw invalid("runTools expects a params object");
-  const functions = new Map();
-  const tools = (Array.isArray(params.tools) ? params.tools : []).map((tool) => {
-    const { function: run, parse, ...definition } = tool?.function ?? {};
-    const name = definition.name ?? run?.name;
-    if (typeof run === "function") functions.set(name, { run, parse });
-    return { ...tool, function: { ...definition, name } };
-  });
-  return { body: { ...params, tools }, functions };
 }
 
 /**
@@ -95,10 +68,24 @@ export class ToolRunner {
     this.#onMessage = onMessage;
     const checked = Number.isInteger(maxRounds) && maxRounds >= 1 && ["report", "throw"].includes(toolErrors)
       ? null : invalid('runTools options: maxRounds must be an integer ≥ 1 and toolErrors "report" or "throw"');
+    /** What the loop (features.js) reads and records of this run. */
+    const run = {
+      runner: this,
+      signal: this.#controller.signal,
+      begin: (messages) => (this.#messages = messages),
+      completion: (completion) => this.#completions.push(completion),
+      message: (message) => {
+        this.#messages.push(message);
+        this.#onMessage?.(message);
+      },
+      stop: (reason) => (this.#stopReason = reason),
+    };
     this.#done = (async () => {
       try {
         if (checked) throw checked;
-        for await (const event of this.#loop(ready, await params, maxRounds, toolErrors)) await this.#emit(event);
+        params = await params;
+        const { toolLoop } = await ctx.features();
+        for await (const event of toolLoop(ready, params, maxRounds, toolErrors, run)) await this.#emit(event);
       } catch (e) {
         this.#error = e;
         this.#controller.abort();
@@ -110,56 +97,6 @@ export class ToolRunner {
       }
     })();
     this.#done.catch(() => {});
-  }
-
-  async *#loop(ready, params, maxRounds, toolErrors) {
-    const { body, functions } = splitTools(params);
-    this.#messages = Array.isArray(params.messages) ? [...params.messages] : [];
-    const [b, inner] = [await loaded(), await ready];
-    const state = wasm(() => new b.WasmToolLoop(JSON.stringify(body), JSON.stringify([...functions.keys()]), maxRounds));
-    const signal = this.#controller.signal;
-    const stream = params.stream === true;
-    try {
-      for (;;) {
-        if (signal.aborted) throw aborted();
-        const request = state.requestBody(stream);
-        let completion, text;
-        if (stream) completion = JSON.parse((text = yield* streamRound(inner, request, signal, wantsJSON(params))));
-        else completion = JSON.parse((text = (await inner.chat(request, signal).catch(ctx.rethrow)).text));
-        if (signal.aborted) throw aborted();
-        this.#completions.push(completion);
-        const plan = JSON.parse(wasm(() => state.onCompletion(text)));
-        yield* this.#added(plan.messages);
-        if (plan.stop !== null) {
-          this.#stopReason = plan.stop;
-          return;
-        }
-        const runs = plan.calls.filter((c) => c.run).map((c) => this.#run(functions.get(c.name), c, signal, toolErrors));
-        const results = await unlessAborted(Promise.all(runs), signal);
-        yield* this.#added(JSON.parse(wasm(() => state.onResults(JSON.stringify(results)))));
-      }
-    } finally {
-      state.free();
-    }
-  }
-
-  async #run(tool, call, signal, toolErrors) {
-    if (signal.aborted) throw aborted();
-    try {
-      const args = tool.parse ? await tool.parse(call.arguments) : JSON.parse(call.arguments);
-      return { id: call.id, content: contentOf(await tool.run(args, { signal, id: call.id, name: call.name, runner: this })) };
-    } catch (e) {
-      if (toolErrors === "throw") throw e;
-      return { id: call.id, error: errorText(e) };
-    }
-  }
-
-  *#added(messages) {
-    for (const message of messages) {
-      this.#messages.push(message);
-      this.#onMessage?.(message);
-      yield { type: "message", message };
-    }
   }
 
   /** Hands an event to the iteration, if any, and resolves once it has been taken (so the run never runs ahead). */
@@ -260,26 +197,6 @@ export class ToolRunner {
   /** Aborts the run: the current request, and the `signal` your tools were given. */
   abort() {
     this.#controller.abort();
-  }
-}
-
-/** One streamed round: yields its events, returns the final completion's JSON text. */
-async function* streamRound(inner, request, signal, json) {
-  const stream = await inner.chatStream(request, signal).catch(ctx.rethrow);
-  let complete = false;
-  try {
-    for (let batch; (batch = await stream.nextEvents(json).catch(ctx.rethrow)) !== undefined;) {
-      for (const event of JSON.parse(batch)) {
-        if (signal.aborted) throw aborted();
-        yield event;
-      }
-    }
-    const text = await stream.finalCompletion().catch(ctx.rethrow);
-    complete = true;
-    return text;
-  } finally {
-    if (!complete) stream.cancel();
-    stream.free();
   }
 }
 

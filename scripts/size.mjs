@@ -38,14 +38,15 @@ async function bundle(entry, conditions = []) {
 
 const wasm = readFileSync(join(pkg, "llmwire_bg.wasm"));
 // The default entry as a bundler splits it: what a page loads for chat (the entry and its static
-// imports), and what it imports on first use of the other endpoints, tools or helpers (extras.js).
+// imports), and what it imports on first use of the other endpoints, tools or helpers (features.js
+// and extras.js).
 const split = await splitBundle(`export * from "${pkg}/index.js"; export { default } from "${pkg}/index.js";`);
 // The JS share of the default entry's first load: the same code with the base64 strings emptied.
 const withoutBase64 = (bytes) => Buffer.from(Buffer.from(bytes).toString().replace(/"[A-Za-z0-9+/=]{1000,}"/g, '""'));
 const rows = {
   "default": { what: "index.js as a bundler splits it: what a page loads for chat (the core wasm inside as base64)", ...measure(split.first) },
   "default.js": { what: "  of which JS (facade + transport + glue, minified; the base64 left out)", ...measure(withoutBase64(split.first)) },
-  "extras": { what: "  + loaded on first use of another endpoint, tools or helpers (extras.js, its wasm inside)", ...measure(split.later) },
+  "extras": { what: "  + loaded on first use of another endpoint, tools or helpers (features.js, and extras.js with its wasm inside)", ...measure(split.later) },
   "wasm": { what: "llmwire_bg.wasm, both modules in one (workerd and slim load it as a file)", ...measure(wasm) },
   "workerd.js": { what: "workerd.js bundled + minified (+ the .wasm above)", ...measure(await bundle("workerd.js", ["workerd"])) },
   "slim.js": { what: "slim.js bundled + minified (+ the .wasm above, fetched)", ...measure(await bundle("slim.js")) },

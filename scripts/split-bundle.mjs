@@ -17,12 +17,8 @@ export async function splitBundle(contents) {
     const out = await build({
       entryPoints: ["entry.js"], outdir: "out", absWorkingDir: dir, nodePaths: [join(root, "node_modules")],
       bundle: true, splitting: true, minify: true, format: "esm", platform: "browser", write: false, metafile: true, logLevel: "warning",
-      // No content hash in chunk names: esbuild's hash covers the inputs' paths, so where the
-      // checkout is would change the import lines, and the sizes, by a byte or two.
-      chunkNames: "[name]",
     });
-    const bytes = new Map(out.outputFiles.map((f) => [f.path.slice(dir.length + 1), f.contents]));
-    const outputs = out.metafile.outputs;
+    const { bytes, outputs } = withoutHashes(new Map(out.outputFiles.map((f) => [f.path.slice(dir.length + 1), f.text])), out.metafile.outputs);
     const first = new Set();
     const visit = (o) => {
       if (first.has(o)) return;
@@ -35,4 +31,32 @@ export async function splitBundle(contents) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The chunks renamed without esbuild's content hash, which covers the inputs' paths: where the
+ * checkout is would change the import lines, and the sizes, by a byte or two. `features-<hash>.js`
+ * becomes `features.js`; the shared chunks, all `chunk-<hash>.js`, become `chunk-1.js`, `chunk-2.js`,
+ * ... in the order of their inputs' names. Returns the texts and the metafile's outputs, renamed.
+ */
+function withoutHashes(texts, outputs) {
+  const hashed = /-[A-Z0-9]{8}(?=\.js$)/;
+  const inputs = (o) => Object.keys(outputs[o].inputs).map((i) => i.slice(i.lastIndexOf("/") + 1)).join();
+  const names = new Map();
+  const groups = new Map();
+  for (const o of Object.keys(outputs).filter((o) => hashed.test(o))) {
+    const plain = o.replace(hashed, "");
+    groups.set(plain, [...(groups.get(plain) ?? []), o]);
+  }
+  for (const [plain, group] of groups) {
+    if (group.length === 1) names.set(group[0], plain);
+    else group.sort((a, b) => inputs(a).localeCompare(inputs(b))).forEach((o, i) => names.set(o, plain.replace(/\.js$/, `-${i + 1}.js`)));
+  }
+  const base = (o) => o.slice(o.lastIndexOf("/") + 1);
+  const rename = (text) => [...names].reduce((t, [from, to]) => t.replaceAll(base(from), base(to)), text);
+  const renamed = (o) => names.get(o) ?? o;
+  return {
+    bytes: new Map([...texts].map(([o, text]) => [renamed(o), rename(text)])),
+    outputs: Object.fromEntries(Object.entries(outputs).map(([o, v]) => [renamed(o), { ...v, imports: v.imports.map((i) => ({ ...i, path: renamed(i.path) })) }])),
+  };
 }

@@ -1,5 +1,6 @@
-//! Tool calling, JSON answers and conversation trimming for the facade (`tools.js`): the JS
-//! `runTools` loop only sends requests and calls the user's functions; `WasmToolLoop` decides.
+//! Tool calling, JSON answers and conversation trimming for the facade (`tools.js`; the loop is in
+//! `features.js`): the JS `runTools` loop only sends requests and calls the user's functions;
+//! `WasmToolLoop` decides.
 use super::errors;
 use crate::protocol::conversation::{keep, Window};
 use crate::protocol::error::Error;

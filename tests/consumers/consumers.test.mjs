@@ -1,9 +1,10 @@
 // The package as users get it: `npm pack` of pkg/, installed from the tarball into throwaway copies
 // of the fixture projects here, each streaming a chat completion from the mock gateway with no
-// configuration for wasm. Bundlers: Vite (production build and dev server, default and slim
-// entries) and webpack 5, each run in headless Chromium; runtimes: Node (ESM and CommonJS), Deno
-// and Bun; Workers: esbuild with Wrangler's conditions and `wrangler deploy --dry-run`, each output
-// run in workerd through Miniflare.
+// configuration for wasm, then listing the models (which loads what only features beyond chat
+// need, on first use). Bundlers: Vite (production build and dev server, default and slim entries)
+// and webpack 5, each run in headless Chromium; runtimes: Node (ESM and CommonJS), Deno and Bun;
+// Workers: esbuild with Wrangler's conditions and `wrangler deploy --dry-run`, each output run in
+// workerd through Miniflare.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -38,6 +39,7 @@ function assertStreamed(result, greeting) {
   if (result.pieces === undefined) assert.ok(result.chunks > 3, `${result.chunks} chunks`);
   else assert.ok(result.pieces >= 1, `${result.pieces} text pieces`);
   assert.equal(result.finish, "stop");
+  assert.ok(result.models > 0, `models.list() gave ${result.models} models`);
 }
 
 /** Loads `url` in headless Chromium and resolves to the `window.result` the app sets. */
@@ -133,6 +135,7 @@ function assertRuntime(result) {
   assert.equal(result.defaultExport, true, "the default export is Client");
   assert.equal(result.errorName, "NotFoundError");
   assert.match(result.slimText, /^Echo: hello runtime\./);
+  assert.ok(result.slimModels > 0, `models.list() through llmwire/slim gave ${result.slimModels} models`);
 }
 
 test("Node ESM: import, init(), errors, and llmwire/slim with the .wasm bytes", async () => {

@@ -1,8 +1,13 @@
 // How the default entry loads its wasm in Node: in the background after import (so the first
-// request does not wait for it), without holding a program that never calls it.
+// request does not wait for it), without holding a program that never calls it; and how a failure
+// to load features.js (the bodies of everything besides chat, imported on first use) surfaces.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const pkg = (file) => new URL(`../../pkg/${file}`, import.meta.url).href;
 
@@ -39,4 +44,29 @@ test("importing llmwire leaves no timer that holds a Node program open", async (
     console.log(typeof Client, process.getActiveResourcesInfo().filter((r) => r !== "CloseReq").join());
   `);
   assert.equal(out, "function");
+});
+
+test("a features.js that cannot be imported rejects each first use with an LlmwireError, and chat still works", async () => {
+  // A copy of the package without it, as when a bundler's chunk for it cannot be fetched.
+  const dir = mkdtempSync(join(tmpdir(), "llmwire-no-features-"));
+  try {
+    cpSync(fileURLToPath(pkg("")), dir, { recursive: true });
+    rmSync(join(dir, "features.js"));
+    // Node ends the process with an error on an unhandled rejection, so a clean exit shows there was none.
+    const { out } = await run(`
+      import { Client, LlmwireError, imageURL } from ${JSON.stringify(new URL("index.js", `file://${dir}/`).href)};
+      const client = new Client({ apiKey: "sk-test", maxRetries: 0, fetch: async () => new Response("{}", { status: 500 }) });
+      const failure = (e) => [e instanceof LlmwireError, e.message.startsWith("llmwire: features.js could not be loaded (Error: Cannot find module"), e.cause?.code].join();
+      const list = client.models.list(); // still a promise at once, rejected later
+      console.log(await list.then(() => "resolved", failure));
+      console.log(await client.chat.completions.runTools({ model: "m", messages: [] }).done().then(() => "resolved", failure));
+      console.log(await imageURL({ url: "https://example.test/a.png" }).then(() => "resolved", failure));
+      console.log(await client.chat.completions.create({ model: "m", messages: [] }).then(() => "resolved", (e) => e.name));
+    `);
+    assert.deepEqual(out.split("\n"), [
+      "true,true,ERR_MODULE_NOT_FOUND", "true,true,ERR_MODULE_NOT_FOUND", "true,true,ERR_MODULE_NOT_FOUND", "InternalServerError",
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,4 +1,5 @@
-// What the built package carries: nothing of the machine that built it.
+// What the built package carries: nothing of the machine that built it; and what the default
+// entry, as a bundler splits it, loads for chat and what only on first use of something else.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
@@ -6,6 +7,7 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
+import { splitBundle } from "../../scripts/split-bundle.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const pkg = join(root, "pkg");
@@ -28,5 +30,19 @@ test("the package carries no path of the build machine (home, checkout, toolchai
   // (A home of "/" would match everything: only paths with a name in them are looked for.)
   for (const path of [homedir(), root].filter((p) => p.length > 4)) {
     for (const [name, text] of files) assert.ok(!text.includes(path), `${name} contains ${path}`);
+  }
+});
+
+test("a page that only chats loads neither features.js nor the extras; they come on first use", async () => {
+  // The default entry as scripts/size.mjs measures it (esbuild, code splitting).
+  const { first, later } = await splitBundle(`export * from "${pkg}/index.js"; export { default } from "${pkg}/index.js";`);
+  const [chat, onUse] = [first.toString(), later.toString()];
+  assert.ok(chat.includes('"/chat/completions"'), "chat is in the first load");
+  // The other endpoints' bodies, multipart forms, image helpers and the tool loop (features.js),
+  // and the extras wasm's glue (llmwire_extras.js).
+  const lazy = ['"/images/generations"', '"/audio/transcriptions"', "formPlan", "imageItemSrc", "runTools expects a params object", "WasmToolLoop"];
+  for (const marker of lazy) {
+    assert.ok(!chat.includes(marker), `${marker} is in the first load`);
+    assert.ok(onUse.includes(marker), `${marker} is not loaded later either`);
   }
 });

@@ -16,7 +16,9 @@ async function stream(client) {
     text += text_;
     pieces++;
   }
-  return { text, pieces, finish: (await s.finalChatCompletion()).choices[0].finish_reason };
+  // Beyond chat: loads the endpoints' JavaScript (features.js) and the extras on first use.
+  const models = (await client.models.list()).data.length;
+  return { text, pieces, finish: (await s.finalChatCompletion()).choices[0].finish_reason, models };
 }
 
 (async () => {
@@ -31,7 +33,7 @@ async function stream(client) {
   const viaSlim = await stream(new slim.Client({ baseURL }));
   const entry = require.resolve("llmwire");
   const sameAsImport = (await import("llmwire")).Client === llmwire.Client;
-  console.log(JSON.stringify({ ...result, defaultExport: llmwire.default === llmwire.Client, errorName, slimText: viaSlim.text, entry: entry.slice(entry.lastIndexOf("/") + 1), sameAsImport }));
+  console.log(JSON.stringify({ ...result, defaultExport: llmwire.default === llmwire.Client, errorName, slimText: viaSlim.text, slimModels: viaSlim.models, entry: entry.slice(entry.lastIndexOf("/") + 1), sameAsImport }));
 })().catch((e) => {
   console.error(e);
   process.exit(1);

@@ -18,7 +18,9 @@ async function stream(client) {
     text += chunk.choices[0]?.delta?.content ?? "";
     chunks++;
   }
-  return { text, chunks, finish: (await s.finalChatCompletion()).choices[0].finish_reason };
+  // Beyond chat: loads the endpoints' JavaScript (features.js) and the extras on first use.
+  const models = (await client.models.list()).data.length;
+  return { text, chunks, finish: (await s.finalChatCompletion()).choices[0].finish_reason, models };
 }
 
 await init();
@@ -31,4 +33,4 @@ try {
 }
 await slim.init(readFileSync(fileURLToPath(import.meta.resolve("llmwire/wasm"))));
 const viaSlim = await stream(new slim.Client({ baseURL }));
-console.log(JSON.stringify({ ...result, defaultExport: DefaultClient === Client, errorName, slimText: viaSlim.text }));
+console.log(JSON.stringify({ ...result, defaultExport: DefaultClient === Client, errorName, slimText: viaSlim.text, slimModels: viaSlim.models }));

@@ -14,7 +14,9 @@ async function run() {
     pieces++;
   }
   const final = await stream.finalChatCompletion();
-  return { text, pieces, finish: final.choices[0].finish_reason, wasmURL };
+  // Beyond chat: loads the endpoints' JavaScript (features.js) and the extras on first use.
+  const models = (await client.models.list()).data.length;
+  return { text, pieces, finish: final.choices[0].finish_reason, models, wasmURL };
 }
 
 run().then(

@@ -13,7 +13,9 @@ async function run() {
     chunks++;
   }
   const final = await stream.finalChatCompletion();
-  return { text, chunks, finish: final.choices[0].finish_reason };
+  // Beyond chat: loads the endpoints' JavaScript (features.js) and the extras on first use.
+  const models = (await client.models.list()).data.length;
+  return { text, chunks, finish: final.choices[0].finish_reason, models };
 }
 
 run().then(

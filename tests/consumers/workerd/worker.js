@@ -14,7 +14,9 @@ export default {
         chunks++;
       }
       const final = await stream.finalChatCompletion();
-      return Response.json({ text, chunks, finish: final.choices[0].finish_reason });
+      // Beyond chat: loads the endpoints' JavaScript (features.js) on first use.
+      const models = (await client.models.list()).data.length;
+      return Response.json({ text, chunks, finish: final.choices[0].finish_reason, models });
     } catch (e) {
       return Response.json({ error: e.name, isAPIError: e instanceof APIError, message: e.message }, { status: 502 });
     }

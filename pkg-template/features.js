@@ -1,0 +1,373 @@
+// The bodies of everything besides chat, imported by facade.js on first use together with the
+// extras wasm they drive, so a page that only chats never downloads them: the other endpoints
+// (resources.js has the client's methods and stream classes), multipart forms, the image helpers,
+// and a ToolRunner's loop (tools.js has the runner). Glue only: the checks, the decoding and the
+// tool loop's decisions happen in Rust (src/bindings/endpoints.rs, src/bindings/tools.rs).
+import { CompletionStream, needObject, ResponseStream } from "./resources.js";
+import { invalid, wasm } from "./tools.js";
+import { ENDPOINT } from "./transport.js";
+
+let ctx = null;
+
+/** @internal Called by facade.js once it has imported this module, with what the module needs from it. */
+export function _initFeatures(context) {
+  ctx = context;
+}
+
+const signalOf = (options) => options?.signal ?? undefined;
+
+/** A result's JSON text, parsed, with where it came from (`_request_id`, `_base_url`, `_attempts`). */
+function result({ text, meta }) {
+  const body = JSON.parse(text);
+  return typeof body === "object" && body !== null ? ctx.withMeta(body, meta) : body;
+}
+
+const isBytes = (v) => v instanceof ArrayBuffer || ArrayBuffer.isView(v);
+const isBlob = (v) => typeof Blob !== "undefined" && v instanceof Blob;
+
+async function bytesOf(source) {
+  if (isBlob(source)) return new Uint8Array(await source.arrayBuffer());
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+}
+
+// ---------------------------------------------------------------- helpers (resources.js exports them)
+
+/** Something an `<img src>` can show for an image item: its `url`, or a `data:` URL built from `b64_json` (prefixed or not). */
+export async function imageURL(item) {
+  const b = await ctx.extras();
+  try {
+    return b.imageItemSrc(item?.url ?? undefined, item?.b64_json ?? undefined);
+  } catch (e) {
+    ctx.rethrow(e);
+  }
+}
+
+/** An image item as a `Blob`: decoded from `b64_json` or a `data:` URL, or fetched from its `url` (with `options.fetch` if given). */
+export async function imageBlob(item, options = {}) {
+  const b = await ctx.extras();
+  let decoded;
+  try {
+    decoded = b.imageItemBytes(item?.url ?? undefined, item?.b64_json ?? undefined);
+  } catch (e) {
+    ctx.rethrow(e);
+  }
+  if (decoded) return new Blob([decoded[0]], { type: decoded[1] });
+  const response = await (options.fetch ?? fetch)(item.url).catch((e) => {
+    throw new ctx.errors.APIConnectionError(`could not fetch the image: ${e?.message ?? e}`);
+  });
+  if (!response.ok) throw new ctx.errors.APIError(`fetching the image failed with HTTP ${response.status}`, { status: response.status });
+  return response.blob();
+}
+
+/** A `data:` URL, or the given URL, for an image source: URL, data URL, base64, `Blob`/`File`, `Uint8Array` or `ArrayBuffer`. */
+async function imageSource(source, mimeType) {
+  const b = await ctx.extras();
+  try {
+    if (typeof source === "string") return JSON.parse(b.imagePart(source, undefined)).image_url.url;
+    if (isBlob(source) || isBytes(source)) return b.imageBytesDataUrl(await bytesOf(source), mimeType ?? (source.type || undefined));
+  } catch (e) {
+    ctx.rethrow(e);
+  }
+  throw new ctx.errors.InvalidArgumentError(`an image must be a URL, a data URL, base64, a Blob, a File, a Uint8Array or an ArrayBuffer; got ${source === null ? "null" : typeof source}`);
+}
+
+/** An `image_url` content part for a chat message, from a URL, a data URL, base64, or file data. */
+export async function imagePart(source, options = {}) {
+  const url = await imageSource(source, options.mimeType);
+  const b = await ctx.extras();
+  try {
+    return JSON.parse(b.imagePart(url, options.detail ?? undefined));
+  } catch (e) {
+    ctx.rethrow(e);
+  }
+}
+
+/** Names file data for an upload, as openai-node's `toFile`: `await toFile(bytes, "speech.mp3")`. The type is told from the bytes or the name unless given. */
+export async function toFile(data, filename, options = {}) {
+  if (!isBlob(data) && !isBytes(data)) throw new ctx.errors.InvalidArgumentError("toFile expects a Blob, a Uint8Array or an ArrayBuffer");
+  let type = options.type ?? (isBlob(data) ? data.type : "");
+  if (!type) {
+    const b = await ctx.extras();
+    type = b.mediaType((await bytesOf(isBlob(data) ? data.slice(0, 16) : data)).subarray(0, 16), filename) ?? "";
+  }
+  return new File([data], filename, { type });
+}
+
+// ---------------------------------------------------------------- multipart forms
+
+const isFileData = (v) => isBlob(v) || isBytes(v);
+
+/** An array of files: an `Array`, or an array-like such as a `FileList` from an `<input>`. */
+function fileList(value) {
+  if (Array.isArray(value)) return value;
+  if (value && typeof value === "object" && !isFileData(value) && typeof value.length === "number") return Array.from(value);
+  return null;
+}
+
+/** A file for form field `field`, with the type and name Rust tells from its declared type, first bytes and name. */
+async function filePart(b, field, value) {
+  if (isBlob(value)) {
+    const declared = value.type;
+    const specific = declared && declared !== "application/octet-stream";
+    const head = specific ? new Uint8Array(0) : new Uint8Array(await value.slice(0, 16).arrayBuffer());
+    const [type, name] = b.describeUpload(field, declared || undefined, head, typeof value.name === "string" ? value.name : undefined);
+    return [type === declared ? value : value.slice(0, value.size, type), name];
+  }
+  if (!isBytes(value)) {
+    const kind = value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
+    throw new ctx.errors.InvalidArgumentError(`${field} must be a File, a Blob, a Uint8Array or an ArrayBuffer (use toFile(bytes, name) to name bytes); got ${kind}`);
+  }
+  const bytes = await bytesOf(value);
+  const [type, name] = b.describeUpload(field, undefined, bytes.subarray(0, 16), undefined);
+  return [new Blob([bytes], { type }), name];
+}
+
+/** The `FormData` of a multipart request (`form` 0 image edits, 1 transcriptions) and the requested `response_format`; Rust checks the params. */
+async function formOf(b, rules, form, params, what) {
+  needObject(params, what);
+  const files = JSON.parse(rules.formFiles(form));
+  const text = { ...params };
+  const given = {};
+  for (const name of files) {
+    delete text[name];
+    const value = params[name];
+    if (value !== undefined && value !== null) given[name] = fileList(value)?.length ?? -1;
+  }
+  let json;
+  try {
+    json = JSON.stringify(text);
+  } catch (e) {
+    throw new ctx.errors.InvalidArgumentError(`${what}: the parameters cannot be written as text: ${e?.message ?? e}`);
+  }
+  const plan = JSON.parse(rules.formPlan(form, json, JSON.stringify(given)));
+  const data = new FormData();
+  for (const [name, value] of plan.text) data.append(name, value);
+  for (const name of files) {
+    const value = params[name];
+    if (!(name in given)) continue;
+    const list = fileList(value);
+    for (const item of list ?? [value]) {
+      const [blob, filename] = await filePart(b, name, item);
+      data.append(list ? `${name}[]` : name, blob, filename);
+    }
+  }
+  return [data, plan.format];
+}
+
+// ---------------------------------------------------------------- endpoints (resources.js's client methods)
+// Each takes the client's transport promise, then the method's arguments.
+
+/**
+ * Runs `fn(transport, rules, extras)` with the endpoints' rules (`WasmEndpoints`) and the extras
+ * bindings, turning the wasm's error objects into llmwire's classes.
+ */
+async function use(ready, fn) {
+  try {
+    const transport = await ready;
+    return await fn(transport, await transport.endpoints(), await ctx.extras());
+  } catch (e) {
+    ctx.rethrow(e);
+  }
+}
+
+function json(params, what) {
+  needObject(params, what);
+  return JSON.stringify(params);
+}
+
+const post = (ready, endpoint, path, body, options) => use(ready, (t) => t.json(endpoint, "POST", path, body, signalOf(options))).then(result);
+
+/** A streamed request to `endpoint`. */
+const stream = (ready, endpoint, path, body, options) => use(ready, (t) => t.events(endpoint, path, body, signalOf(options)));
+
+/** `images.generate`: POST /images/generations. */
+export async function imagesGenerate(ready, params, options) {
+  return post(ready, ENDPOINT.images, "/images/generations", json(params, "images.generate"), options);
+}
+
+/** `images.edit`: POST /images/edits (multipart). */
+export async function imagesEdit(ready, params, options) {
+  needObject(params, "images.edit");
+  return result(await use(ready, async (t, rules, b) => {
+    const [form] = await formOf(b, rules, 0, params, "images.edit");
+    const answer = await t.text("POST", "/images/edits", 3, form, signalOf(options));
+    return { text: rules.finish(ENDPOINT.images, answer.text, answer.status), meta: answer.meta };
+  }));
+}
+
+/** `images.generateViaChat`: an image model on /chat/completions, reference images as data URLs. */
+export async function imagesViaChat(ready, params, options) {
+  needObject(params, "images.generateViaChat");
+  const sources = params.image ?? params.images;
+  const list = sources === undefined || sources === null ? undefined : Array.isArray(sources) ? sources : [sources];
+  const image = list && (await Promise.all(list.map((s) => imageSource(s))));
+  return post(ready, ENDPOINT.imagesViaChat, "/chat/completions", JSON.stringify({ ...params, images: undefined, image }), options);
+}
+
+/** `embeddings.create`: POST /embeddings; base64 vectors decoded in Rust, each also as `float32`. */
+export async function embeddings(ready, params, options) {
+  const body = json(params, "embeddings.create");
+  const [out, vectors, lengths] = await use(ready, async (t, rules) => {
+    const answer = await t.text("POST", "/embeddings", 1, rules.prepare(ENDPOINT.embeddings, body), signalOf(options));
+    const [text, vectors, lengths] = rules.embeddings(answer.text, answer.status);
+    return [result({ text, meta: answer.meta }), vectors, lengths];
+  });
+  let offset = 0;
+  let next = 0;
+  for (const item of out.data) {
+    let float32;
+    if (item.embedding === null) {
+      // A base64 vector, decoded in Rust.
+      float32 = vectors.subarray(offset, (offset += lengths[next++]));
+      item.embedding = Array.from(float32);
+    } else {
+      float32 = Float32Array.from(item.embedding);
+    }
+    Object.defineProperty(item, "float32", { value: float32, enumerable: false, configurable: true });
+  }
+  return out;
+}
+
+/** `models.list`: GET /models. */
+export async function modelsList(ready, options) {
+  return result(await use(ready, (t) => t.json(ENDPOINT.models, "GET", "/models", undefined, signalOf(options))));
+}
+
+/** `models.retrieve`: GET /models/{id}. */
+export async function modelsRetrieve(ready, id, options) {
+  if (typeof id !== "string" || !id) throw new ctx.errors.InvalidArgumentError("models.retrieve expects a model id");
+  return result(await use(ready, (t, rules) => t.json(ENDPOINT.model, "GET", rules.prepare(ENDPOINT.model, id), undefined, signalOf(options))));
+}
+
+/** `audio.transcriptions.create`: POST /audio/transcriptions (multipart), an object or a string as `response_format` asks. */
+export async function transcription(ready, params, options) {
+  needObject(params, "audio.transcriptions.create");
+  return result(await use(ready, async (t, rules, b) => {
+    const [form, format] = await formOf(b, rules, 1, params, "audio.transcriptions.create");
+    const answer = await t.text("POST", "/audio/transcriptions", 3, form, signalOf(options));
+    return { text: rules.transcription(format, answer.text, answer.status, answer.json), meta: answer.meta };
+  }));
+}
+
+/** `completions.create`: POST /completions (legacy), a CompletionStream when `stream: true`. */
+export async function completions(ready, params, options) {
+  const body = json(params, "completions.create");
+  if (params.stream) return new CompletionStream(await stream(ready, ENDPOINT.completions, "/completions", body, options));
+  return post(ready, ENDPOINT.completions, "/completions", body, options);
+}
+
+/** `responses.create`: POST /responses, a ResponseStream when `stream: true`. */
+export async function responses(ready, params, options) {
+  const body = json(params, "responses.create");
+  if (params.stream) return new ResponseStream(await stream(ready, ENDPOINT.responses, "/responses", body, options));
+  return post(ready, ENDPOINT.responses, "/responses", body, options);
+}
+
+// ---------------------------------------------------------------- tool calling (tools.js's ToolRunner)
+
+const aborted = () => new ctx.errors.APIUserAbortError("the tool run was aborted");
+const errorText = (e) => (e instanceof Error ? e.message : String(e));
+const contentOf = (value) => (typeof value === "string" ? value : value === undefined ? "" : JSON.stringify(value));
+const wantsJSON = (params) => ["json_object", "json_schema"].includes(params?.response_format?.type);
+
+/** `promise`, or a rejection as soon as `signal` aborts. */
+function unlessAborted(promise, signal) {
+  let off = () => {};
+  const stop = new Promise((_, reject) => {
+    if (signal.aborted) return reject(aborted());
+    const on = () => reject(aborted());
+    signal.addEventListener("abort", on, { once: true });
+    off = () => signal.removeEventListener("abort", on);
+  });
+  return Promise.race([promise, stop]).finally(off);
+}
+
+/** What is sent (tools without their functions) and the functions by name (openai-node's `tools[i].function.function`). */
+function splitTools(params) {
+  if (!params || typeof params !== "object") throw invalid("runTools expects a params object");
+  const functions = new Map();
+  const tools = (Array.isArray(params.tools) ? params.tools : []).map((tool) => {
+    const { function: run, parse, ...definition } = tool?.function ?? {};
+    const name = definition.name ?? run?.name;
+    if (typeof run === "function") functions.set(name, { run, parse });
+    return { ...tool, function: { ...definition, name } };
+  });
+  return { body: { ...params, tools }, functions };
+}
+
+/**
+ * A ToolRunner's run: sends each round, runs the functions the model asks for, and yields a
+ * streamed round's events and `{ type: "message", message }` for each message it adds. `run` is
+ * the runner's side: `runner` and `signal`, and what it records (`begin`, `completion`, `message`, `stop`).
+ */
+export async function* toolLoop(ready, params, maxRounds, toolErrors, run) {
+  const { body, functions } = splitTools(params);
+  run.begin(Array.isArray(params.messages) ? [...params.messages] : []);
+  const [b, inner] = [await ctx.extras(), await ready];
+  const state = wasm(() => new b.WasmToolLoop(JSON.stringify(body), JSON.stringify([...functions.keys()]), maxRounds));
+  const { signal } = run;
+  const streamed = params.stream === true;
+  try {
+    for (;;) {
+      if (signal.aborted) throw aborted();
+      const request = state.requestBody(streamed);
+      let completion, text;
+      if (streamed) completion = JSON.parse((text = yield* streamRound(inner, request, signal, wantsJSON(params))));
+      else completion = JSON.parse((text = (await inner.chat(request, signal).catch(ctx.rethrow)).text));
+      if (signal.aborted) throw aborted();
+      run.completion(completion);
+      const plan = JSON.parse(wasm(() => state.onCompletion(text)));
+      yield* added(run, plan.messages);
+      if (plan.stop !== null) {
+        run.stop(plan.stop);
+        return;
+      }
+      const runs = plan.calls.filter((c) => c.run).map((c) => runTool(run, functions.get(c.name), c, toolErrors));
+      const results = await unlessAborted(Promise.all(runs), signal);
+      yield* added(run, JSON.parse(wasm(() => state.onResults(JSON.stringify(results)))));
+    }
+  } finally {
+    state.free();
+  }
+}
+
+/** Calls one of your functions; its result (or error, unless `toolErrors` is "throw") goes back to the model. */
+async function runTool({ runner, signal }, tool, call, toolErrors) {
+  if (signal.aborted) throw aborted();
+  try {
+    const args = tool.parse ? await tool.parse(call.arguments) : JSON.parse(call.arguments);
+    return { id: call.id, content: contentOf(await tool.run(args, { signal, id: call.id, name: call.name, runner })) };
+  } catch (e) {
+    if (toolErrors === "throw") throw e;
+    return { id: call.id, error: errorText(e) };
+  }
+}
+
+/** Records the messages the run adds, and yields an event for each. */
+function* added(run, messages) {
+  for (const message of messages) {
+    run.message(message);
+    yield { type: "message", message };
+  }
+}
+
+/** One streamed round: yields its events, returns the final completion's JSON text. */
+async function* streamRound(inner, request, signal, json) {
+  const stream = await inner.chatStream(request, signal).catch(ctx.rethrow);
+  let complete = false;
+  try {
+    for (let batch; (batch = await stream.nextEvents(json).catch(ctx.rethrow)) !== undefined;) {
+      for (const event of JSON.parse(batch)) {
+        if (signal.aborted) throw aborted();
+        yield event;
+      }
+    }
+    const text = await stream.finalCompletion().catch(ctx.rethrow);
+    complete = true;
+    return text;
+  } finally {
+    if (!complete) stream.cancel();
+    stream.free();
+  }
+}
