@@ -27,6 +27,7 @@ pkg/package.json: $(PKG_INPUTS)
 	node scripts/build-pkg.mjs
 
 test-native:
+	cargo fmt --check
 	cargo test --quiet
 	cargo clippy --quiet --all-targets -- -D warnings
 	cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings

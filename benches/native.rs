@@ -10,8 +10,28 @@ mod native {
     use std::time::Duration;
 
     const TOKENS: &[&str] = &[
-        " the", " stream", " token", " parser", " wasm", "ing", ",", ".", " 的", "一是", "不了人", "😀", "👩‍💻",
-        "🇯🇵", "\\\"", "\\n", "\\\\", "\\t", " gateway", " rust", "東京", " é",
+        " the",
+        " stream",
+        " token",
+        " parser",
+        " wasm",
+        "ing",
+        ",",
+        ".",
+        " 的",
+        "一是",
+        "不了人",
+        "😀",
+        "👩‍💻",
+        "🇯🇵",
+        "\\\"",
+        "\\n",
+        "\\\\",
+        "\\t",
+        " gateway",
+        " rust",
+        "東京",
+        " é",
     ];
 
     /// xorshift64*: deterministic and dependency-free.

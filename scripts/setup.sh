@@ -25,6 +25,14 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown >/dev/null
 fi
 
+# clippy and rustfmt come with rustup's default profile; a minimal install lacks them.
+for component in clippy rustfmt; do
+  if ! rustup component list --installed | grep -q "^${component}-"; then
+    say "adding the ${component} component"
+    rustup component add "$component" >/dev/null
+  fi
+done
+
 if ! wasm-bindgen --version 2>/dev/null | grep -q " ${WASM_BINDGEN_VERSION}\$"; then
   say "installing wasm-bindgen-cli ${WASM_BINDGEN_VERSION} (about 2 minutes)"
   # Not --locked: the CLI's own lockfile pins a webpki-roots version the registry no longer serves.

@@ -127,7 +127,11 @@ async fn images_three_ways_with_typed_items() {
     assert_eq!(edited.data.len(), 1);
     let not_an_image = c.images().edit(&[Upload::bytes(vec![1, 2, 3], "x")], None, &json!({"prompt": "p"}), None).await.unwrap_err();
     assert_eq!(not_an_image.class_name(), "InvalidArgumentError", "{not_an_image}");
-    let via_chat = c.images().generate_via_chat(&json!({"model": "gpt-image-2-vip", "prompt": "a lighthouse", "size": "2048x1152"}), None).await.unwrap();
+    let via_chat = c
+        .images()
+        .generate_via_chat(&json!({"model": "gpt-image-2-vip", "prompt": "a lighthouse", "size": "2048x1152"}), None)
+        .await
+        .unwrap();
     assert!(via_chat.data[0].url.as_deref().unwrap_or_default().ends_with(".png"));
     let on_chat = c.chat().create(&request("gpt-image-2-vip"), None).await.unwrap();
     assert!(on_chat.is_image_generation() && on_chat.choices.is_empty());
@@ -139,7 +143,8 @@ async fn images_three_ways_with_typed_items() {
 async fn embeddings_models_and_audio_typed() {
     use llmwire::client::{Transcription, Upload};
     let c = client();
-    let base64 = c.embeddings().create(&json!({"model": "e", "input": ["a"], "dimensions": 4, "encoding_format": "base64"}), None).await.unwrap();
+    let base64 =
+        c.embeddings().create(&json!({"model": "e", "input": ["a"], "dimensions": 4, "encoding_format": "base64"}), None).await.unwrap();
     let floats = c.embeddings().create(&json!({"model": "e", "input": ["a"], "dimensions": 4}), None).await.unwrap();
     assert_eq!(base64.data[0].embedding, floats.data[0].embedding);
     assert_eq!(base64.data[0].embedding.len(), 4);
@@ -150,7 +155,12 @@ async fn embeddings_models_and_audio_typed() {
     assert_eq!(c.models().retrieve("yi-vision-v2", None).await.unwrap().owned_by.as_deref(), Some("01.ai"));
     let mut wav = b"RIFF\x24\0\0\0WAVEfmt ".to_vec();
     wav.resize(64, 0);
-    let srt = c.audio().transcriptions().create(&Upload::bytes(wav.clone(), "a.wav"), &json!({"model": "whisper-1", "response_format": "srt"}), None).await.unwrap();
+    let srt = c
+        .audio()
+        .transcriptions()
+        .create(&Upload::bytes(wav.clone(), "a.wav"), &json!({"model": "whisper-1", "response_format": "srt"}), None)
+        .await
+        .unwrap();
     assert!(matches!(&srt, Transcription::Text(t) if t.starts_with("1\n00:00:00,000")), "{srt:?}");
     let json = c.audio().transcriptions().create(&Upload::bytes(wav, "a.wav"), &json!({"model": "whisper-1"}), None).await.unwrap();
     assert!(matches!(&json, Transcription::Json(v) if v["text"].as_str().unwrap_or_default().starts_with("Transcribed a.wav")), "{json:?}");

@@ -7,10 +7,7 @@ use wasm_bindgen::JsValue;
 pub fn to_js(err: &Error, partial: Option<&str>) -> JsValue {
     let mut text = String::with_capacity(256 + partial.map_or(0, str::len));
     let mut w = ObjectWriter::new(&mut text);
-    w.bool("llmwireError", true)
-        .str("name", err.class_name())
-        .str("message", &crate::cat!(err))
-        .bool("retryable", err.is_retryable());
+    w.bool("llmwireError", true).str("name", err.class_name()).str("message", &crate::cat!(err)).bool("retryable", err.is_retryable());
     match err {
         Error::Api(api) => {
             match api.status {

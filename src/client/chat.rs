@@ -1,8 +1,8 @@
 //! `client.chat()`: chat completions, whole or streamed.
 use super::{stream::ChatStream, Client};
 use crate::protocol::chat::ChatCompletion;
-use crate::protocol::error::Error;
 use crate::protocol::endpoint::Endpoint;
+use crate::protocol::error::Error;
 use crate::protocol::request;
 use serde::Serialize;
 use web_sys::AbortSignal;
@@ -76,9 +76,7 @@ impl Chat<'_> {
 
 fn request_body<R: Serialize>(request: &R, stream: bool) -> Result<String, Error> {
     let mut value = serde_json::to_value(request).map_err(|e| Error::InvalidArgument { message: e.to_string() })?;
-    let obj = value
-        .as_object_mut()
-        .ok_or_else(|| Error::InvalidArgument { message: "the request must be a JSON object".into() })?;
+    let obj = value.as_object_mut().ok_or_else(|| Error::InvalidArgument { message: "the request must be a JSON object".into() })?;
     obj.insert("stream".into(), stream.into());
     if !stream {
         obj.remove("stream_options");

@@ -1,8 +1,8 @@
 //! `client.completions()`: legacy text completions, whole or streamed.
-use crate::protocol::endpoint::Endpoint;
 use super::event_stream::CompletionStream;
 use super::{Client, RawResponse};
 use crate::protocol::completions::Completion;
+use crate::protocol::endpoint::Endpoint;
 use crate::protocol::error::Error;
 use serde::Serialize;
 use web_sys::AbortSignal;

@@ -1,7 +1,7 @@
 //! `client.embeddings()`: vectors for texts, decoded whatever encoding the gateway chose.
-use crate::protocol::endpoint::Endpoint;
 use super::{Client, RawResponse};
 use crate::protocol::embeddings::{decode_embeddings, DecodedEmbeddings, EmbeddingResponse};
+use crate::protocol::endpoint::Endpoint;
 use crate::protocol::error::Error;
 use serde::Serialize;
 use web_sys::AbortSignal;

@@ -36,7 +36,12 @@ pub struct CompletionStream(EventStream);
 pub struct ResponseStream(EventStream);
 
 impl EventStream {
-    pub(crate) fn new(served: Served, proto: Box<dyn StreamProtocol>, max_event_bytes: usize, secret: Option<String>) -> Result<Self, Error> {
+    pub(crate) fn new(
+        served: Served,
+        proto: Box<dyn StreamProtocol>,
+        max_event_bytes: usize,
+        secret: Option<String>,
+    ) -> Result<Self, Error> {
         BodyStream::with_decoder(served, EventStreamDecoder::with_max_event_bytes(proto, max_event_bytes), secret)
     }
 

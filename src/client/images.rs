@@ -1,7 +1,7 @@
 //! `client.images()`: generations, edits (multipart), and image models on the chat endpoint.
-use crate::protocol::endpoint::Endpoint;
 use super::upload::{typed_form, Upload};
 use super::{Client, Payload, RawResponse};
+use crate::protocol::endpoint::Endpoint;
 use crate::protocol::error::Error;
 use crate::protocol::images::ImagesResponse;
 use crate::protocol::multipart;
@@ -44,7 +44,13 @@ impl Images<'_> {
 
     /// Edits images (`POST /images/edits`, multipart): `images` (one or several), an optional
     /// `mask`, and the other parameters (`model`, `prompt`, `size`, ...) from `request`.
-    pub async fn edit<R: Serialize>(&self, images: &[Upload], mask: Option<&Upload>, request: &R, signal: Option<&AbortSignal>) -> Result<ImagesResponse, Error> {
+    pub async fn edit<R: Serialize>(
+        &self,
+        images: &[Upload],
+        mask: Option<&Upload>,
+        request: &R,
+        signal: Option<&AbortSignal>,
+    ) -> Result<ImagesResponse, Error> {
         let masks: &[Upload] = match mask {
             Some(m) => std::slice::from_ref(m),
             None => &[],

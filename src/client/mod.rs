@@ -286,7 +286,13 @@ impl Client {
 
     /// Sends a request until it gets a 2xx response, retrying and failing over as
     /// [`Call`] decides, or returns the last error.
-    pub(crate) async fn request(&self, method: &str, path: &str, payload: Payload<'_>, signal: Option<&AbortSignal>) -> Result<Served, Error> {
+    pub(crate) async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        payload: Payload<'_>,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Served, Error> {
         let headers = payload.headers(&self.config);
         let json = match payload {
             Payload::Json { body, .. } => Some(body),

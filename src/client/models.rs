@@ -1,6 +1,6 @@
 //! `client.models()`: the models a gateway offers, with 01.AI's `ownedBy` normalized.
-use crate::protocol::endpoint::Endpoint;
 use super::{Client, RawResponse};
+use crate::protocol::endpoint::Endpoint;
 use crate::protocol::error::Error;
 use crate::protocol::models::{Model, ModelList};
 use web_sys::AbortSignal;
@@ -41,7 +41,6 @@ impl Models<'_> {
     pub async fn list_raw(&self, signal: Option<&AbortSignal>) -> Result<RawResponse, Error> {
         self.client.endpoint_call(Endpoint::Models, "GET", "/models", None, signal).await
     }
-
 
     /// Retrieves one model; the body is normalized JSON text.
     pub async fn retrieve_raw(&self, id: &str, signal: Option<&AbortSignal>) -> Result<RawResponse, Error> {

@@ -53,10 +53,8 @@ impl Client {
         let Served { response, base_url, attempts, guard } = served;
         let read = guard.limit(response.bytes(BODY_LIMIT), crate::protocol::call::Phase::Body).await;
         let bytes = self.redacted(read)?;
-        let body = String::from_utf8(bytes).map_err(|e| Error::InvalidResponse {
-            message: "the response body is not UTF-8".into(),
-            snippet: snippet_of(e.as_bytes()),
-        })?;
+        let body = String::from_utf8(bytes)
+            .map_err(|e| Error::InvalidResponse { message: "the response body is not UTF-8".into(), snippet: snippet_of(e.as_bytes()) })?;
         let raw = RawResponse { body, base_url, attempts, request_id: response.header("x-request-id") };
         Ok(TextBody { raw, status: response.status(), is_json: response.is_json() })
     }
@@ -70,7 +68,14 @@ impl Client {
 
     /// Calls a JSON endpoint: checks the request `body` (none for a GET), sends it, and checks
     /// the answer, by [`Endpoint`]'s rules.
-    pub(crate) async fn endpoint_call(&self, endpoint: Endpoint, method: &str, path: &str, body: Option<&str>, signal: Option<&web_sys::AbortSignal>) -> Result<RawResponse, Error> {
+    pub(crate) async fn endpoint_call(
+        &self,
+        endpoint: Endpoint,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        signal: Option<&web_sys::AbortSignal>,
+    ) -> Result<RawResponse, Error> {
         let prepared = body.map(|b| endpoint.prepare(b.to_owned())).transpose()?;
         let payload = match &prepared {
             Some(body) => Payload::Json { body, stream: false },
@@ -83,15 +88,14 @@ impl Client {
 
 /// Parses a checked JSON body into a typed result.
 pub(crate) fn typed<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, Error> {
-    serde_json::from_str(text).map_err(|e| Error::InvalidResponse { message: format!("expected {what}: {e}"), snippet: snippet_of(text.as_bytes()) })
+    serde_json::from_str(text)
+        .map_err(|e| Error::InvalidResponse { message: format!("expected {what}: {e}"), snippet: snippet_of(text.as_bytes()) })
 }
 
 /// Serializes a typed request to a JSON object text, with `stream` set as given (or left out).
 pub(crate) fn to_body<R: serde::Serialize>(request: &R, stream: Option<bool>) -> Result<String, Error> {
     let mut value = serde_json::to_value(request).map_err(|e| Error::InvalidArgument { message: e.to_string() })?;
-    let obj = value
-        .as_object_mut()
-        .ok_or_else(|| Error::InvalidArgument { message: "the request must be a JSON object".into() })?;
+    let obj = value.as_object_mut().ok_or_else(|| Error::InvalidArgument { message: "the request must be a JSON object".into() })?;
     if let Some(stream) = stream {
         obj.insert("stream".into(), stream.into());
         if !stream {

@@ -1,7 +1,7 @@
 //! `client.responses()`: the Responses API, whole or as a stream of typed events.
-use crate::protocol::endpoint::Endpoint;
 use super::event_stream::ResponseStream;
 use super::{Client, RawResponse};
+use crate::protocol::endpoint::Endpoint;
 use crate::protocol::error::Error;
 use crate::protocol::responses::Response;
 use serde::Serialize;

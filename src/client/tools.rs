@@ -117,7 +117,13 @@ impl Chat<'_> {
     /// Runs the tool-calling loop: sends `request` with `tools` added, runs the calls the model
     /// asks for (concurrently), sends their results back, until the model answers without tools
     /// or `max_rounds` requests were made. See [`crate::protocol::tools`] for every rule.
-    pub async fn run_tools<R: Serialize>(&self, request: &R, tools: &ToolSet, options: RunOptions, signal: Option<&AbortSignal>) -> Result<ToolRun, RunError> {
+    pub async fn run_tools<R: Serialize>(
+        &self,
+        request: &R,
+        tools: &ToolSet,
+        options: RunOptions,
+        signal: Option<&AbortSignal>,
+    ) -> Result<ToolRun, RunError> {
         self.run_tools_with_events(request, tools, options, signal, &mut |_| {}).await
     }
 
@@ -171,7 +177,11 @@ impl Chat<'_> {
     /// Sends a request whose answer is JSON (`response_format` `json_object` or `json_schema`)
     /// and reads choice 0's answer as a `T`. An answer that is not valid JSON is
     /// [`ParseError::Output`], which keeps its text.
-    pub async fn parse<T: DeserializeOwned, R: Serialize>(&self, request: &R, signal: Option<&AbortSignal>) -> Result<Parsed<T>, ParseError> {
+    pub async fn parse<T: DeserializeOwned, R: Serialize>(
+        &self,
+        request: &R,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Parsed<T>, ParseError> {
         let body = to_body(request, Some(false))?;
         let raw = self.create_raw(&body, signal).await?.body;
         parsed_choices(&raw).map_err(ParseError::Output)?;
@@ -184,10 +194,12 @@ impl Chat<'_> {
 
 /// The request as JSON text, with the tool set's definitions as `tools` unless it has its own.
 fn with_tools<R: Serialize>(request: &R, tools: &ToolSet) -> Result<String, Error> {
-    let mut value: serde_json::Value = serde_json::from_str(&to_body(request, None)?).map_err(|e| Error::InvalidArgument { message: e.to_string() })?;
+    let mut value: serde_json::Value =
+        serde_json::from_str(&to_body(request, None)?).map_err(|e| Error::InvalidArgument { message: e.to_string() })?;
     if let Some(obj) = value.as_object_mut() {
         if !obj.contains_key("tools") {
-            let definitions = serde_json::from_str(&tools.definitions_json()).map_err(|e| Error::InvalidArgument { message: e.to_string() })?;
+            let definitions =
+                serde_json::from_str(&tools.definitions_json()).map_err(|e| Error::InvalidArgument { message: e.to_string() })?;
             obj.insert("tools".into(), definitions);
         }
     }

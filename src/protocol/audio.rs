@@ -118,7 +118,8 @@ mod tests {
     #[test]
     fn each_format_has_its_type() {
         assert_eq!(parsed(Json, r#"{"text":"hi"}"#, true)["text"], "hi");
-        let verbose = parsed(VerboseJson, r#"{"task":"transcribe","language":"english","duration":1.5,"text":"hi","segments":[{"id":0}]}"#, true);
+        let verbose =
+            parsed(VerboseJson, r#"{"task":"transcribe","language":"english","duration":1.5,"text":"hi","segments":[{"id":0}]}"#, true);
         assert_eq!(verbose["segments"][0]["id"], 0);
         assert_eq!(parsed(Text, "hi there\n", false), "hi there\n");
         let vtt = "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nhi\n";

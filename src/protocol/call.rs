@@ -38,10 +38,7 @@ pub struct Gateway {
 impl Gateway {
     /// Fresh state for a client with `config`.
     pub fn new(config: &ClientConfig) -> Self {
-        Gateway {
-            failover: Failover::new(config.base_urls().count(), DEFAULT_COOLDOWN_MS),
-            limiter: Limiter::new(config.limits()),
-        }
+        Gateway { failover: Failover::new(config.base_urls().count(), DEFAULT_COOLDOWN_MS), limiter: Limiter::new(config.limits()) }
     }
 }
 
@@ -163,7 +160,15 @@ impl Call {
     /// After a failed attempt (before any byte of the body reached the caller; its slot released):
     /// the delay before the next attempt, or `None` to give up and report `err`. Moving to another base URL
     /// retries at once; no retry starts that could not finish before the deadline.
-    pub fn failed(&mut self, gateway: &mut Gateway, config: &ClientConfig, err: &Error, hints: &RetryHints, jitter: f64, now_ms: u64) -> Option<u64> {
+    pub fn failed(
+        &mut self,
+        gateway: &mut Gateway,
+        config: &ClientConfig,
+        err: &Error,
+        hints: &RetryHints,
+        jitter: f64,
+        now_ms: u64,
+    ) -> Option<u64> {
         let Decision::Retry { delay_ms } = config.retry_policy().decide(self.attempt, err, hints, jitter) else {
             return None;
         };
@@ -212,7 +217,8 @@ mod tests {
 
     #[test]
     fn limits_name_the_phase_or_the_deadline() {
-        let config = ClientConfig::new("https://a/v1").with_timeouts(Timeouts { total_ms: Some(1000), headers_ms: Some(200), idle_ms: None });
+        let config =
+            ClientConfig::new("https://a/v1").with_timeouts(Timeouts { total_ms: Some(1000), headers_ms: Some(200), idle_ms: None });
         let call = Call::new(&config, None, 0);
         let headers = call.limit(Phase::Headers, 0).unwrap();
         assert_eq!(headers.ms, 200);
@@ -226,7 +232,8 @@ mod tests {
 
     #[test]
     fn slots_are_released_once() {
-        let config = ClientConfig::new("https://a/v1").with_limits(Limits { max_concurrent: 1, requests_per_minute: None, tokens_per_minute: None });
+        let config =
+            ClientConfig::new("https://a/v1").with_limits(Limits { max_concurrent: 1, requests_per_minute: None, tokens_per_minute: None });
         let mut gw = Gateway::new(&config);
         let mut first = Call::new(&config, None, 0);
         let mut second = Call::new(&config, None, 0);

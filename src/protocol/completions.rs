@@ -113,7 +113,8 @@ fn parse_choices(raw: &str) -> Result<Vec<ChoiceDelta<'_>>, json::JsonError> {
         r.object(|key, r| {
             match key.as_ref() {
                 "index" => {
-                    c.index = if r.null()? { None } else { Some(r.index()?.ok_or_else(|| r.error("an index must be a non-negative integer"))?) }
+                    c.index =
+                        if r.null()? { None } else { Some(r.index()?.ok_or_else(|| r.error("an index must be a non-negative integer"))?) }
                 }
                 "text" => c.text = r.opt_string()?,
                 "finish_reason" => c.finish_reason = r.opt_string()?,
@@ -162,7 +163,10 @@ impl CompletionsAccumulator {
                 None => true,
             };
             if !known && self.choices.len() >= MAX_PARTS {
-                return Err(Error::InvalidResponse { message: format!("stream created more than {MAX_PARTS} choices"), snippet: String::new() });
+                return Err(Error::InvalidResponse {
+                    message: format!("stream created more than {MAX_PARTS} choices"),
+                    snippet: String::new(),
+                });
             }
         }
         self.chunks += 1;
@@ -436,7 +440,9 @@ mod tests {
         assert_eq!(dec.take_output().as_deref(), Some("whole"));
         dec.finish().unwrap();
         let mut dec = EventStreamDecoder::new(CompletionsProtocol::default());
-        assert!(matches!(dec.push_json_body(br#"{"error":{"message":"no"}}"#, 200, Output::Text), Err(Error::Api(a)) if a.status == Some(200)));
+        assert!(
+            matches!(dec.push_json_body(br#"{"error":{"message":"no"}}"#, 200, Output::Text), Err(Error::Api(a)) if a.status == Some(200))
+        );
         let mut dec = EventStreamDecoder::new(CompletionsProtocol::default());
         assert!(matches!(dec.push_json_body(b"[1]", 200, Output::Text), Err(Error::InvalidResponse { .. })));
     }
@@ -455,8 +461,10 @@ mod tests {
     #[test]
     fn logprobs_concatenate() {
         let mut acc = CompletionsAccumulator::default();
-        acc.apply_json(r#"{"choices":[{"index":0,"text":"a","logprobs":{"tokens":["a"],"token_logprobs":[-0.1],"text_offset":[0]}}]}"#).unwrap();
-        acc.apply_json(r#"{"choices":[{"index":0,"text":"b","logprobs":{"tokens":["b"],"token_logprobs":[-0.2],"text_offset":[1]}}]}"#).unwrap();
+        acc.apply_json(r#"{"choices":[{"index":0,"text":"a","logprobs":{"tokens":["a"],"token_logprobs":[-0.1],"text_offset":[0]}}]}"#)
+            .unwrap();
+        acc.apply_json(r#"{"choices":[{"index":0,"text":"b","logprobs":{"tokens":["b"],"token_logprobs":[-0.2],"text_offset":[1]}}]}"#)
+            .unwrap();
         let c = acc.snapshot();
         assert_eq!(c.choices[0].logprobs.as_ref().unwrap()["tokens"], serde_json::json!(["a", "b"]));
         assert_eq!(c.text(), Some("ab"));

@@ -131,7 +131,8 @@ pub fn keep<S: AsRef<str>>(messages: &[S], window: Window) -> Vec<usize> {
         let end = turns.get(t + 1).copied().unwrap_or(messages.len());
         let members = (start..end).filter(|&i| roles.get(i) != Some(&Role::System));
         let (count, cost) = members.fold((0, 0), |(n, c), i| (n + 1, c + tokens(i)));
-        let fits = window.max_messages.map_or(true, |m| used_messages + count <= m) && window.max_tokens.map_or(true, |b| used_tokens + cost <= b);
+        let fits =
+            window.max_messages.map_or(true, |m| used_messages + count <= m) && window.max_tokens.map_or(true, |b| used_tokens + cost <= b);
         if !fits && t + 1 < turns.len() {
             break;
         }
@@ -246,7 +247,8 @@ mod tests {
     }
 
     fn calls(ids: &[&str]) -> String {
-        let calls: Vec<String> = ids.iter().map(|id| format!(r#"{{"id":"{id}","type":"function","function":{{"name":"f","arguments":"{{}}"}}}}"#)).collect();
+        let calls: Vec<String> =
+            ids.iter().map(|id| format!(r#"{{"id":"{id}","type":"function","function":{{"name":"f","arguments":"{{}}"}}}}"#)).collect();
         format!(r#"{{"role":"assistant","content":null,"tool_calls":[{}]}}"#, calls.join(","))
     }
 

@@ -169,10 +169,7 @@ fn decode_vector(raw: &str, i: usize, out: &mut String, vectors: &mut Vec<f32>) 
     if let Some(text) = json::raw_str(raw) {
         let bytes = base64::decode(&text).map_err(|e| format!("embedding {i} is not valid base64: {e}"))?;
         if bytes.len() % 4 != 0 {
-            return Err(format!(
-                "embedding {i} has {} bytes, which is not a whole number of float32 values",
-                bytes.len()
-            ));
+            return Err(format!("embedding {i} has {} bytes, which is not a whole number of float32 values", bytes.len()));
         }
         for (j, quad) in bytes.chunks_exact(4).enumerate() {
             let Ok(quad) = <[u8; 4]>::try_from(quad) else { continue };
@@ -210,11 +207,8 @@ mod tests {
     }
 
     fn body(embeddings: &[&str]) -> String {
-        let items: Vec<String> = embeddings
-            .iter()
-            .enumerate()
-            .map(|(i, e)| format!(r#"{{"object":"embedding","index":{i},"embedding":{e}}}"#))
-            .collect();
+        let items: Vec<String> =
+            embeddings.iter().enumerate().map(|(i, e)| format!(r#"{{"object":"embedding","index":{i},"embedding":{e}}}"#)).collect();
         format!(r#"{{"object":"list","data":[{}],"model":"m","usage":{{"prompt_tokens":2,"total_tokens":2}}}}"#, items.join(","))
     }
 

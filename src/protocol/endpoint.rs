@@ -129,7 +129,8 @@ mod tests {
 
     #[test]
     fn error_members_keep_the_status() {
-        let Err(Error::Api(api)) = Endpoint::Embeddings.finish(r#"{"error":{"message":"quota","code":"insufficient_quota"}}"#.into(), 200) else {
+        let Err(Error::Api(api)) = Endpoint::Embeddings.finish(r#"{"error":{"message":"quota","code":"insufficient_quota"}}"#.into(), 200)
+        else {
             panic!("expected an API error");
         };
         assert_eq!((api.status, api.code.as_deref()), (Some(200), Some("insufficient_quota")));

@@ -112,11 +112,7 @@ impl ApiError {
         let mut err = Self::from_json_body(body).unwrap_or_else(|| {
             let snippet = snippet_of(body);
             ApiError {
-                message: if snippet.is_empty() {
-                    status_text(status).to_string()
-                } else {
-                    crate::cat!(status_text(status), ": ", snippet)
-                },
+                message: if snippet.is_empty() { status_text(status).to_string() } else { crate::cat!(status_text(status), ": ", snippet) },
                 body_snippet: if snippet.is_empty() { None } else { Some(snippet) },
                 ..ApiError::default()
             }
@@ -133,10 +129,7 @@ impl ApiError {
             return Some(Self::from_error_value(raw));
         }
         let text = env.message.or(env.detail)?;
-        Some(ApiError {
-            message: raw_to_message(text),
-            ..ApiError::default()
-        })
+        Some(ApiError { message: raw_to_message(text), ..ApiError::default() })
     }
 
     /// Reads the `error` member of a JSON object body (a 2xx body that is really an error);
@@ -347,9 +340,8 @@ impl Error {
         match self {
             Error::Api(api) => {
                 scrub(&mut api.message);
-                for s in [&mut api.error_type, &mut api.code, &mut api.param, &mut api.body_snippet, &mut api.request_id]
-                    .into_iter()
-                    .flatten()
+                for s in
+                    [&mut api.error_type, &mut api.code, &mut api.param, &mut api.body_snippet, &mut api.request_id].into_iter().flatten()
                 {
                     scrub(s);
                 }
@@ -423,10 +415,7 @@ pub fn check_json_object(text: &str, status: u16) -> Result<(), Error> {
     let mut r = Reader::new(text);
     match r.object(|_, r| r.skip()).and_then(|_| r.end()) {
         Ok(()) => Ok(()),
-        Err(e) => Err(Error::InvalidResponse {
-            message: crate::cat!("expected a JSON object: ", e),
-            snippet: snippet_of(text.as_bytes()),
-        }),
+        Err(e) => Err(Error::InvalidResponse { message: crate::cat!("expected a JSON object: ", e), snippet: snippet_of(text.as_bytes()) }),
     }
 }
 

@@ -82,10 +82,9 @@ impl<T: StreamProtocol + ?Sized> StreamProtocol for Box<T> {
 
 /// An `event: error` (or an error object) inside a 200 stream, as an [`Error::Api`].
 pub fn error_event(data: &str) -> Error {
-    Error::from(ApiError::from_json_body(data.as_bytes()).unwrap_or_else(|| ApiError {
-        message: bounded(data, 200),
-        ..ApiError::default()
-    }))
+    Error::from(
+        ApiError::from_json_body(data.as_bytes()).unwrap_or_else(|| ApiError { message: bounded(data, 200), ..ApiError::default() }),
+    )
 }
 
 /// Decodes and accumulates one streamed result.
@@ -204,7 +203,12 @@ impl<P: StreamProtocol> EventStreamDecoder<P> {
 /// Test support: feeds `body` to a fresh decoder for `proto` in two pieces split at `cut`, and
 /// returns each push's batch, the first error (or `finish`'s result) and the decoder.
 #[cfg(test)]
-pub(crate) fn push_in_two<P: StreamProtocol>(proto: P, body: &[u8], cut: usize, mode: Output) -> (Vec<String>, Result<(), Error>, EventStreamDecoder<P>) {
+pub(crate) fn push_in_two<P: StreamProtocol>(
+    proto: P,
+    body: &[u8],
+    cut: usize,
+    mode: Output,
+) -> (Vec<String>, Result<(), Error>, EventStreamDecoder<P>) {
     let mut dec = EventStreamDecoder::new(proto);
     let mut out = Vec::new();
     for part in [&body[..cut], &body[cut..]] {
@@ -228,11 +232,49 @@ mod tests {
     /// Token soup for inputs: JSON and SSE pieces in random order.
     fn soup(seed: &mut u64, n: u64) -> String {
         const TOKENS: &[&str] = &[
-            "{", "}", "[", "]", ":", ",", "\"", "\"type\"", "\"response.output_text.delta\"", "\"response.completed\"",
-            "\"response\"", "\"output\"", "\"output_index\"", "\"content_index\"", "\"delta\"", "\"choices\"", "\"text\"",
-            "\"index\"", "\"data\"", "\"embedding\"", "\"b64_json\"", "\"url\"", "\"AAAA\"", "\"ownedBy\"", "\"error\"",
-            "0", "1", "-1", "99999999999999999999", "1.5e3", "null", "true", "data: ", "event: error\n", "event: x\n",
-            "\n\n", "\n", "[DONE]", "\u{e9}", "\\u0041", "\"data:image/png;base64,iVBOR\"", "\"message\"", "\"content\"",
+            "{",
+            "}",
+            "[",
+            "]",
+            ":",
+            ",",
+            "\"",
+            "\"type\"",
+            "\"response.output_text.delta\"",
+            "\"response.completed\"",
+            "\"response\"",
+            "\"output\"",
+            "\"output_index\"",
+            "\"content_index\"",
+            "\"delta\"",
+            "\"choices\"",
+            "\"text\"",
+            "\"index\"",
+            "\"data\"",
+            "\"embedding\"",
+            "\"b64_json\"",
+            "\"url\"",
+            "\"AAAA\"",
+            "\"ownedBy\"",
+            "\"error\"",
+            "0",
+            "1",
+            "-1",
+            "99999999999999999999",
+            "1.5e3",
+            "null",
+            "true",
+            "data: ",
+            "event: error\n",
+            "event: x\n",
+            "\n\n",
+            "\n",
+            "[DONE]",
+            "\u{e9}",
+            "\\u0041",
+            "\"data:image/png;base64,iVBOR\"",
+            "\"message\"",
+            "\"content\"",
         ];
         let mut next = || {
             *seed ^= *seed << 13;

@@ -89,8 +89,8 @@ fn non_empty(s: Option<&str>) -> Option<&str> {
 /// The payload and declared media type of a `b64_json` value, with or without a `data:` prefix.
 fn b64_payload(b64: &str) -> Result<(Option<&str>, &str), Error> {
     if b64.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("data:")) {
-        let (mime, payload) = media::split_data_url(b64)
-            .ok_or_else(|| invalid_argument("b64_json starts with data: but is not a base64 data URL"))?;
+        let (mime, payload) =
+            media::split_data_url(b64).ok_or_else(|| invalid_argument("b64_json starts with data: but is not a base64 data URL"))?;
         return Ok((Some(mime).filter(|m| !m.is_empty()), payload));
     }
     Ok((None, b64))
@@ -143,10 +143,7 @@ pub fn item_bytes(url: Option<&str>, b64_json: Option<&str>) -> Result<Option<(V
     };
     let (declared, payload) = b64_payload(source)?;
     let bytes = base64::decode(payload).map_err(|e| invalid_argument(format!("the image data is not valid base64: {e}")))?;
-    let mime = declared
-        .map(str::to_string)
-        .or_else(|| media::sniff(&bytes).map(str::to_string))
-        .unwrap_or_else(|| "image/png".to_string());
+    let mime = declared.map(str::to_string).or_else(|| media::sniff(&bytes).map(str::to_string)).unwrap_or_else(|| "image/png".to_string());
     Ok(Some((bytes, mime)))
 }
 
@@ -358,7 +355,13 @@ mod tests {
 
     #[test]
     fn src_errors_are_invalid_arguments() {
-        for (url, b64) in [(None, None), (Some(""), Some("")), (None, Some("not base64!")), (None, Some("data:image/png;base64,@@@@")), (None, Some("data:nonsense"))] {
+        for (url, b64) in [
+            (None, None),
+            (Some(""), Some("")),
+            (None, Some("not base64!")),
+            (None, Some("data:image/png;base64,@@@@")),
+            (None, Some("data:nonsense")),
+        ] {
             let err = item_src(url, b64).unwrap_err();
             assert_eq!(err.class_name(), "InvalidArgumentError", "{url:?} {b64:?}: {err}");
         }
@@ -412,7 +415,9 @@ mod tests {
     #[test]
     fn via_chat_builds_text_edit_and_multi_turn_requests() {
         let v = |s: &str| serde_json::from_str::<serde_json::Value>(&via_chat_request(s).unwrap()).unwrap();
-        let edit = v(r#"{"model":"gpt-image-2-vip","prompt":"watercolor","image":["https://x/p.png","data:image/png;base64,AAAA"],"stream":true}"#);
+        let edit = v(
+            r#"{"model":"gpt-image-2-vip","prompt":"watercolor","image":["https://x/p.png","data:image/png;base64,AAAA"],"stream":true}"#,
+        );
         assert_eq!(edit["stream"], serde_json::Value::Null);
         let content = &edit["messages"][0]["content"];
         assert_eq!(content[0], serde_json::json!({"type":"text","text":"watercolor"}));
@@ -421,7 +426,9 @@ mod tests {
         let bare = v(&format!(r#"{{"model":"m","prompt":"p","image":"{PNG_B64}"}}"#));
         assert!(bare["messages"][0]["content"][1]["image_url"]["url"].as_str().unwrap().starts_with("data:image/png;base64,iVBOR"));
 
-        let turn = v(r#"{"model":"m","messages":[{"role":"user","content":"a cat"},{"role":"assistant","content":"done"}],"prompt":"make it blue"}"#);
+        let turn = v(
+            r#"{"model":"m","messages":[{"role":"user","content":"a cat"},{"role":"assistant","content":"done"}],"prompt":"make it blue"}"#,
+        );
         assert_eq!(turn["messages"].as_array().unwrap().len(), 3);
         assert_eq!(turn["messages"][2], serde_json::json!({"role":"user","content":"make it blue"}));
         let only_history = v(r#"{"model":"m","messages":[{"role":"user","content":"a cat"}]}"#);

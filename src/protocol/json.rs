@@ -21,8 +21,8 @@
 //! assert_eq!(b, Some(r#"[1, {"c": null}]"#));
 //! ```
 
-use std::borrow::Cow;
 use crate::protocol::text::{push_uint, Piece};
+use std::borrow::Cow;
 use std::fmt;
 
 /// Deepest nesting of arrays and objects accepted.
@@ -152,7 +152,10 @@ impl<'a> Reader<'a> {
         let bytes = self.src.as_bytes();
         // Fast path: no escapes.
         loop {
-            self.pos += bytes.get(self.pos..).and_then(crate::protocol::scan::find_string_special).unwrap_or(bytes.len() - self.pos.min(bytes.len()));
+            self.pos += bytes
+                .get(self.pos..)
+                .and_then(crate::protocol::scan::find_string_special)
+                .unwrap_or(bytes.len() - self.pos.min(bytes.len()));
             match bytes.get(self.pos) {
                 Some(b'"') => {
                     let s = self.src.get(start..self.pos).unwrap_or_default();
@@ -603,10 +606,44 @@ mod tests {
     #[test]
     fn validity_matches_serde_json_on_tricky_inputs() {
         let cases = [
-            "null", "true", "false", "0", "-0", "1.5e3", "-1E-2", "01", "1.", ".5", "-", "1e", "+1", "[]", "[1,]",
-            "[,1]", "{}", r#"{"a":1,}"#, r#"{"a" 1}"#, r#"{1:2}"#, r#""\u00e9""#, r#""\uZZZZ""#, r#""\x""#,
-            "\"a\u{1}\"", r#""tab	""#, "  [1 , 2 ]  ", "[1] 2", "nul", "tru", "[[[[]]]]", r#"{"a":[{"b":null}]}"#,
-            "\"unterminated", "", "   ", r#""\/""#, r#"{"a":1}}"#, "[\"é🚀\"]", "123456789012345678901234567890",
+            "null",
+            "true",
+            "false",
+            "0",
+            "-0",
+            "1.5e3",
+            "-1E-2",
+            "01",
+            "1.",
+            ".5",
+            "-",
+            "1e",
+            "+1",
+            "[]",
+            "[1,]",
+            "[,1]",
+            "{}",
+            r#"{"a":1,}"#,
+            r#"{"a" 1}"#,
+            r#"{1:2}"#,
+            r#""\u00e9""#,
+            r#""\uZZZZ""#,
+            r#""\x""#,
+            "\"a\u{1}\"",
+            r#""tab	""#,
+            "  [1 , 2 ]  ",
+            "[1] 2",
+            "nul",
+            "tru",
+            "[[[[]]]]",
+            r#"{"a":[{"b":null}]}"#,
+            "\"unterminated",
+            "",
+            "   ",
+            r#""\/""#,
+            r#"{"a":1}}"#,
+            "[\"é🚀\"]",
+            "123456789012345678901234567890",
         ];
         for c in cases {
             assert_eq!(is_valid(c), parse_like_serde(c), "{c:?}");
@@ -672,8 +709,8 @@ mod tests {
     #[test]
     fn random_inputs_agree_with_serde_json() {
         let tokens = [
-            "{", "}", "[", "]", ":", ",", "\"", "\"k\"", "1", "-", "0", ".", "e", "null", "true", "\\", "\\u", "0041", " ",
-            "\"\\n\"", "é", "[1,2]", "{\"a\":",
+            "{", "}", "[", "]", ":", ",", "\"", "\"k\"", "1", "-", "0", ".", "e", "null", "true", "\\", "\\u", "0041", " ", "\"\\n\"", "é",
+            "[1,2]", "{\"a\":",
         ];
         for text in super::token_soup(&tokens, 42, 12, 20000) {
             assert_eq!(is_valid(&text), parse_like_serde(&text), "{text:?}");

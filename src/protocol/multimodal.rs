@@ -60,9 +60,9 @@ pub fn bytes_data_url(bytes: &[u8], mime: Option<&str>) -> Result<String, Error>
         return Err(invalid("the image is empty (0 bytes)"));
     }
     let declared = mime.map(str::trim).filter(|m| !m.is_empty() && *m != "application/octet-stream");
-    let mime = declared.or_else(|| media::sniff(bytes).filter(|m| m.starts_with("image/"))).ok_or_else(|| {
-        invalid("cannot tell the image type from its bytes (not PNG, JPEG, GIF or WebP); pass mimeType")
-    })?;
+    let mime = declared
+        .or_else(|| media::sniff(bytes).filter(|m| m.starts_with("image/")))
+        .ok_or_else(|| invalid("cannot tell the image type from its bytes (not PNG, JPEG, GIF or WebP); pass mimeType"))?;
     Ok(media::data_url(mime, bytes))
 }
 

@@ -28,10 +28,8 @@ pub struct FileField {
 }
 
 /// `POST /images/edits`: one or more `image`s and an optional `mask`.
-pub const IMAGE_EDIT_FILES: &[FileField] = &[
-    FileField { name: "image", required: true, multiple: true },
-    FileField { name: "mask", required: false, multiple: false },
-];
+pub const IMAGE_EDIT_FILES: &[FileField] =
+    &[FileField { name: "image", required: true, multiple: true }, FileField { name: "mask", required: false, multiple: false }];
 
 /// `POST /audio/transcriptions`: one audio `file`.
 pub const TRANSCRIPTION_FILES: &[FileField] = &[FileField { name: "file", required: true, multiple: false }];
@@ -140,7 +138,9 @@ mod tests {
 
     #[test]
     fn flattens_like_openai_node() {
-        let f = text_fields(r#"{"prompt":"a \"cat\"","n":2,"stream":false,"meta":{"a":1,"b":[true]},"image":"skip me"}"#, &["image", "mask"]).unwrap();
+        let f =
+            text_fields(r#"{"prompt":"a \"cat\"","n":2,"stream":false,"meta":{"a":1,"b":[true]},"image":"skip me"}"#, &["image", "mask"])
+                .unwrap();
         assert_eq!(
             f,
             [

@@ -200,7 +200,9 @@ mod tests {
 
     #[test]
     fn decimals_are_exact_enough_at_the_bounds() {
-        for (text, want) in [("2", 2.0), ("2.0", 2.0), ("-2", -2.0), ("0.5", 0.5), ("1e3", 1000.0), ("1E-2", 0.01), ("20e-1", 2.0), ("0", 0.0), ("-0", 0.0)] {
+        for (text, want) in
+            [("2", 2.0), ("2.0", 2.0), ("-2", -2.0), ("0.5", 0.5), ("1e3", 1000.0), ("1E-2", 0.01), ("20e-1", 2.0), ("0", 0.0), ("-0", 0.0)]
+        {
             assert_eq!(decimal(text), Some(want), "{text}");
         }
         assert!(decimal("2.0000001").unwrap() > 2.0);

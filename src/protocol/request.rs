@@ -176,7 +176,11 @@ impl ClientConfig {
         for url in self.base_urls() {
             if !(url.starts_with("https://") || url.starts_with("http://")) {
                 return Err(Error::InvalidArgument {
-                    message: crate::cat!("baseURL must start with https:// or http://, got \"", crate::protocol::error::bounded(url, 80), "\""),
+                    message: crate::cat!(
+                        "baseURL must start with https:// or http://, got \"",
+                        crate::protocol::error::bounded(url, 80),
+                        "\""
+                    ),
                 });
             }
         }
@@ -190,7 +194,9 @@ impl ClientConfig {
         }
         for (name, _) in &self.default_headers {
             if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)) {
-                return Err(Error::InvalidArgument { message: crate::cat!("invalid header name \"", crate::protocol::error::bounded(name, 80), "\"") });
+                return Err(Error::InvalidArgument {
+                    message: crate::cat!("invalid header name \"", crate::protocol::error::bounded(name, 80), "\""),
+                });
             }
         }
         Ok(())
@@ -257,7 +263,9 @@ impl ClientConfig {
             let ok = match name {
                 Some("baseURL") => r.string().map(|v| config.base_url = trim_slashes(v.into_owned())).is_ok(),
                 Some("apiKey") => r.opt_string().map(|v| config.api_key = v.map(String::from).filter(|k| !k.is_empty())).is_ok(),
-                Some("dangerouslyAllowBrowser") => r.null().and_then(|n| if n { Ok(false) } else { r.bool() }).map(|b| config.dangerously_allow_browser = b).is_ok(),
+                Some("dangerouslyAllowBrowser") => {
+                    r.null().and_then(|n| if n { Ok(false) } else { r.bool() }).map(|b| config.dangerously_allow_browser = b).is_ok()
+                }
                 Some("defaultHeaders") => read_headers(r, &mut config).is_ok(),
                 Some("backupBaseURLs") => r
                     .array(|r| {
@@ -321,8 +329,19 @@ impl ClientConfig {
 }
 
 const OPTION_NAMES: [&str; 14] = [
-    "baseURL", "apiKey", "dangerouslyAllowBrowser", "defaultHeaders", "backupBaseURLs", "maxRetries", "timeout",
-    "headersTimeout", "idleTimeout", "streamUsage", "maxConcurrent", "requestsPerMinute", "tokensPerMinute",
+    "baseURL",
+    "apiKey",
+    "dangerouslyAllowBrowser",
+    "defaultHeaders",
+    "backupBaseURLs",
+    "maxRetries",
+    "timeout",
+    "headersTimeout",
+    "idleTimeout",
+    "streamUsage",
+    "maxConcurrent",
+    "requestsPerMinute",
+    "tokensPerMinute",
     "maxEventBytes",
 ];
 
@@ -444,8 +463,7 @@ pub fn without_stream_options(body: &str) -> Option<String> {
 pub fn rejects_stream_options(err: &Error) -> bool {
     match err {
         Error::Api(api) => {
-            api.status == Some(400)
-                && (api.param.as_deref() == Some("stream_options") || api.message.contains("stream_options"))
+            api.status == Some(400) && (api.param.as_deref() == Some("stream_options") || api.message.contains("stream_options"))
         }
         _ => false,
     }
@@ -545,7 +563,8 @@ mod tests {
         assert!(rejects_stream_options(&rejected));
         assert!(!rejects_stream_options(&Error::Aborted));
         assert!(ClientConfig::from_options_json(r#"{"streamUsage":true}"#).unwrap().stream_usage());
-        let limits = ClientConfig::from_options_json(r#"{"maxConcurrent":3,"requestsPerMinute":60,"tokensPerMinute":null}"#).unwrap().limits();
+        let limits =
+            ClientConfig::from_options_json(r#"{"maxConcurrent":3,"requestsPerMinute":60,"tokensPerMinute":null}"#).unwrap().limits();
         assert_eq!(limits, Limits { max_concurrent: 3, requests_per_minute: Some(60), tokens_per_minute: None });
         assert!(ClientConfig::from_options_json(r#"{"maxConcurrent":0}"#).unwrap_err().to_string().contains("maxConcurrent"));
         assert_eq!(ClientConfig::from_options_json(r#"{"maxEventBytes":4096}"#).unwrap().max_event_bytes(), 4096);

@@ -148,7 +148,8 @@ struct EventView<'a> {
 type Members<'a> = Vec<(Cow<'a, str>, &'a str)>;
 
 fn parse_event(data: &str) -> Result<(EventView<'_>, Members<'_>), Error> {
-    let members = json::members(data).map_err(|e| Error::MalformedEvent { message: e.to_string(), snippet: bounded(data, EVENT_SNIPPET_CHARS) })?;
+    let members =
+        json::members(data).map_err(|e| Error::MalformedEvent { message: e.to_string(), snippet: bounded(data, EVENT_SNIPPET_CHARS) })?;
     let mut v = EventView::default();
     for (key, raw) in &members {
         let object = || Some(*raw).filter(|r| r.starts_with('{'));
@@ -421,7 +422,10 @@ impl StreamProtocol for ResponsesProtocol {
             (Some(k), _) => k.to_string(),
             (None, Some(name)) => name.to_string(),
             (None, None) => {
-                return Err(Error::MalformedEvent { message: "a Responses event without a type".into(), snippet: bounded(data, EVENT_SNIPPET_CHARS) })
+                return Err(Error::MalformedEvent {
+                    message: "a Responses event without a type".into(),
+                    snippet: bounded(data, EVENT_SNIPPET_CHARS),
+                })
             }
         };
         if kind == "error" || event.event == "error" {
@@ -491,19 +495,29 @@ mod tests {
     }
 
     fn stream() -> String {
-        let resp = |status: &str, output: &str| format!(r#","response":{{"id":"resp_1","object":"response","created_at":1,"status":"{status}","model":"gpt-4o-mini","output":{output},"usage":null}}"#);
+        let resp = |status: &str, output: &str| {
+            format!(
+                r#","response":{{"id":"resp_1","object":"response","created_at":1,"status":"{status}","model":"gpt-4o-mini","output":{output},"usage":null}}"#
+            )
+        };
         let item = r#"{"id":"msg_1","type":"message","status":"in_progress","role":"assistant","content":[]}"#;
         let done_item = r#"{"id":"msg_1","type":"message","status":"completed","role":"assistant","content":[{"type":"output_text","text":"Hello 👋","annotations":[]}]}"#;
         [
             ev("response.created", &resp("in_progress", "[]")),
             ev("response.in_progress", &resp("in_progress", "[]")),
             ev("response.output_item.added", &format!(r#","output_index":0,"item":{item}"#)),
-            ev("response.content_part.added", r#","item_id":"msg_1","output_index":0,"content_index":0,"part":{"type":"output_text","text":"","annotations":[]}"#),
+            ev(
+                "response.content_part.added",
+                r#","item_id":"msg_1","output_index":0,"content_index":0,"part":{"type":"output_text","text":"","annotations":[]}"#,
+            ),
             ev("response.output_text.delta", r#","item_id":"msg_1","output_index":0,"content_index":0,"delta":"Hel""#),
             ": keep-alive\n\n".to_string(),
             ev("response.output_text.delta", r#","item_id":"msg_1","output_index":0,"content_index":0,"delta":"lo 👋""#),
             ev("response.output_text.done", r#","item_id":"msg_1","output_index":0,"content_index":0,"text":"Hello 👋""#),
-            ev("response.content_part.done", r#","item_id":"msg_1","output_index":0,"content_index":0,"part":{"type":"output_text","text":"Hello 👋","annotations":[]}"#),
+            ev(
+                "response.content_part.done",
+                r#","item_id":"msg_1","output_index":0,"content_index":0,"part":{"type":"output_text","text":"Hello 👋","annotations":[]}"#,
+            ),
             ev("response.output_item.done", &format!(r#","output_index":0,"item":{done_item}"#)),
             ev("response.completed", &resp("completed", &format!("[{done_item}]"))),
         ]
@@ -590,7 +604,9 @@ mod tests {
         let (text, res, dec) = run(error.as_bytes(), 0, Output::Text);
         assert_eq!(text.concat(), "par");
         match res {
-            Err(Error::Api(api)) => assert_eq!((api.message.as_str(), api.code.as_deref(), api.status), ("The server had an error", Some("server_error"), None)),
+            Err(Error::Api(api)) => {
+                assert_eq!((api.message.as_str(), api.code.as_deref(), api.status), ("The server had an error", Some("server_error"), None))
+            }
             other => panic!("{other:?}"),
         }
         assert_eq!(final_of(&dec)["output_text"], "par");
@@ -600,7 +616,10 @@ mod tests {
 
         let failed = format!(
             "{prefix}{}",
-            ev("response.failed", r#","response":{"id":"r","status":"failed","error":{"code":"rate_limit_exceeded","message":"slow down"},"output":[]}"#)
+            ev(
+                "response.failed",
+                r#","response":{"id":"r","status":"failed","error":{"code":"rate_limit_exceeded","message":"slow down"},"output":[]}"#
+            )
         );
         let (_, res, dec) = run(failed.as_bytes(), 0, Output::Chunks);
         assert!(matches!(res, Err(Error::Api(a)) if a.code.as_deref() == Some("rate_limit_exceeded")));
@@ -611,7 +630,13 @@ mod tests {
 
     #[test]
     fn incomplete_is_a_result_and_done_marker_stops() {
-        let body = format!("{}data: [DONE]\n\n", ev("response.incomplete", r#","response":{"id":"r","status":"incomplete","incomplete_details":{"reason":"max_output_tokens"},"output":[]}"#));
+        let body = format!(
+            "{}data: [DONE]\n\n",
+            ev(
+                "response.incomplete",
+                r#","response":{"id":"r","status":"incomplete","incomplete_details":{"reason":"max_output_tokens"},"output":[]}"#
+            )
+        );
         let (_, res, dec) = run(body.as_bytes(), 0, Output::None);
         assert!(res.is_ok());
         assert_eq!(final_of(&dec)["incomplete_details"]["reason"], "max_output_tokens");
@@ -622,7 +647,9 @@ mod tests {
     #[test]
     fn malformed_and_untyped_events() {
         assert!(matches!(run(b"data: {\"type\":\n\n", 0, Output::Text).1, Err(Error::MalformedEvent { .. })));
-        assert!(matches!(run(b"data: {\"delta\":\"x\"}\n\n", 0, Output::Text).1, Err(Error::MalformedEvent { message, .. }) if message.contains("without a type")));
+        assert!(
+            matches!(run(b"data: {\"delta\":\"x\"}\n\n", 0, Output::Text).1, Err(Error::MalformedEvent { message, .. }) if message.contains("without a type"))
+        );
     }
 
     #[test]

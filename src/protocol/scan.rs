@@ -65,7 +65,11 @@ mod tests {
                         seed ^= seed >> 7;
                         seed ^= seed << 17;
                         // Mostly plain bytes, so hits land at every offset.
-                        if seed % 5 == 0 { alphabet[(seed >> 8) as usize % alphabet.len()] } else { b'x' }
+                        if seed % 5 == 0 {
+                            alphabet[(seed >> 8) as usize % alphabet.len()]
+                        } else {
+                            b'x'
+                        }
                     })
                     .collect();
                 let eol = bytes.iter().position(|&b| b == b'\n' || b == b'\r');

@@ -472,8 +472,24 @@ mod tests {
     #[test]
     fn random_inputs_and_splits_agree() {
         let alphabet: &[&[u8]] = &[
-            b"data", b"data:", b": ", b"event:", b"id:", b"retry:", b"\n", b"\r", b"\r\n", b"x", b"\0", b"\xef", b"\xbb",
-            b"\xbf", "é".as_bytes(), "🚀".as_bytes(), b"12", b":",
+            b"data",
+            b"data:",
+            b": ",
+            b"event:",
+            b"id:",
+            b"retry:",
+            b"\n",
+            b"\r",
+            b"\r\n",
+            b"x",
+            b"\0",
+            b"\xef",
+            b"\xbb",
+            b"\xbf",
+            "é".as_bytes(),
+            "🚀".as_bytes(),
+            b"12",
+            b":",
         ];
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = move || {

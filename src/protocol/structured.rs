@@ -100,7 +100,8 @@ impl ChoiceText {
     /// The choice's JSON value as text (`null` without content), or why it has none.
     fn parsed(&self, position: usize) -> Result<&str, OutputError> {
         let choice = u32::try_from(self.index.unwrap_or(position as u64)).unwrap_or(u32::MAX);
-        let fail = |message: String, raw: &str| OutputError { choice, message, raw: raw.to_string(), finish_reason: self.finish_reason.clone() };
+        let fail =
+            |message: String, raw: &str| OutputError { choice, message, raw: raw.to_string(), finish_reason: self.finish_reason.clone() };
         match (&self.content, &self.refusal) {
             (Some(content), _) => json_answer(content).map_err(|e| {
                 let cut = if self.finish_reason.as_deref() == Some("length") {
@@ -142,7 +143,12 @@ pub fn parsed_choices(completion: &str) -> Result<String, OutputError> {
         }
     });
     if let Err(e) = read {
-        return Err(OutputError { choice: 0, message: crate::cat!("expected a chat completion: ", e), raw: String::new(), finish_reason: None });
+        return Err(OutputError {
+            choice: 0,
+            message: crate::cat!("expected a chat completion: ", e),
+            raw: String::new(),
+            finish_reason: None,
+        });
     }
     let mut out = String::from("[");
     for (position, choice) in choices.iter().enumerate() {
@@ -206,7 +212,9 @@ pub fn partial_json(text: &str) -> Option<String> {
                 checkpoint = Some((out.len(), closers.len()));
                 i += 1;
             }
-            b'}' | b']' if closers.last() == Some(&c) && matches!(expect, Expect::CommaOrClose | Expect::KeyOrClose | Expect::ValueOrClose) => {
+            b'}' | b']'
+                if closers.last() == Some(&c) && matches!(expect, Expect::CommaOrClose | Expect::KeyOrClose | Expect::ValueOrClose) =>
+            {
                 closers.pop();
                 out.push(char::from(c));
                 i += 1;
@@ -241,7 +249,9 @@ pub fn partial_json(text: &str) -> Option<String> {
                 return Some(out);
             }
             b'-' | b'0'..=b'9' if value => {
-                let end = i + b.get(i..).map_or(0, |rest| rest.iter().take_while(|x| matches!(x, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')).count());
+                let end = i + b
+                    .get(i..)
+                    .map_or(0, |rest| rest.iter().take_while(|x| matches!(x, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')).count());
                 let mut number = src.get(i..end).unwrap_or_default();
                 if end == b.len() {
                     // Still arriving: its longest prefix that is a number (`-3.` shows as `-3`).
@@ -326,7 +336,9 @@ fn scan_string(b: &[u8], start: usize) -> (usize, bool) {
                         return (i, false);
                     }
                     // A high surrogate at the end waits for its pair.
-                    let high = hex.is_some_and(|h| matches!(h.first(), Some(b'd' | b'D')) && matches!(h.get(1), Some(b'8'..=b'9' | b'a' | b'b' | b'A' | b'B')));
+                    let high = hex.is_some_and(|h| {
+                        matches!(h.first(), Some(b'd' | b'D')) && matches!(h.get(1), Some(b'8'..=b'9' | b'a' | b'b' | b'A' | b'B'))
+                    });
                     let rest = b.get(i + 6..).unwrap_or_default();
                     if high && rest.len() < 6 && rest.first().map_or(true, |&c| c == b'\\') {
                         return (i, false);
@@ -440,7 +452,8 @@ mod tests {
     /// Random soups of JSON tokens: never a panic, and any output is valid JSON.
     #[test]
     fn random_inputs_give_valid_json_or_nothing() {
-        let tokens = ["{", "}", "[", "]", ":", ",", "\"", "\"k\"", "1", "-", ".5", "e", "tru", "null", "\\", "\\u", "d83d", " ", "é", "\n", "```"];
+        let tokens =
+            ["{", "}", "[", "]", ":", ",", "\"", "\"k\"", "1", "-", ".5", "e", "tru", "null", "\\", "\\u", "d83d", " ", "é", "\n", "```"];
         for text in crate::protocol::json::token_soup(&tokens, 7, 14, 20000) {
             // Lone surrogates (which JSON.parse accepts, and serde_json not) may pass through.
             if let Some(out) = partial_json(&text) {

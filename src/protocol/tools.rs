@@ -444,7 +444,8 @@ impl Answer {
             return Err(bad("the completion has no choices".into()));
         };
         let finish = finish.map(Cow::into_owned);
-        let (message, calls) = clean_message(message, round, finish.as_deref(), taken).map_err(|e| bad(format!("unreadable assistant message: {e}")))?;
+        let (message, calls) =
+            clean_message(message, round, finish.as_deref(), taken).map_err(|e| bad(format!("unreadable assistant message: {e}")))?;
         Ok(Answer { message, calls, finish_reason: finish })
     }
 }
@@ -553,16 +554,25 @@ mod tests {
         let body = v(&run.request_body(true));
         assert_eq!((body["stream"].clone(), body["temperature"].clone()), (json!(true), json!(0.1)));
         assert_eq!(body["messages"].as_array().unwrap().len(), 2);
-        let first = completion(json!({"role": "assistant", "content": null, "refusal": null,
-            "tool_calls": [call("a", "calculator", r#"{"x":1}"#), call("b", "lookup", "")]}), "tool_calls");
+        let first = completion(
+            json!({"role": "assistant", "content": null, "refusal": null,
+            "tool_calls": [call("a", "calculator", r#"{"x":1}"#), call("b", "lookup", "")]}),
+            "tool_calls",
+        );
         let plan = run.on_completion(&first).unwrap();
         assert_eq!(plan.stop, None);
         assert_eq!(plan.added, 1);
-        assert_eq!(plan.calls.iter().map(|c| (c.id.as_str(), c.arguments.as_str(), c.runnable())).collect::<Vec<_>>(), [("a", r#"{"x":1}"#, true), ("b", "{}", true)]);
+        assert_eq!(
+            plan.calls.iter().map(|c| (c.id.as_str(), c.arguments.as_str(), c.runnable())).collect::<Vec<_>>(),
+            [("a", r#"{"x":1}"#, true), ("b", "{}", true)]
+        );
         // Results in any order; messages in the calls' order.
         assert_eq!(run.on_results(&[("b", Err("no such key")), ("a", Ok("2"))]).unwrap(), 2);
         let msgs = v(&run.messages_json());
-        assert_eq!(msgs[2], json!({"role": "assistant", "content": null, "tool_calls": [call("a", "calculator", r#"{"x":1}"#), call("b", "lookup", "{}")]}));
+        assert_eq!(
+            msgs[2],
+            json!({"role": "assistant", "content": null, "tool_calls": [call("a", "calculator", r#"{"x":1}"#), call("b", "lookup", "{}")]})
+        );
         assert_eq!(msgs[3], json!({"role": "tool", "tool_call_id": "a", "content": "2"}));
         assert_eq!(msgs[4], json!({"role": "tool", "tool_call_id": "b", "content": "Error: no such key"}));
         let plan = run.on_completion(&completion(json!({"role": "assistant", "content": "done"}), "stop")).unwrap();
@@ -588,7 +598,10 @@ mod tests {
     fn invalid_or_unknown_calls_are_reported_to_the_model() {
         let mut run = ToolLoop::new(CALC, &["calculator", "lookup"], 10).unwrap();
         let plan = run
-            .on_completion(&completion(json!({"tool_calls": [call("a", "calculator", r#"{"x": 1"#), call("b", "search", "{}"), call("c", "lookup", "[1]")]}), "tool_calls"))
+            .on_completion(&completion(
+                json!({"tool_calls": [call("a", "calculator", r#"{"x": 1"#), call("b", "search", "{}"), call("c", "lookup", "[1]")]}),
+                "tool_calls",
+            ))
             .unwrap();
         assert_eq!(plan.stop, None);
         assert!(plan.calls.iter().all(|c| !c.runnable()));
@@ -657,8 +670,14 @@ mod tests {
         assert!(ToolLoop::new(CALC, &["calculator"], 10).unwrap_err().to_string().contains("\"lookup\" has no function"));
         assert!(ToolLoop::new(CALC, &["calculator", "lookup"], 0).is_err());
         assert!(ToolLoop::new("[]", &[], 1).is_err());
-        assert!(ToolLoop::new(&without(r#""name":"lookup""#, r#""name":"calculator""#), &["calculator"], 1).unwrap_err().to_string().contains("two tools"));
-        assert!(ToolLoop::new(&without(r#"{"name":"lookup"}"#, "{}"), &["calculator"], 1).unwrap_err().to_string().contains("tools[1] has no function name"));
+        assert!(ToolLoop::new(&without(r#""name":"lookup""#, r#""name":"calculator""#), &["calculator"], 1)
+            .unwrap_err()
+            .to_string()
+            .contains("two tools"));
+        assert!(ToolLoop::new(&without(r#"{"name":"lookup"}"#, "{}"), &["calculator"], 1)
+            .unwrap_err()
+            .to_string()
+            .contains("tools[1] has no function name"));
         assert!(ToolLoop::new(r#"{"messages":[],"tools":[]}"#, &[], 1).is_err());
         assert!(ToolLoop::new(r#"{"tools":[{"type":"function","function":{"name":"f"}}]}"#, &["f"], 1).is_err());
         let mut run = ToolLoop::new(CALC, &["calculator", "lookup"], 10).unwrap();

@@ -55,12 +55,11 @@ impl Fetcher {
             Some(f) => f.call2(&JsValue::UNDEFINED, &url, &init),
             None => {
                 let global = js_sys::global();
-                let f = Reflect::get(&global, &JsValue::from_str("fetch"))
-                    .ok()
-                    .and_then(|f| f.dyn_into::<Function>().ok())
-                    .ok_or_else(|| Error::InvalidArgument {
+                let f = Reflect::get(&global, &JsValue::from_str("fetch")).ok().and_then(|f| f.dyn_into::<Function>().ok()).ok_or_else(
+                    || Error::InvalidArgument {
                         message: "no global fetch in this runtime; pass a fetch function in the client options".into(),
-                    })?;
+                    },
+                )?;
                 f.call2(&global, &url, &init)
             }
         };
@@ -77,9 +76,7 @@ impl Fetcher {
 }
 
 fn set(obj: &Object, key: &str, value: &JsValue) -> Result<(), Error> {
-    Reflect::set(obj, &JsValue::from_str(key), value)
-        .map(|_| ())
-        .map_err(|e| Error::InvalidArgument { message: js_error_message(&e) })
+    Reflect::set(obj, &JsValue::from_str(key), value).map(|_| ()).map_err(|e| Error::InvalidArgument { message: js_error_message(&e) })
 }
 
 fn build_init(req: &HttpRequest<'_>, signal: Option<&AbortSignal>) -> Result<JsValue, Error> {

@@ -34,7 +34,9 @@ fn not_a_file(field: &str, value: &JsValue) -> Error {
         value.js_typeof().as_string().unwrap_or_else(|| "something else".into())
     };
     Error::InvalidArgument {
-        message: format!("{field} must be a File, a Blob, a Uint8Array or an ArrayBuffer (use toFile(bytes, name) to name bytes); got {kind}"),
+        message: format!(
+            "{field} must be a File, a Blob, a Uint8Array or an ArrayBuffer (use toFile(bytes, name) to name bytes); got {kind}"
+        ),
     }
 }
 

@@ -6,7 +6,8 @@ use wasm_bindgen::JsValue;
 /// and Bun are not pages: a key there is not readable by visitors.
 pub fn is_browser_page() -> bool {
     let global = js_sys::global();
-    let has = |obj: &JsValue, name: &str| Reflect::get(obj, &JsValue::from_str(name)).map(|v| !v.is_undefined() && !v.is_null()).unwrap_or(false);
+    let has =
+        |obj: &JsValue, name: &str| Reflect::get(obj, &JsValue::from_str(name)).map(|v| !v.is_undefined() && !v.is_null()).unwrap_or(false);
     let Ok(window) = Reflect::get(&global, &JsValue::from_str("window")) else { return false };
     !window.is_undefined() && has(&window, "document") && has(&global, "navigator")
 }
@@ -34,8 +35,5 @@ pub fn js_error_message(value: &JsValue) -> String {
 
 /// Whether a thrown value is a DOMException named `AbortError` (or `TimeoutError`).
 pub fn is_abort_error(value: &JsValue) -> bool {
-    Reflect::get(value, &JsValue::from_str("name"))
-        .ok()
-        .and_then(|v| v.as_string())
-        .is_some_and(|n| n == "AbortError")
+    Reflect::get(value, &JsValue::from_str("name")).ok().and_then(|v| v.as_string()).is_some_and(|n| n == "AbortError")
 }

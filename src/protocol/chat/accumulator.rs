@@ -210,11 +210,7 @@ impl ChatAccumulator {
 
     /// The text of the choice with index 0 so far.
     pub fn text(&self) -> &str {
-        self.choices
-            .iter()
-            .find(|c| c.index == 0)
-            .and_then(|c| c.content.as_deref())
-            .unwrap_or("")
+        self.choices.iter().find(|c| c.index == 0).and_then(|c| c.content.as_deref()).unwrap_or("")
     }
 
     /// The completion so far as JSON text in the `chat.completion` shape: the final result once
@@ -272,10 +268,12 @@ impl ChoiceState {
             n += 128 + str_len(&c.id) + str_len(&c.name) + str_len(&c.arguments) + opt_len(&c.call_type) + fields_len(&c.extra);
         }
         for (key, value) in &self.delta_extra {
-            n += 4 + str_len(key) + match value {
-                ExtraValue::Text(s) => str_len(s),
-                ExtraValue::Raw(r) => r.len(),
-            };
+            n += 4
+                + str_len(key)
+                + match value {
+                    ExtraValue::Text(s) => str_len(s),
+                    ExtraValue::Raw(r) => r.len(),
+                };
         }
         n
     }
@@ -365,10 +363,7 @@ fn write_raw_object(out: &mut String, fields: &[(String, String)]) {
 
 /// Parses one event's data into a chunk view, mapping failures to typed errors.
 pub fn parse_chunk(data: &str) -> Result<ChunkView<'_>, Error> {
-    ChunkView::parse(data).map_err(|e| Error::MalformedEvent {
-        message: crate::cat!(e),
-        snippet: bounded(data, EVENT_SNIPPET_CHARS),
-    })
+    ChunkView::parse(data).map_err(|e| Error::MalformedEvent { message: crate::cat!(e), snippet: bounded(data, EVENT_SNIPPET_CHARS) })
 }
 
 fn index_u32(index: u64) -> Result<u32, Error> {
@@ -379,10 +374,7 @@ fn index_u32(index: u64) -> Result<u32, Error> {
 }
 
 fn too_many(what: &str) -> Error {
-    Error::InvalidResponse {
-        message: crate::cat!("stream created more than ", MAX_PARTS, " ", what),
-        snippet: String::new(),
-    }
+    Error::InvalidResponse { message: crate::cat!("stream created more than ", MAX_PARTS, " ", what), snippet: String::new() }
 }
 
 fn set_string(dst: &mut String, src: &str) {
@@ -698,9 +690,7 @@ mod tests {
     fn error_member_is_api_error_and_nothing_applied() {
         let mut acc = ChatAccumulator::new();
         acc.apply_json(r#"{"choices":[{"index":0,"delta":{"content":"ok"}}]}"#).unwrap();
-        let err = acc
-            .apply_json(r#"{"error":{"message":"overloaded","type":"server_error","code":"overloaded"}}"#)
-            .unwrap_err();
+        let err = acc.apply_json(r#"{"error":{"message":"overloaded","type":"server_error","code":"overloaded"}}"#).unwrap_err();
         match err {
             Error::Api(api) => {
                 assert_eq!(api.message, "overloaded");

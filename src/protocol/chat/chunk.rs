@@ -245,7 +245,10 @@ mod tests {
 
     #[test]
     fn a_repeated_delta_replaces_the_earlier_one_as_json_parse_does() {
-        let v = ChunkView::parse(r#"{"choices":[{"delta":{"content":"a","role":"assistant"},"delta":{"content":"b"}},{"delta":{"content":"c"}}]}"#).unwrap();
+        let v = ChunkView::parse(
+            r#"{"choices":[{"delta":{"content":"a","role":"assistant"},"delta":{"content":"b"}},{"delta":{"content":"c"}}]}"#,
+        )
+        .unwrap();
         let first = v.first_choice.unwrap();
         assert_eq!((first.delta.content.as_deref(), first.delta.role), (Some("b"), None));
         assert_eq!(v.more_choices[0].delta.content.as_deref(), Some("c"));

@@ -111,10 +111,14 @@ mod tests {
         let tricky = r#"{"city":"東京","note":"a \"q\" \u00e9 \\ 👋"}"#;
         let pieces = [r#"{"ci"#, r#"ty":"東"#, r#"京","note":"a \"#, r#""q\" \u0"#, r#"0e9 \\"#, r#" 👋"}"#];
         assert_eq!(pieces.concat(), tricky);
-        let openai: Vec<Value> = std::iter::once(delta(0, json!([{"index": 0, "id": "call_1", "type": "function", "function": {"name": "weather", "arguments": ""}}]), None))
-            .chain(pieces.iter().map(|p| delta(0, json!([{"index": 0, "function": {"arguments": p}}]), None)))
-            .chain(std::iter::once(delta(0, json!([]), Some("tool_calls"))))
-            .collect();
+        let openai: Vec<Value> = std::iter::once(delta(
+            0,
+            json!([{"index": 0, "id": "call_1", "type": "function", "function": {"name": "weather", "arguments": ""}}]),
+            None,
+        ))
+        .chain(pieces.iter().map(|p| delta(0, json!([{"index": 0, "function": {"arguments": p}}]), None)))
+        .chain(std::iter::once(delta(0, json!([]), Some("tool_calls"))))
+        .collect();
         let parallel = vec![
             delta(0, json!([{"index": 0, "id": "a", "type": "function", "function": {"name": "add", "arguments": "{\"x\":"}}]), None),
             delta(0, json!([{"index": 1, "id": "b", "type": "function", "function": {"name": "mul", "arguments": "{\"y\""}}]), None),
@@ -151,15 +155,31 @@ mod tests {
         ];
         vec![
             Case { name: "openai fragments", body: sse(&openai), calls: vec![(0, "call_1", "weather", tricky, "complete")] },
-            Case { name: "parallel", body: sse(&parallel), calls: vec![(0, "a", "add", "{\"x\":1}", "complete"), (0, "b", "mul", "{\"y\":2}", "complete")] },
-            Case { name: "gemini", body: sse(&gemini), calls: vec![(0, "g1", "add", "{\"x\":1}", "complete"), (0, "g2", "mul", "{}", "complete")] },
+            Case {
+                name: "parallel",
+                body: sse(&parallel),
+                calls: vec![(0, "a", "add", "{\"x\":1}", "complete"), (0, "b", "mul", "{\"y\":2}", "complete")],
+            },
+            Case {
+                name: "gemini",
+                body: sse(&gemini),
+                calls: vec![(0, "g1", "add", "{\"x\":1}", "complete"), (0, "g2", "mul", "{}", "complete")],
+            },
             Case { name: "late name", body: sse(&late), calls: vec![(0, "late", "search", "{\"q\":\"x\"}", "complete")] },
-            Case { name: "two choices", body: sse(&two_choices), calls: vec![(0, "zero", "g", "{\"a\":[1,2]}", "complete"), (1, "one", "f", "{}", "incomplete")] },
+            Case {
+                name: "two choices",
+                body: sse(&two_choices),
+                calls: vec![(0, "zero", "g", "{\"a\":[1,2]}", "complete"), (1, "one", "f", "{}", "incomplete")],
+            },
             Case { name: "cut at max_tokens", body: sse(&cut), calls: vec![(0, "cut", "f", "{\"text\":\"long", "incomplete")] },
             Case {
                 name: "invalid",
                 body: sse(&broken),
-                calls: vec![(0, "bad", "f", "{\"a\":1", "incomplete"), (0, "noname", "", "{}", "incomplete"), (0, "arr", "h", "[1]", "incomplete")],
+                calls: vec![
+                    (0, "bad", "f", "{\"a\":1", "incomplete"),
+                    (0, "noname", "", "{}", "incomplete"),
+                    (0, "arr", "h", "[1]", "incomplete"),
+                ],
             },
         ]
     }
@@ -188,18 +208,28 @@ mod tests {
         let mut finals = Vec::new();
         for choice in done["choices"].as_array().unwrap() {
             for call in choice["message"]["tool_calls"].as_array().into_iter().flatten() {
-                finals.push((choice["index"].as_u64().unwrap(), call["id"].as_str().unwrap().to_string(), call["function"]["name"].as_str().unwrap().to_string(), call["function"]["arguments"].as_str().unwrap().to_string()));
+                finals.push((
+                    choice["index"].as_u64().unwrap(),
+                    call["id"].as_str().unwrap().to_string(),
+                    call["function"]["name"].as_str().unwrap().to_string(),
+                    call["function"]["arguments"].as_str().unwrap().to_string(),
+                ));
                 assert_eq!(call["type"], "function", "{at}");
             }
         }
-        let want: Vec<_> = case.calls.iter().map(|(c, id, name, args, _)| (*c, id.to_string(), name.to_string(), args.to_string())).collect();
+        let want: Vec<_> =
+            case.calls.iter().map(|(c, id, name, args, _)| (*c, id.to_string(), name.to_string(), args.to_string())).collect();
         assert_eq!(finals, want, "{at}");
         // Start + deltas rebuild each announced call's arguments; done comes once per call, last.
         let done_events: Vec<&Value> = events.iter().filter(|e| e["type"] == "tool_call.done").collect();
         assert_eq!(done_events.len(), case.calls.len(), "{at}");
         assert!(events.iter().rev().take(done_events.len()).all(|e| e["type"] == "tool_call.done"), "{at}");
         for (done, (choice, id, name, args, status)) in done_events.iter().zip(&case.calls) {
-            assert_eq!((done["choice"].as_u64(), done["id"].as_str(), done["arguments"].as_str(), done["status"].as_str()), (Some(*choice), Some(*id), Some(*args), Some(*status)), "{at}");
+            assert_eq!(
+                (done["choice"].as_u64(), done["id"].as_str(), done["arguments"].as_str(), done["status"].as_str()),
+                (Some(*choice), Some(*id), Some(*args), Some(*status)),
+                "{at}"
+            );
             let index = done["index"].clone();
             let same = |e: &&Value| e["choice"] == done["choice"] && e["index"] == index;
             let starts: Vec<&Value> = events.iter().filter(|e| e["type"] == "tool_call.start").filter(same).collect();
@@ -275,7 +305,10 @@ mod tests {
             }
         }
         dec.finish().unwrap();
-        assert_eq!(parsed, [json!({}), json!({"name": "Ad"}), json!({"name": "Ada", "tags": ["x"]}), json!({"name": "Ada", "tags": ["x", "y"]})]);
+        assert_eq!(
+            parsed,
+            [json!({}), json!({"name": "Ad"}), json!({"name": "Ada", "tags": ["x"]}), json!({"name": "Ada", "tags": ["x", "y"]})]
+        );
         assert_eq!(dec.partial_json().as_deref(), Some(r#"{"name":"Ada","tags":["x","y"]}"#));
         // Several deltas in one read: only the last carries `parsed`.
         let mut dec = ChatStreamDecoder::new();

@@ -112,9 +112,7 @@ impl ChatStreamDecoder {
         if self.out_mode != mode && !self.out.is_empty() {
             // A consumer switched mode between takes: nothing may be lost, so keep the old output
             // for the next take and start collecting the new kind after it.
-            return Err(Error::InvalidArgument {
-                message: "the stream is already being consumed another way".to_string(),
-            });
+            return Err(Error::InvalidArgument { message: "the stream is already being consumed another way".to_string() });
         }
         self.out_mode = mode;
         self.acc.take_text_event_end();
@@ -292,10 +290,8 @@ fn handle_event(
     let data = event.data;
     if event.event == "error" {
         return Err(Error::from(
-            ApiError::from_json_body(data.as_bytes()).unwrap_or_else(|| ApiError {
-                message: crate::protocol::error::bounded(data, 200),
-                ..ApiError::default()
-            }),
+            ApiError::from_json_body(data.as_bytes())
+                .unwrap_or_else(|| ApiError { message: crate::protocol::error::bounded(data, 200), ..ApiError::default() }),
         ));
     }
     if event.event != "message" {
@@ -308,7 +304,8 @@ fn handle_event(
     }
     let chunk = parse_chunk(data)?;
     if chunk.first_choice.is_none() && chunk.extra.iter().any(|(k, _)| k == "data") && images::is_image_result(data) {
-        let marked = images::mark_image_result(data).map_err(|e| Error::InvalidResponse { message: crate::cat!(e), snippet: snippet_of(data.as_bytes()) })?;
+        let marked = images::mark_image_result(data)
+            .map_err(|e| Error::InvalidResponse { message: crate::cat!(e), snippet: snippet_of(data.as_bytes()) })?;
         return take_image(image, out, mode, marked);
     }
     if mode == Output::Events {

@@ -270,13 +270,24 @@ mod tests {
     fn answer_calls(calls: &[(&str, &str, &str)]) -> String {
         let calls: Vec<String> = calls
             .iter()
-            .map(|(id, name, args)| format!(r#"{{"id":"{id}","type":"function","function":{{"name":"{name}","arguments":{}}}}}"#, serde_json::to_string(args).unwrap()))
+            .map(|(id, name, args)| {
+                format!(
+                    r#"{{"id":"{id}","type":"function","function":{{"name":"{name}","arguments":{}}}}}"#,
+                    serde_json::to_string(args).unwrap()
+                )
+            })
             .collect();
-        format!(r#"{{"choices":[{{"index":0,"finish_reason":"tool_calls","message":{{"role":"assistant","content":null,"tool_calls":[{}]}}}}]}}"#, calls.join(","))
+        format!(
+            r#"{{"choices":[{{"index":0,"finish_reason":"tool_calls","message":{{"role":"assistant","content":null,"tool_calls":[{}]}}}}]}}"#,
+            calls.join(",")
+        )
     }
 
     fn answer_text(text: &str) -> String {
-        format!(r#"{{"choices":[{{"index":0,"finish_reason":"stop","message":{{"role":"assistant","content":{}}}}}]}}"#, serde_json::to_string(text).unwrap())
+        format!(
+            r#"{{"choices":[{{"index":0,"finish_reason":"stop","message":{{"role":"assistant","content":{}}}}}]}}"#,
+            serde_json::to_string(text).unwrap()
+        )
     }
 
     /// A tool set that logs when each call starts and ends.
@@ -321,7 +332,9 @@ mod tests {
             async move { Ok(next) }
         };
         let mut seen = Vec::new();
-        let outcome = block_on(run(&mut state, &tools, ToolErrors::Report, true, send, std::future::pending(), &mut |m| seen.push(m.to_string()))).unwrap();
+        let outcome =
+            block_on(run(&mut state, &tools, ToolErrors::Report, true, send, std::future::pending(), &mut |m| seen.push(m.to_string())))
+                .unwrap();
         assert_eq!(outcome.stop, Stop::Finished("stop".into()));
         assert_eq!(log.borrow()[..2], [r#"start calculator {"type":"MoM"}"#.to_string(), "start fails {}".to_string()]);
         assert_eq!(seen.len(), 4, "{seen:?}");
