@@ -14,9 +14,10 @@ export const DECODER = { chat: 0, sse: 3 };
 /** `WasmCall.failed`'s first argument when it is not an HTTP status. */
 const FAILED = { connection: 1, aborted: 2, timeout: 3 };
 
+// How much of a body is read: the Rust client's limits (src/protocol/call.rs; a test there checks these).
 const ERROR_BODY_LIMIT = 64 * 1024;
-const HTML_LIMIT = 64 * 1024;
-const JSON_STREAM_LIMIT = 64 * 1024 * 1024;
+const HTML_SNIPPET_LIMIT = 64 * 1024;
+const JSON_BODY_LIMIT = 64 * 1024 * 1024;
 const BODY_LIMIT = 256 * 1024 * 1024;
 /** How much of a stream's first network chunk is pushed at a time (an event is ~250 bytes), so its first deltas come out early. */
 const FIRST_SLICE = 512;
@@ -484,9 +485,9 @@ export class BodyStream {
       this.#check = false;
       this.#decoder.rethrow();
     }
-    if (this.#format === "html") throw this.#decoder.htmlError(await readUpTo(() => this.#read(PHASE.idle), HTML_LIMIT), this.#response.status);
+    if (this.#format === "html") throw this.#decoder.htmlError(await readUpTo(() => this.#read(PHASE.idle), HTML_SNIPPET_LIMIT), this.#response.status);
     if (this.#format === "json") {
-      const bytes = await readUpTo(() => this.#read(PHASE.idle), JSON_STREAM_LIMIT);
+      const bytes = await readUpTo(() => this.#read(PHASE.idle), JSON_BODY_LIMIT);
       this.#finished = true;
       this.#guard?.end();
       return this.#decoder.jsonBody(bytes, this.#response.status, mode);

@@ -1,16 +1,11 @@
 //! The one loop that drives a streamed response body through a decoder: chat streams and the
 //! other endpoints' event streams differ only in their decoder.
 use super::{RequestGuard, Served};
+use crate::protocol::call::{HTML_SNIPPET_LIMIT, JSON_BODY_LIMIT};
 use crate::protocol::chat::Output;
 pub use crate::protocol::decode::StreamDecode;
 use crate::protocol::error::Error;
 use crate::transport::BodyReader;
-
-/// Most of an HTML body read for its snippet, in bytes.
-const HTML_SNIPPET_LIMIT: usize = 64 * 1024;
-
-/// Longest JSON body accepted where a stream was expected, in bytes.
-const JSON_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
 /// A response body being read through a decoder. An error ends the stream and is returned again
 /// by every later read (so a final result is never mistaken for a complete one); the decoder

@@ -170,7 +170,7 @@ pub use stream::ChatStream;
 pub use tools::{ParseError, Parsed, RunOptions, ToolRun};
 pub use upload::Upload;
 
-use crate::protocol::call::{Call, Gateway, Next, Phase};
+use crate::protocol::call::{Call, Gateway, Next, Phase, ERROR_BODY_LIMIT};
 use crate::protocol::error::{ApiError, Error};
 use crate::protocol::request::ClientConfig;
 use crate::protocol::retry::RetryHints;
@@ -180,9 +180,6 @@ use std::cell::RefCell;
 use std::future::Future;
 use std::rc::Rc;
 use web_sys::AbortSignal;
-
-/// Longest error body read, in bytes.
-const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
 /// A client for one OpenAI-compatible gateway (and its backup base URLs). Cheap to clone; clones
 /// share which base URL is healthy.

@@ -1,13 +1,11 @@
 //! What a request sends, and reading a whole response body back.
 use super::{Client, RawResponse, Served};
+use crate::protocol::call::{Phase, BODY_LIMIT};
 use crate::protocol::endpoint::Endpoint;
 use crate::protocol::error::{snippet_of, Error};
 use crate::protocol::request::{BodyKind, ClientConfig};
 use crate::transport::Body;
 use wasm_bindgen::JsValue;
-
-/// Longest non-streamed response body read, in bytes (base64 images run to many MB).
-const BODY_LIMIT: usize = 256 * 1024 * 1024;
 
 /// The body of a request, which decides its headers.
 #[derive(Debug, Clone, Copy)]
@@ -51,7 +49,7 @@ impl Client {
     /// Reads the whole body of a served request as UTF-8 text.
     pub(crate) async fn read_text(&self, served: Served) -> Result<TextBody, Error> {
         let Served { response, base_url, attempts, guard } = served;
-        let read = guard.limit(response.bytes(BODY_LIMIT), crate::protocol::call::Phase::Body).await;
+        let read = guard.limit(response.bytes(BODY_LIMIT), Phase::Body).await;
         let bytes = self.redacted(read)?;
         let body = String::from_utf8(bytes)
             .map_err(|e| Error::InvalidResponse { message: "the response body is not UTF-8".into(), snippet: snippet_of(e.as_bytes()) })?;

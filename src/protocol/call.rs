@@ -64,6 +64,15 @@ pub enum Phase {
     Idle,
 }
 
+/// How much of an error response's body is read, in bytes.
+pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
+/// How much of an HTML page (where a stream was expected) is read for its snippet, in bytes.
+pub const HTML_SNIPPET_LIMIT: usize = 64 * 1024;
+/// The longest JSON body accepted where a stream was expected, in bytes.
+pub const JSON_BODY_LIMIT: usize = 64 * 1024 * 1024;
+/// The longest non-streamed response body read, in bytes (base64 images run to many MB).
+pub const BODY_LIMIT: usize = 256 * 1024 * 1024;
+
 /// How long a wait may take, and the timeout error if it takes longer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limit {
@@ -187,6 +196,28 @@ mod tests {
     use super::*;
     use crate::protocol::error::ApiError;
     use crate::protocol::limits::Limits;
+
+    /// `const NAME = a * b ...;` in JavaScript source, evaluated.
+    fn js_const(source: &str, name: &str) -> Option<usize> {
+        let line = source.lines().find(|l| l.starts_with(&format!("const {name} = ")))?;
+        let expr = line.split_once(" = ")?.1.strip_suffix(';')?;
+        expr.split('*').map(|n| n.trim().parse::<usize>().ok()).product()
+    }
+
+    #[test]
+    fn the_packages_driver_reads_bodies_under_the_same_limits() {
+        let driver = include_str!("../../pkg-template/transport.js");
+        for (name, rust) in [
+            ("ERROR_BODY_LIMIT", ERROR_BODY_LIMIT),
+            ("HTML_SNIPPET_LIMIT", HTML_SNIPPET_LIMIT),
+            ("JSON_BODY_LIMIT", JSON_BODY_LIMIT),
+            ("BODY_LIMIT", BODY_LIMIT),
+        ] {
+            assert_eq!(js_const(driver, name), Some(rust), "transport.js {name}");
+        }
+        assert_eq!(js_const("const X = 2 * 3;", "X"), Some(6));
+        assert_eq!(js_const("const X = 2 * y;", "X"), None);
+    }
 
     fn status(code: u16) -> Error {
         ApiError { status: Some(code), ..ApiError::default() }.into()
