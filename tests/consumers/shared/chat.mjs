@@ -1,11 +1,12 @@
 // What every consumer fixture does once it has a Client. It takes the Client rather than importing
-// "llmwire": copyFixture puts this folder beside the fixture projects, where no package resolves.
+// "llmwire": which entry, and how it is loaded and initialised, is what each fixture tests.
 
 /**
  * Streams a chat completion of `greeting` from the mock gateway, reads the final completion, then
- * lists the models (which loads the endpoints' JavaScript, features.js, and the extras on first use).
- * Counts chunk objects, or with `textStream` the text pieces (one per network read), so that both
- * ways of reading a stream get bundled somewhere. Resolves to `{ text, chunks | pieces, finish, models }`.
+ * lists the models: beyond chat, so it loads features.js (and the extras wasm, in the entries that
+ * split it off) on first use.
+ * Counts chunk objects, or with `textStream` the text pieces (one per network read): some fixtures
+ * read the stream each way. Resolves to `{ text, chunks | pieces, finish, models }`.
  */
 export async function chatRun(client, greeting, { textStream = false } = {}) {
   const stream = await client.chat.completions.create({ model: "gpt-4o-mini", stream: true, messages: [{ role: "user", content: greeting }] });
