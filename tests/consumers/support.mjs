@@ -28,10 +28,11 @@ export function installPackedPackage() {
   return { dir, tarball };
 }
 
-/** Copies a fixture project (tests/consumers/<name>) under `dir`. */
+/** Copies a fixture project (tests/consumers/<name>) under `dir`, with shared/ beside it as here. */
 export function copyFixture(name, dir) {
   const to = join(dir, name);
   cpSync(join(root, "tests/consumers", name), to, { recursive: true });
+  cpSync(join(root, "tests/consumers/shared"), join(dir, "shared"), { recursive: true });
   return to;
 }
 

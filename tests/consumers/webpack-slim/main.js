@@ -1,25 +1,10 @@
 // The slim entry in webpack 5: `new URL("llmwire/wasm", import.meta.url)` makes webpack emit the
 // .wasm as an asset (resolved through the package's exports) and gives its URL to init().
 import { Client, init } from "llmwire/slim";
+import { chatRun } from "../shared/chat.mjs";
+import { runInPage } from "../shared/page.mjs";
 
-async function run() {
+runInPage(async (baseURL) => {
   await init(new URL("llmwire/wasm", import.meta.url));
-  const gateway = new URLSearchParams(location.search).get("gateway");
-  const client = new Client({ baseURL: `${gateway}/v1` });
-  const stream = await client.chat.completions.create({ model: "gpt-4o-mini", stream: true, messages: [{ role: "user", content: "hello bundle" }] });
-  let text = "";
-  let chunks = 0;
-  for await (const chunk of stream) {
-    text += chunk.choices[0]?.delta?.content ?? "";
-    chunks++;
-  }
-  const final = await stream.finalChatCompletion();
-  // Beyond chat: loads the endpoints' JavaScript (features.js) and the extras on first use.
-  const models = (await client.models.list()).data.length;
-  return { text, chunks, finish: final.choices[0].finish_reason, models };
-}
-
-run().then(
-  (result) => (window.result = result),
-  (e) => (window.result = { error: `${e.name}: ${e.message}` }),
-).then((r) => (document.getElementById("out").textContent = JSON.stringify(r)));
+  return chatRun(new Client({ baseURL }), "hello bundle");
+});
