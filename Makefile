@@ -1,6 +1,6 @@
 # The two commands a newcomer needs: `make demo` and `make test`. Both install what is missing.
 .PHONY: demo test setup setup-build build test-native test-docs test-mock test-wasm-browser test-node test-workers \
-	test-chromium test-size test-consumers test-examples test-load test-e2e fuzz size bench clean
+	test-chromium test-size test-consumers test-examples test-load test-e2e test-bench fuzz size bench clean
 
 PKG_INPUTS := Cargo.toml Cargo.lock scripts/build-pkg.mjs scripts/release-wasm.mjs README.md $(shell find src pkg-template -type f)
 
@@ -12,7 +12,7 @@ test: setup \
 	test-native test-docs test-mock test-wasm-browser \
 	pkg/package.json test-node test-workers test-chromium \
 	test-size test-consumers test-examples \
-	test-load test-e2e fuzz
+	test-load test-e2e test-bench fuzz
 	@echo "make test: every suite passed"
 
 setup:
@@ -89,6 +89,11 @@ test-e2e: setup pkg/package.json
 FUZZ_SECONDS ?= 20
 fuzz:
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# The quick bench, run for its checks only (every section still runs and each consumer's output
+# is right); the numbers come from `make bench`.
+test-bench: setup pkg/package.json
+	node --test tests/bench/
 
 # Benchmarks (benches/README.md): Node, headless Chromium, memory, bundle size, cold start, criterion.
 # BENCH_QUICK=1 make bench: small corpora, 3 runs, no criterion run.

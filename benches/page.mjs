@@ -16,18 +16,20 @@ const wasmMemoryBytes = () => {
   }
 };
 
-window.runBench = async ({ quick, runs }) => {
+/** The suite; `only` and `corpora` (names), when given, keep those consumers and corpora. */
+window.runBench = async ({ quick, runs, only, corpora: names }) => {
   const memory = {
     gc: window.gc ?? (() => {}),
     // Needs --enable-precise-memory-info, or the value is bucketed; JS heap only (no ArrayBuffers, no wasm).
     sample: () => ({ jsHeap: performance.memory?.usedJSHeapSize ?? 0 }),
     after: () => ({ wasmMemoryBytes: wasmMemoryBytes() }),
   };
-  const corpora = buildCorpora(quick);
+  const corpora = buildCorpora(quick).filter((c) => !names || names.includes(c.name));
+  const consumers = Object.fromEntries(Object.entries(makeConsumers({ OpenAI, createParser, llmwire })).filter(([name]) => !only || only.includes(name)));
   // Steady state: the wasm is inflated, compiled and instantiated before anything is timed (each
   // consumer's warm-up would do it anyway). What a fresh page's first stream pays is `runFresh`.
   await llmwire.init();
-  const results = await runSuite({ corpora, consumers: makeConsumers({ OpenAI, createParser, llmwire }), runs, memory, log: console.log });
+  const results = await runSuite({ corpora, consumers, runs, memory, log: console.log });
   return { runtime: navigator.userAgent, gcExposed: !!window.gc, corpora: results };
 };
 /**

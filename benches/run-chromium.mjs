@@ -29,6 +29,26 @@ export function chromiumVersion() {
 export const FRESH_CONSUMERS = ["(b) JS floor", "(d) openai-node", "(e) llmwire chunks", "(f) llmwire textStream"];
 
 /**
+ * The consumers of a second page, where llmwire runs beside the floor only: in the shared page,
+ * openai-node's runs slow llmwire's chunk iteration (e) that follows them (benches/README.md).
+ */
+export const APART_CONSUMERS = ["(b) JS floor", "(e) llmwire chunks", "(f) llmwire textStream"];
+
+/** Runs the suite in a new page of `browser`, with `filters` (page.mjs `runBench`'s `only` and `corpora`). */
+async function benchPage({ browser, url, quick, runs, log, ...filters }) {
+  const page = await browser.newPage();
+  try {
+    page.on("console", (m) => log(m.text()));
+    page.on("pageerror", (e) => log(`page error: ${e.message}`));
+    await page.goto(url);
+    await page.waitForFunction(() => window.benchReady === true);
+    return await page.evaluate((opts) => window.runBench(opts), { quick, runs, ...filters });
+  } finally {
+    await page.close();
+  }
+}
+
+/**
  * The first stream in a fresh page: for each run and consumer (interleaved), a new browser context
  * (its own renderer, no shared caches; the server sends no-store), the bench page, one stream.
  * Medians of the first delta and of the whole stream.
@@ -71,15 +91,11 @@ export async function benchChromium({ quick, runs, log }) {
     ],
   });
   try {
-    const page = await browser.newPage();
-    page.on("console", (m) => log(m.text()));
-    page.on("pageerror", (e) => log(`page error: ${e.message}`));
-    await page.goto(`${server.url}/benches/page.html`);
-    await page.waitForFunction(() => window.benchReady === true);
-    const result = await page.evaluate((opts) => window.runBench(opts), { quick, runs });
-    await page.close();
-    const fresh = await benchFreshPages({ browser, url: `${server.url}/benches/page.html`, runs: quick ? 3 : 11, log });
-    return { ...result, fresh, version: chromiumVersion() };
+    const url = `${server.url}/benches/page.html`;
+    const result = await benchPage({ browser, url, quick, runs, log });
+    const apart = await benchPage({ browser, url, quick, runs, log: (m) => log(`apart: ${m}`), only: APART_CONSUMERS, corpora: ["text-2k"] });
+    const fresh = await benchFreshPages({ browser, url, runs: quick ? 3 : 11, log });
+    return { ...result, apart: apart.corpora, fresh, version: chromiumVersion() };
   } finally {
     await browser.close();
     await server.close();
