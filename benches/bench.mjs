@@ -57,9 +57,12 @@ async function measure() {
   mkdirSync(join(here, ".cache"), { recursive: true });
   const res = { quick, runs, only: only ?? null };
   if (enabled("node")) {
-    const out = join(here, ".cache/node.json");
-    execFileSync(process.execPath, ["--expose-gc", join(here, "run-node.mjs"), "--out", out], { stdio: ["ignore", "inherit", "inherit"] });
-    res.node = JSON.parse(readFileSync(out, "utf8"));
+    const node = (...args) => {
+      const out = join(here, ".cache/node.json");
+      execFileSync(process.execPath, ["--expose-gc", join(here, "run-node.mjs"), ...args, "--out", out], { stdio: ["ignore", "inherit", "inherit"] });
+      return JSON.parse(readFileSync(out, "utf8"));
+    };
+    res.node = { ...node(), apart: node("--apart").corpora };
   }
   if (enabled("chromium")) res.chromium = await benchChromium({ quick, runs, log: log("chromium") });
   if (enabled("rss")) res.peakRss = await benchPeakRss({ quick, log: log("peak-rss") });

@@ -35,6 +35,20 @@ function applyChunk(acc, chunk) {
 
 const start = () => ({ t0: performance.now(), text: "", toolCalls: [], firstDeltaMs: undefined });
 
+/**
+ * The second run of each runtime (a page or process of its own): llmwire beside the floor only, on
+ * text-2k, since the other libraries' runs in the same page or process slow it (benches/README.md).
+ */
+export const APART = { consumers: ["(b) JS floor", "(e) llmwire chunks", "(f) llmwire textStream"], corpora: ["text-2k"] };
+
+/** Keeps the consumers and corpora named in `only` and `corpora` (all when not given). */
+export function select(consumers, corpora, { only, corpora: names } = {}) {
+  return {
+    consumers: Object.fromEntries(Object.entries(consumers).filter(([name]) => !only || only.includes(name))),
+    corpora: corpora.filter((c) => !names || names.includes(c.name)),
+  };
+}
+
 /** Builds the consumers from the libraries: `{ OpenAI, createParser, llmwire }`. */
 export function makeConsumers({ OpenAI, createParser, llmwire }) {
   const openaiClient = (makeResponse) =>

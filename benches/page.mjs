@@ -5,7 +5,7 @@ import * as llmwire from "/pkg/index.js";
 // The default entry runs chat in its core module (the extras module is loaded only by other endpoints).
 import { initSync as wasmExports } from "/pkg/llmwire_core.js";
 import { buildCorpora, responseFactory } from "./corpus.mjs";
-import { makeConsumers, verify } from "./consumers.mjs";
+import { makeConsumers, select, verify } from "./consumers.mjs";
 import { runSuite } from "./runner.mjs";
 
 const wasmMemoryBytes = () => {
@@ -16,16 +16,15 @@ const wasmMemoryBytes = () => {
   }
 };
 
-/** The suite; `only` and `corpora` (names), when given, keep those consumers and corpora. */
-window.runBench = async ({ quick, runs, only, corpora: names }) => {
+/** The suite; `filters.only` and `filters.corpora` (names), when given, keep those consumers and corpora. */
+window.runBench = async ({ quick, runs, filters }) => {
   const memory = {
     gc: window.gc ?? (() => {}),
     // Needs --enable-precise-memory-info, or the value is bucketed; JS heap only (no ArrayBuffers, no wasm).
     sample: () => ({ jsHeap: performance.memory?.usedJSHeapSize ?? 0 }),
     after: () => ({ wasmMemoryBytes: wasmMemoryBytes() }),
   };
-  const corpora = buildCorpora(quick).filter((c) => !names || names.includes(c.name));
-  const consumers = Object.fromEntries(Object.entries(makeConsumers({ OpenAI, createParser, llmwire })).filter(([name]) => !only || only.includes(name)));
+  const { consumers, corpora } = select(makeConsumers({ OpenAI, createParser, llmwire }), buildCorpora(quick), filters);
   // Steady state: the wasm is inflated, compiled and instantiated before anything is timed (each
   // consumer's warm-up would do it anyway). What a fresh page's first stream pays is `runFresh`.
   await llmwire.init();

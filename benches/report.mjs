@@ -35,22 +35,22 @@ function throughputSection(node, chromium) {
   }).join("\n\n");
 }
 
-/** (e) and (f) in a Chromium page of their own (with the floor), against the same corpus in the shared page. */
-function apartSection(apart, shared) {
-  const rows = apart.flatMap((c) => {
-    const inShared = shared.find((s) => s.name === c.name);
+/** llmwire beside the floor only, in a page or process of its own, against the same corpus in the shared one. */
+function apartSection(runtimes) {
+  const rows = runtimes.flatMap(([runtime, { apart, corpora: shared }]) => apart.flatMap((c) => {
     const cells = (corpus, name) => {
       const row = corpus.consumers.find((r) => r.name === name);
       const floor = corpus.consumers.find((r) => r.name.startsWith("(b)"));
       return [num(row.medianMs, 2), `×${num(row.medianMs / floor.medianMs, 2)}`, num(row.firstDeltaMs, 2), num(row.firstDeltaMs - floor.firstDeltaMs, 2)];
     };
-    return c.consumers.map(({ name }) => [`${name}, ${c.name}`, ...cells(inShared, name), ...cells(c, name)]);
-  });
-  return "### Chromium: llmwire in a page without the other libraries (text-2k)\n\n"
-    + "The tables above run every library in one page, where llmwire's chunk iteration (e) runs right after openai-node's (d). "
-    + "This page runs only (b), (e) and (f), the same way, to show how much the other libraries' runs move the figures (benches/README.md); "
-    + "the left columns repeat the shared page's.\n\n"
-    + table(["consumer", "shared page: median ms", "time vs (b)", "first delta ms", "over (b) ms", "own page: median ms", "time vs (b)", "first delta ms", "over (b) ms"], rows);
+    const inShared = shared.find((s) => s.name === c.name);
+    return c.consumers.map(({ name }) => [`${runtime}: ${name}, ${c.name}`, ...cells(inShared, name), ...cells(c, name)]);
+  }));
+  return "### llmwire in a page or process without the other libraries (text-2k)\n\n"
+    + "The tables above run every library in one Node process and in one Chromium page, where llmwire's chunk iteration (e) runs right after openai-node's (d). "
+    + "A second process and a second page run only (b), (e) and (f), the same way, to show how much the other libraries' runs move the figures (benches/README.md); "
+    + "the left columns repeat the shared run's.\n\n"
+    + table(["consumer", "shared: median ms", "time vs (b)", "first delta ms", "over (b) ms", "own: median ms", "time vs (b)", "first delta ms", "over (b) ms"], rows);
 }
 
 /** The first stream in a fresh Chromium page, where llmwire's lazy wasm load is inside the timed region. */
@@ -104,7 +104,8 @@ export function renderMarkdown(res) {
     out.push("## Throughput and time to first delta", "Time vs (b) is the consumer's median time over that of the hand-written floor (b) in the same runtime. "
       + "First delta: from the consumer's start (client creation) to the first content text reaching it; for (a) the first body chunk; (g) has none.",
     throughputSection(res.node, res.chromium));
-    if (res.chromium?.apart) out.push(apartSection(res.chromium.apart, res.chromium.corpora));
+    const apart = [["Node", res.node], ["Chromium", res.chromium]].filter(([, r]) => r?.apart);
+    if (apart.length) out.push(apartSection(apart));
     if (res.chromium?.fresh) out.push(freshSection(res.chromium.fresh));
   }
   const memory = memorySection(res.node, res.chromium, res.peakRss);

@@ -8,6 +8,7 @@ import { build } from "esbuild";
 import { chromium } from "playwright-core";
 import { serveStatic } from "./serve.mjs";
 import { median } from "./runner.mjs";
+import { APART } from "./consumers.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -28,21 +29,15 @@ export function chromiumVersion() {
 /** The consumers timed on the first stream of a fresh page. */
 export const FRESH_CONSUMERS = ["(b) JS floor", "(d) openai-node", "(e) llmwire chunks", "(f) llmwire textStream"];
 
-/**
- * The consumers of a second page, where llmwire runs beside the floor only: in the shared page,
- * openai-node's runs slow llmwire's chunk iteration (e) that follows them (benches/README.md).
- */
-export const APART_CONSUMERS = ["(b) JS floor", "(e) llmwire chunks", "(f) llmwire textStream"];
-
-/** Runs the suite in a new page of `browser`, with `filters` (page.mjs `runBench`'s `only` and `corpora`). */
-async function benchPage({ browser, url, quick, runs, log, ...filters }) {
+/** Runs the suite in a new page of `browser`, with `filters` (consumers.mjs `select`'s). */
+async function benchPage({ browser, url, quick, runs, log, filters }) {
   const page = await browser.newPage();
   try {
     page.on("console", (m) => log(m.text()));
     page.on("pageerror", (e) => log(`page error: ${e.message}`));
     await page.goto(url);
     await page.waitForFunction(() => window.benchReady === true);
-    return await page.evaluate((opts) => window.runBench(opts), { quick, runs, ...filters });
+    return await page.evaluate((opts) => window.runBench(opts), { quick, runs, filters });
   } finally {
     await page.close();
   }
@@ -93,7 +88,7 @@ export async function benchChromium({ quick, runs, log }) {
   try {
     const url = `${server.url}/benches/page.html`;
     const result = await benchPage({ browser, url, quick, runs, log });
-    const apart = await benchPage({ browser, url, quick, runs, log: (m) => log(`apart: ${m}`), only: APART_CONSUMERS, corpora: ["text-2k"] });
+    const apart = await benchPage({ browser, url, quick, runs, log: (m) => log(`apart: ${m}`), filters: { only: APART.consumers, corpora: APART.corpora } });
     const fresh = await benchFreshPages({ browser, url, runs: quick ? 3 : 11, log });
     return { ...result, apart: apart.corpora, fresh, version: chromiumVersion() };
   } finally {

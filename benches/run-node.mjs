@@ -1,5 +1,5 @@
 // Node: every corpus through every consumer, in this one process. Run with --expose-gc.
-// Usage: node --expose-gc benches/run-node.mjs [--out file.json]   (BENCH_QUICK=1: small corpora, 3 runs)
+// Usage: node --expose-gc benches/run-node.mjs [--apart] [--out file.json]   (BENCH_QUICK=1: small corpora, 3 runs)
 import { writeFileSync } from "node:fs";
 import OpenAI from "openai";
 import { createParser } from "eventsource-parser";
@@ -7,7 +7,7 @@ import * as llmwire from "../pkg/index.js";
 // The default entry runs chat in its core module (the extras module is loaded only by other endpoints).
 import { initSync as wasmExports } from "../pkg/llmwire_core.js";
 import { buildCorpora } from "./corpus.mjs";
-import { makeConsumers } from "./consumers.mjs";
+import { APART, makeConsumers, select } from "./consumers.mjs";
 import { runSuite } from "./runner.mjs";
 
 /** The size of llmwire's wasm linear memory (it only grows), or null before it is loaded. */
@@ -19,8 +19,9 @@ export function wasmMemoryBytes(exportsOf) {
   }
 }
 
-export async function benchNode({ quick, runs, log }) {
-  const corpora = buildCorpora(quick);
+/** The suite in this process; `filters` as consumers.mjs `select` takes them. */
+export async function benchNode({ quick, runs, log, filters }) {
+  const { consumers, corpora } = select(makeConsumers({ OpenAI, createParser, llmwire }), buildCorpora(quick), filters);
   const memory = {
     gc: globalThis.gc ?? (() => {}),
     sample: () => {
@@ -32,14 +33,17 @@ export async function benchNode({ quick, runs, log }) {
   // Steady state: the wasm is loaded before anything is timed (each consumer's warm-up would do it anyway);
   // what a fresh process pays is the cold-start section's.
   await llmwire.init();
-  const results = await runSuite({ corpora, consumers: makeConsumers({ OpenAI, createParser, llmwire }), runs, memory, log });
+  const results = await runSuite({ corpora, consumers, runs, memory, log });
   return { runtime: `Node ${process.version}`, gcExposed: !!globalThis.gc, corpora: results };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const quick = !!process.env.BENCH_QUICK;
   const runs = Number(process.env.BENCH_RUNS ?? (quick ? 3 : 5));
-  const result = await benchNode({ quick, runs, log: (m) => console.error(`node: ${m}`) });
+  // --apart: llmwire beside the floor only (APART), as the second, separate process of a run.
+  const apart = process.argv.includes("--apart");
+  const filters = apart ? { only: APART.consumers, corpora: APART.corpora } : undefined;
+  const result = await benchNode({ quick, runs, filters, log: (m) => console.error(`node${apart ? " apart" : ""}: ${m}`) });
   const at = process.argv.indexOf("--out");
   const json = JSON.stringify(result, null, 2);
   if (at > 0) writeFileSync(process.argv[at + 1], json);

@@ -1,5 +1,5 @@
-// `make bench` keeps working: its quick mode runs every section but criterion (Node, Chromium with
-// its own-page and fresh-page runs, memory, size, cold start) on the small corpora. Each consumer's
+// `make bench` keeps working: its quick mode runs every section but criterion (Node and Chromium,
+// each also in a process or page of llmwire's own, fresh pages, memory, size, cold start) on the small corpora. Each consumer's
 // output is checked against the corpus inside the bench, so a consumer that breaks fails here.
 // Numbers are not asserted: performance is measured by `make bench`, not by tests.
 import { test } from "node:test";
@@ -24,9 +24,12 @@ test("the quick bench runs every section and reports each consumer", () => {
     assert.equal(names(runtime).length, 14, `${runtime}: 7 consumers on 2 corpora`);
     for (const c of res[runtime].corpora) for (const r of c.consumers) assert.ok(r.medianMs > 0, `${runtime} ${c.name} ${r.name}`);
   }
-  assert.deepEqual(res.chromium.apart[0].consumers.map((r) => r.name), ["(b) JS floor", "(e) llmwire chunks", "(f) llmwire textStream"]);
+  for (const runtime of ["node", "chromium"]) {
+    assert.deepEqual(res[runtime].apart.map((c) => c.name), ["text-2k"], `${runtime}: the own-process or own-page run`);
+    assert.deepEqual(res[runtime].apart[0].consumers.map((r) => r.name), ["(b) JS floor", "(e) llmwire chunks", "(f) llmwire textStream"]);
+  }
   assert.equal(res.chromium.fresh.length, 4);
-  for (const section of ["## Throughput", "own page", "## Peak memory", "## Bundle size", "## Cold start"]) {
+  for (const section of ["## Throughput", "without the other libraries", "## Peak memory", "## Bundle size", "## Cold start"]) {
     assert.ok(run.stdout.includes(section), `the report has "${section}"`);
   }
 });
