@@ -39,7 +39,7 @@ const start = () => ({ t0: performance.now(), text: "", toolCalls: [], firstDelt
  * The second run of each runtime (a page or process of its own): llmwire beside the floor only, on
  * text-2k, since the other libraries' runs in the same page or process slow it (benches/README.md).
  */
-export const APART = { consumers: ["(b) JS floor", "(e) llmwire chunks", "(f) llmwire textStream"], corpora: ["text-2k"] };
+export const APART = { only: ["(b) JS floor", "(e) llmwire chunks", "(f) llmwire textStream"], corpora: ["text-2k"] };
 
 /** Keeps the consumers and corpora named in `only` and `corpora` (all when not given). */
 export function select(consumers, corpora, { only, corpora: names } = {}) {

@@ -88,7 +88,7 @@ export async function benchChromium({ quick, runs, log }) {
   try {
     const url = `${server.url}/benches/page.html`;
     const result = await benchPage({ browser, url, quick, runs, log });
-    const apart = await benchPage({ browser, url, quick, runs, log: (m) => log(`apart: ${m}`), filters: { only: APART.consumers, corpora: APART.corpora } });
+    const apart = await benchPage({ browser, url, quick, runs, log: (m) => log(`apart: ${m}`), filters: APART });
     const fresh = await benchFreshPages({ browser, url, runs: quick ? 3 : 11, log });
     return { ...result, apart: apart.corpora, fresh, version: chromiumVersion() };
   } finally {

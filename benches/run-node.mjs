@@ -42,8 +42,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const runs = Number(process.env.BENCH_RUNS ?? (quick ? 3 : 5));
   // --apart: llmwire beside the floor only (APART), as the second, separate process of a run.
   const apart = process.argv.includes("--apart");
-  const filters = apart ? { only: APART.consumers, corpora: APART.corpora } : undefined;
-  const result = await benchNode({ quick, runs, filters, log: (m) => console.error(`node${apart ? " apart" : ""}: ${m}`) });
+  const result = await benchNode({ quick, runs, filters: apart ? APART : undefined, log: (m) => console.error(`node${apart ? " apart" : ""}: ${m}`) });
   const at = process.argv.indexOf("--out");
   const json = JSON.stringify(result, null, 2);
   if (at > 0) writeFileSync(process.argv[at + 1], json);
