@@ -8,28 +8,18 @@ import * as glue from "./llmwire_core.js";
 import { coreGzipBase64 } from "./llmwire_core_base64.js";
 import { _ready, _setLoader } from "./facade.js";
 import { inlined } from "./inline.js";
-import { DECODER, MODE } from "./transport.js";
+import { warmUp } from "./transport.js";
 
 const load = inlined(coreGzipBase64, glue);
 
 _setLoader(load, () => import("./extras.js").then((extras) => extras.load()));
 
 // The core starts loading once the importing code has run (a macrotask later, so importing costs
-// nothing up front), then decodes a canned three-event stream: engines compile wasm functions on
-// their first call, and this moves that compile off the first request too (benches/README.md: the
-// first stream in a fresh page). A failure is not kept: the first call loads again and reports
-// it. In Node the timer is unref'd, so a program that imports llmwire and never calls it still
-// exits at once.
-const WARM_UP = 'data: {"choices":[{"index":0,"delta":{"content":"w"}}]}\n\ndata: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n';
-function warmUp(wasm) {
-  const decoder = new wasm.WasmDecoder(DECODER.chat);
-  try {
-    decoder.push(new TextEncoder().encode(WARM_UP), MODE.text);
-    decoder.end();
-  } finally {
-    decoder.free();
-  }
-}
+// nothing up front), then runs a canned request through it (transport.js warmUp): engines compile
+// wasm functions on their first call, and this moves that compile off the first request too
+// (benches/README.md: the first stream in a fresh page). A failure is not kept: the first call
+// loads again and reports it. In Node the timer is unref'd, so a program that imports llmwire and
+// never calls it still exits at once.
 try {
   setTimeout(() => load().then(warmUp).catch(() => {}), 0)?.unref?.();
 } catch {

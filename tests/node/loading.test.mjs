@@ -37,6 +37,21 @@ test("the core wasm is instantiated after import, before any call", async () => 
   assert.equal(out, "at import: false\nlater: true");
 });
 
+test("the warm-up after import runs a chat request's wasm side and frees what it made", async () => {
+  // index.js swallows a failing warm-up (the first request would just compile later), so this checks it works.
+  const { warmUp } = await import(pkg("transport.js"));
+  const { init } = await import(pkg("index.js"));
+  const glue = await import(pkg("llmwire_core.js"));
+  await init();
+  const memory = glue.initSync().memory;
+  const before = memory.buffer.byteLength;
+  let chunks, text;
+  for (let i = 0; i < 2000; i++) [chunks, text] = warmUp(glue);
+  assert.deepEqual(JSON.parse(chunks).map((c) => c.choices[0].delta.content ?? c.choices[0].finish_reason), ["w", "stop"]);
+  assert.equal(text, "w");
+  assert.equal(memory.buffer.byteLength, before, "2,000 warm-ups left wasm memory where it was");
+});
+
 test("importing llmwire leaves no timer that holds a Node program open", async () => {
   // (Module loading itself may leave a file handle closing: CloseReq.)
   const { out } = await run(`
