@@ -35,8 +35,7 @@ impl Batch<'_> {
     /// An item (a chunk or an event) as JSON text; kept in [`Output::Chunks`] mode.
     pub fn item(&mut self, json: &str) {
         if self.mode == Output::Chunks {
-            self.out.push(if self.out.is_empty() { '[' } else { ',' });
-            self.out.push_str(json);
+            crate::protocol::json::push_item(self.out, json);
         }
     }
 

@@ -501,10 +501,7 @@ pub fn write_str(out: &mut String, s: &str) {
         };
         out.push_str(s.get(run..i).unwrap_or_default());
         if escaped.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.push_str("\\u00");
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
+            push_u_escape(out, u16::from(b));
         } else {
             out.push_str(escaped);
         }
@@ -512,6 +509,47 @@ pub fn write_str(out: &mut String, s: &str) {
     }
     out.push_str(s.get(run..).unwrap_or_default());
     out.push('"');
+}
+
+/// Appends `\uXXXX` for one UTF-16 code unit.
+fn push_u_escape(out: &mut String, unit: u16) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push_str("\\u");
+    for shift in [12, 8, 4, 0] {
+        out.push(char::from(HEX[usize::from((unit >> shift) & 0xf)]));
+    }
+}
+
+/// Appends one item to a batch, the JSON array text a stream read hands to JavaScript (`[` before
+/// the first item, `,` between), with every non-ASCII character of `json` written as a `\u`
+/// escape (a surrogate pair above U+FFFF). It is the same value, and in JavaScript an ASCII batch
+/// decodes and `JSON.parse`s faster: TextDecoder's ASCII path and one-byte strings (over the
+/// bench's corpora, 21–25 % less time for both in Node; chunk iteration as a whole 8–14 % faster
+/// in Chromium). Outside strings JSON is ASCII already, so `json` needs no parsing here.
+///
+/// ```
+/// let mut batch = String::new();
+/// llmwire::protocol::json::push_item(&mut batch, r#"{"content":"東京 😀"}"#);
+/// llmwire::protocol::json::push_item(&mut batch, "{}");
+/// assert_eq!(batch, r#"[{"content":"\u6771\u4eac \ud83d\ude00"},{}"#);
+/// ```
+pub fn push_item(out: &mut String, json: &str) {
+    out.push(if out.is_empty() { '[' } else { ',' });
+    let mut rest = json;
+    while let Some(at) = crate::protocol::scan::find_non_ascii(rest.as_bytes()) {
+        // A non-ASCII byte of a `str` that follows ASCII starts a character: `at` is a boundary.
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let mut chars = rest.get(at..).unwrap_or_default().chars();
+        let c = chars.next().map_or(0, u32::from);
+        if c > 0xffff {
+            push_u_escape(out, (0xd7c0 + (c >> 10)) as u16);
+            push_u_escape(out, (0xdc00 | (c & 0x3ff)) as u16);
+        } else {
+            push_u_escape(out, c as u16);
+        }
+        rest = chars.as_str();
+    }
+    out.push_str(rest);
 }
 
 /// Builds one JSON object into a string, member by member.
@@ -693,6 +731,24 @@ mod tests {
         .unwrap();
         r.end().unwrap();
         assert_eq!(got, ["i=Some(3)", "f=None", "n=None", "big=None", r#"v=[1, "x"]"#]);
+    }
+
+    #[test]
+    fn batch_items_are_ascii_and_the_same_values() {
+        let tokens = ["a", "\\\"", "東京", "😀", "👩\u{200d}💻", "é", "\u{2028}", "\u{ffff}", "\u{10000}", " ", "\\n", "\u{7f}", "\u{80}"];
+        let texts = super::token_soup(&tokens, 7, 9, 3000);
+        let mut batch = String::new();
+        for text in &texts {
+            push_item(&mut batch, &crate::cat!("{\"content\":\"", text.as_str(), "\",\"n\":1}"));
+        }
+        batch.push(']');
+        assert!(batch.is_ascii());
+        let parsed: Vec<serde_json::Value> = serde_json::from_str(&batch).expect("a valid batch");
+        assert_eq!(parsed.len(), texts.len());
+        for (value, text) in parsed.iter().zip(&texts) {
+            let expected: serde_json::Value = serde_json::from_str(&crate::cat!("\"", text.as_str(), "\"")).expect("a valid string");
+            assert_eq!(value["content"], expected, "{text:?}");
+        }
     }
 
     #[test]

@@ -1,10 +1,11 @@
-//! Byte scans eight bytes at a time (SWAR), for the two hot loops: finding a line end in the
-//! SSE decoder and the end of a plain run inside a JSON string.
+//! Byte scans eight bytes at a time (SWAR), for the hot loops: finding a line end in the SSE
+//! decoder, the end of a plain run inside a JSON string, and the next non-ASCII byte of a batch.
 //!
 //! ```
-//! use llmwire::protocol::scan::{find_line_end, find_string_special};
+//! use llmwire::protocol::scan::{find_line_end, find_non_ascii, find_string_special};
 //! assert_eq!(find_line_end(b"data: some long line\r\n"), Some(20));
 //! assert_eq!(find_string_special(br#"plain text here" and more"#), Some(15));
+//! assert_eq!(find_non_ascii("plain, then é".as_bytes()), Some(12));
 //! ```
 
 const LO: u64 = 0x0101_0101_0101_0101;
@@ -49,6 +50,11 @@ pub fn find_string_special(bytes: &[u8]) -> Option<usize> {
     scan(bytes, |w| eq_mask(w, b'"') | eq_mask(w, b'\\') | lt_mask(w, 0x20), |b| b == b'"' || b == b'\\' || b < 0x20)
 }
 
+/// The index of the first byte that is not ASCII (0x80 or above).
+pub fn find_non_ascii(bytes: &[u8]) -> Option<usize> {
+    scan(bytes, |w| w & HI, |b| b >= 0x80)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,8 +80,10 @@ mod tests {
                     .collect();
                 let eol = bytes.iter().position(|&b| b == b'\n' || b == b'\r');
                 let special = bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+                let non_ascii = bytes.iter().position(|&b| b >= 0x80);
                 assert_eq!(find_line_end(&bytes), eol, "{bytes:?}");
                 assert_eq!(find_string_special(&bytes), special, "{bytes:?}");
+                assert_eq!(find_non_ascii(&bytes), non_ascii, "{bytes:?}");
             }
         }
     }

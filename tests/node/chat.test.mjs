@@ -258,6 +258,19 @@ test("ChatStream.fromResponse and parseSSE read bodies fetched elsewhere", async
   assert.deepEqual(events, [{ event: "ping", data: "a\nb", id: "1" }, { event: "message", data: "[DONE]", id: "1" }]);
 });
 
+test("chunk objects and events carry non-ASCII text as the server sent it", async () => {
+  // Batches reach JavaScript as ASCII JSON (\\u escapes): the parsed values must be the server's.
+  const payloads = ["東京 😀", "é\u2028ü", "👩\u200d💻🇯🇵", "\uffff\u{10000}"].map((content, i) =>
+    JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content, tool_calls: [{ index: 0, function: { arguments: `{"q":"${content}"}` } }] }, finish_reason: i === 3 ? "stop" : null }] }));
+  const body = payloads.map((p) => `data: ${p}\n\n`).join("") + "data: [DONE]\n\n";
+  const chunks = [];
+  for await (const chunk of await ChatStream.fromResponse(new Response(body))) chunks.push(chunk);
+  assert.deepEqual(chunks, payloads.map((p) => JSON.parse(p)));
+  const events = [];
+  for await (const ev of parseSSE(new Response("data: héllo 😀\n\n"))) events.push(ev.data);
+  assert.deepEqual(events, ["héllo 😀"]);
+});
+
 test("the first deltas of a stream come before the rest of its first network chunk is decoded", async () => {
   const chunk = (delta, finish = null) =>
     `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;

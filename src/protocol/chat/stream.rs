@@ -207,10 +207,7 @@ impl ChatStreamDecoder {
             _ => self.acc.apply(&chunk)?,
         }
         match mode {
-            Output::Chunks => {
-                self.out.push('[');
-                self.out.push_str(&text);
-            }
+            Output::Chunks => crate::protocol::json::push_item(&mut self.out, &text),
             Output::Text => self.out.push_str(self.acc.text()),
             Output::Events => self.add_parsed(),
             Output::None => {}
@@ -256,10 +253,7 @@ fn take_image(slot: &mut Option<String>, out: &mut String, mode: Output, marked:
         });
     }
     match mode {
-        Output::Chunks => {
-            out.push(if out.is_empty() { '[' } else { ',' });
-            out.push_str(&marked);
-        }
+        Output::Chunks => crate::protocol::json::push_item(out, &marked),
         Output::Text => {
             *slot = Some(marked);
             return Err(Error::InvalidResponse {
@@ -314,10 +308,7 @@ fn handle_event(
     acc.apply(&chunk)?;
     match mode {
         Output::None | Output::Events => {}
-        Output::Chunks => {
-            out.push(if out.is_empty() { '[' } else { ',' });
-            out.push_str(data);
-        }
+        Output::Chunks => crate::protocol::json::push_item(out, data),
         Output::Text => {
             // A choice without `index` is numbered by its position, as the accumulator does.
             for (position, choice) in chunk.choices().enumerate() {
