@@ -50,7 +50,8 @@ impl EventStream {
         self.next_output(Output::Text).await
     }
 
-    /// The items (chunks or events) of the next network read, as one JSON array text.
+    /// The items (chunks or events) of the next network read, as one JSON array text (in ASCII:
+    /// non-ASCII characters as `\u` escapes, the same values).
     pub async fn next_items_json(&mut self) -> Result<Option<String>, Error> {
         self.next_output(Output::Chunks).await
     }

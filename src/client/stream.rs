@@ -45,7 +45,8 @@ impl ChatStream {
         self.next_output(Output::Text).await
     }
 
-    /// The chunks that arrived with the next network read, as one JSON array text.
+    /// The chunks that arrived with the next network read, as one JSON array text (in ASCII:
+    /// non-ASCII characters as `\u` escapes, the same values).
     pub async fn next_chunks_json(&mut self) -> Result<Option<String>, Error> {
         self.next_output(Output::Chunks).await
     }

@@ -29,7 +29,8 @@ use crate::protocol::structured::partial_json;
 pub enum Output {
     /// Nothing: the consumer only wants the final completion.
     None,
-    /// The chunks' JSON, as one JSON array text per push (`[chunk,chunk,…]`).
+    /// The chunks' JSON, as one JSON array text per push (`[chunk,chunk,…]`), in ASCII: non-ASCII
+    /// characters as `\u` escapes ([`push_item`](crate::protocol::json::push_item)).
     Chunks,
     /// The content deltas of the choice with index 0, concatenated.
     Text,
