@@ -495,17 +495,27 @@ export class BodyStream {
     if (guard) guard.onFail = () => cancel(this.#reader);
   }
 
-  async #read(phase) {
+  /** Starts the limit of a read in `phase`; an attempt that already failed throws its failure. */
+  #arm(phase) {
     const guard = this.#guard;
-    if (!guard) return this.#reader.read();
-    if (guard.failure) throw guard.failure;
-    guard.arm(phase);
+    if (guard?.failure) throw guard.failure;
+    guard?.arm(phase);
+  }
+
+  /** Ends the limit of a read that settled; throws the attempt's failure if it failed meanwhile. */
+  #disarm() {
+    const guard = this.#guard;
+    guard?.disarm();
+    if (guard?.failure) throw guard.failure;
+  }
+
+  /** One read under the limit of `phase`. */
+  async #read(phase) {
+    this.#arm(phase);
     try {
-      const read = await this.#reader.read();
-      if (guard.failure) throw guard.failure;
-      return read;
+      return await this.#reader.read();
     } finally {
-      guard.disarm();
+      this.#disarm();
     }
   }
 
@@ -516,28 +526,18 @@ export class BodyStream {
     return this.#decoder.end();
   }
 
-  async #step(mode) {
-    if (this.#check) {
-      this.#check = false;
-      this.#decoder.rethrow();
-    }
-    if (this.#format === "html") throw this.#decoder.htmlError(await readUpTo(() => this.#read(PHASE.idle), HTML_SNIPPET_LIMIT), this.#response.status);
-    if (this.#format === "json") {
-      const bytes = await readUpTo(() => this.#read(PHASE.idle), JSON_BODY_LIMIT);
-      this.#finished = true;
-      this.#guard?.end();
-      return this.#decoder.jsonBody(bytes, this.#response.status, mode);
-    }
-    if (this.#decoder.isDone()) return this.#end();
-    let bytes = this.#rest;
-    this.#rest = null;
-    if (!bytes) {
-      const { done, value } = await this.#read(PHASE.idle);
-      if (done) return this.#end();
-      bytes = asBytes(value);
-      if (bytes === null) throw this.#decoder.withPartial(2, "the body stream produced a chunk that is not bytes");
-      this.#chunks++;
-    }
+  /** A body that is not an event stream, read whole: an HTML page's error, or a JSON answer's one batch. */
+  async #whole(mode) {
+    const read = () => this.#read(PHASE.idle);
+    if (this.#format === "html") throw this.#decoder.htmlError(await readUpTo(read, HTML_SNIPPET_LIMIT), this.#response.status);
+    const bytes = await readUpTo(read, JSON_BODY_LIMIT);
+    this.#finished = true;
+    this.#guard?.end();
+    return this.#decoder.jsonBody(bytes, this.#response.status, mode);
+  }
+
+  /** Pushes bytes of a network chunk to the decoder and returns its batch, if any. */
+  #push(bytes, mode) {
     // The first network chunk goes in small slices: the first deltas reach the caller after an
     // event or two, not after the whole chunk (up to 16 KiB, ~60 events).
     if (this.#chunks === 1 && mode !== MODE.none && bytes.length > FIRST_SLICE) {
@@ -558,14 +558,46 @@ export class BodyStream {
     return this.#decoder.withPartial(1, `the body could not be read: ${errorMessage(e)}`);
   }
 
-  /** The next batch in `mode`, or undefined at the end. */
+  /**
+   * The next batch in `mode`, or undefined at the end: one async frame per network read, which
+   * Node's young generation feels (peak RSS on text-200k, finalChatCompletion: +22-23 MB with the
+   * step and read in frames of their own, +19.6-20.5 MB without).
+   */
   async next(mode) {
     for (;;) {
       if (this.#error) throw this.#error;
       if (this.#finished) return undefined;
       try {
-        const out = await this.#step(mode);
-        if (this.#error) throw this.#error;
+        if (this.#check) {
+          this.#check = false;
+          this.#decoder.rethrow();
+        }
+        let out;
+        if (this.#format !== "sse") out = await this.#whole(mode);
+        else if (this.#decoder.isDone()) out = this.#end();
+        else if (this.#rest) {
+          const rest = this.#rest;
+          this.#rest = null;
+          out = this.#push(rest, mode);
+        } else {
+          // #read, inlined (see above).
+          let read;
+          this.#arm(PHASE.idle);
+          try {
+            read = await this.#reader.read();
+          } finally {
+            this.#disarm();
+          }
+          const { done, value } = read;
+          if (done) out = this.#end();
+          else {
+            const bytes = asBytes(value);
+            if (bytes === null) throw this.#decoder.withPartial(2, "the body stream produced a chunk that is not bytes");
+            this.#chunks++;
+            out = this.#push(bytes, mode);
+          }
+        }
+        if (this.#error) throw this.#error; // cancelled while reading
         if (out !== undefined) return out;
       } catch (e) {
         this.#error ??= this.#failure(e);
