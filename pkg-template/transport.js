@@ -561,7 +561,7 @@ export class BodyStream {
   /**
    * The next batch in `mode`, or undefined at the end: one async frame per network read, which
    * Node's young generation feels (peak RSS on text-200k, finalChatCompletion: +22-23 MB with the
-   * step and read in frames of their own, +19.6-20.5 MB without).
+   * step and read in frames of their own, +18.8-20.6 MB without).
    */
   async next(mode) {
     for (;;) {
