@@ -41,6 +41,7 @@ impl Decoding {
     }
 
     /// The output so far; an error is thrown now when there is none, else by the next call.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn settle(&mut self, result: Result<(), Error>) -> Result<Option<String>, JsValue> {
         let out = self.inner.take_output();
         match result {
@@ -53,6 +54,7 @@ impl Decoding {
         }
     }
 
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn rethrow(&mut self) -> Result<(), JsValue> {
         match self.pending.take() {
             Some(e) => Err(self.error(e)),
@@ -60,6 +62,9 @@ impl Decoding {
         }
     }
 
+    /// Not inlined: the `#[wasm_bindgen]` method calling it is built for size.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
+    #[inline(never)]
     pub fn push(&mut self, bytes: &[u8], mode: u8) -> Result<Option<String>, JsValue> {
         self.rethrow()?;
         let result = self.inner.push(bytes, output(mode));
@@ -78,6 +83,7 @@ impl Decoding {
         })
     }
 
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn end(&mut self) -> Result<Option<String>, JsValue> {
         self.rethrow()?;
         let result = self.inner.finish();

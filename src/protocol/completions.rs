@@ -86,6 +86,7 @@ fn malformed(message: String, data: &str) -> Error {
     Error::MalformedEvent { message, snippet: bounded(data, EVENT_SNIPPET_CHARS) }
 }
 
+#[cfg_attr(llmwire_oz, optimize(speed))]
 fn set_raw(dst: &mut Vec<(String, String)>, key: &str, raw: &str) {
     match dst.iter_mut().find(|(k, _)| k == key) {
         Some((_, v)) => *v = raw.to_string(),
@@ -102,6 +103,7 @@ struct ChoiceDelta<'a> {
     extra: Vec<(std::borrow::Cow<'a, str>, &'a str)>,
 }
 
+#[cfg_attr(llmwire_oz, optimize(speed))]
 fn parse_choices(raw: &str) -> Result<Vec<ChoiceDelta<'_>>, json::JsonError> {
     let mut out = Vec::new();
     let mut r = Reader::new(raw);
@@ -148,6 +150,7 @@ impl CompletionsAccumulator {
 
     /// Parses one chunk and applies it; returns the text it added to choice 0. An `error` member
     /// is [`Error::Api`], invalid JSON [`Error::MalformedEvent`]; on error nothing is applied.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn apply_json(&mut self, data: &str) -> Result<String, Error> {
         let members = json::members(data).map_err(|e| malformed(e.to_string(), data))?;
         if let Some((_, raw)) = members.iter().find(|(k, raw)| k == "error" && *raw != "null") {
@@ -312,6 +315,7 @@ impl CompletionsProtocol {
 }
 
 impl StreamProtocol for CompletionsProtocol {
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn event(&mut self, event: &SseEvent<'_>, batch: &mut Batch<'_>) -> Result<bool, Error> {
         if event.event == "error" {
             return Err(error_event(event.data));

@@ -41,12 +41,14 @@ pub trait StreamDecode {
 }
 
 impl StreamDecode for ChatStreamDecoder {
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn push(&mut self, bytes: &[u8], mode: Output) -> Result<(), Error> {
         ChatStreamDecoder::push(self, bytes, mode)
     }
     fn push_json_body(&mut self, body: &[u8], status: u16, mode: Output) -> Result<(), Error> {
         ChatStreamDecoder::push_json_body(self, body, status, mode)
     }
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn take_output(&mut self) -> Option<String> {
         ChatStreamDecoder::take_output(self)
     }
@@ -68,12 +70,14 @@ impl StreamDecode for ChatStreamDecoder {
 }
 
 impl<P: StreamProtocol> StreamDecode for EventStreamDecoder<P> {
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn push(&mut self, bytes: &[u8], mode: Output) -> Result<(), Error> {
         EventStreamDecoder::push(self, bytes, mode)
     }
     fn push_json_body(&mut self, body: &[u8], status: u16, mode: Output) -> Result<(), Error> {
         EventStreamDecoder::push_json_body(self, body, status, mode)
     }
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn take_output(&mut self) -> Option<String> {
         EventStreamDecoder::take_output(self)
     }
@@ -95,6 +99,7 @@ pub struct SseEvents {
     out: String,
 }
 
+#[cfg_attr(llmwire_oz, optimize(speed))]
 fn push_event(out: &mut String, event: &SseEvent<'_>) {
     out.push(if out.is_empty() { '[' } else { ',' });
     let mut w = ObjectWriter::new(out);
@@ -103,6 +108,7 @@ fn push_event(out: &mut String, event: &SseEvent<'_>) {
 }
 
 impl StreamDecode for SseEvents {
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn push(&mut self, bytes: &[u8], _mode: Output) -> Result<(), Error> {
         let out = &mut self.out;
         self.decoder.push::<Error, _>(bytes, |e| {
@@ -113,6 +119,7 @@ impl StreamDecode for SseEvents {
     fn push_json_body(&mut self, body: &[u8], _status: u16, _mode: Output) -> Result<(), Error> {
         Err(Error::InvalidResponse { message: "expected an event stream, got JSON".into(), snippet: snippet_of(body) })
     }
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn take_output(&mut self) -> Option<String> {
         if self.out.is_empty() {
             return None;

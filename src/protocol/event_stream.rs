@@ -28,11 +28,13 @@ pub struct Batch<'a> {
 
 impl Batch<'_> {
     /// The kind of output being collected.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn mode(&self) -> Output {
         self.mode
     }
 
     /// An item (a chunk or an event) as JSON text; kept in [`Output::Chunks`] mode.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn item(&mut self, json: &str) {
         if self.mode == Output::Chunks {
             crate::protocol::json::push_item(self.out, json);
@@ -40,6 +42,7 @@ impl Batch<'_> {
     }
 
     /// A piece of text; kept in [`Output::Text`] mode.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn text(&mut self, text: &str) {
         if self.mode == Output::Text {
             self.out.push_str(text);
@@ -62,6 +65,7 @@ pub trait StreamProtocol {
 }
 
 impl<T: StreamProtocol + ?Sized> StreamProtocol for Box<T> {
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn event(&mut self, event: &SseEvent<'_>, batch: &mut Batch<'_>) -> Result<bool, Error> {
         (**self).event(event, batch)
     }
@@ -117,6 +121,7 @@ impl<P: StreamProtocol> EventStreamDecoder<P> {
         self.done
     }
 
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn set_mode(&mut self, mode: Output) -> Result<(), Error> {
         if self.mode != mode && !self.out.is_empty() {
             return Err(Error::InvalidArgument { message: "the stream is already being consumed another way".to_string() });
@@ -127,6 +132,7 @@ impl<P: StreamProtocol> EventStreamDecoder<P> {
 
     /// Feeds one network chunk. Output of the events before an error stays available through
     /// [`take_output`](Self::take_output).
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn push(&mut self, bytes: &[u8], mode: Output) -> Result<(), Error> {
         if self.done {
             return Ok(());
@@ -160,6 +166,7 @@ impl<P: StreamProtocol> EventStreamDecoder<P> {
     }
 
     /// Takes what the pushes since the last take collected, if anything.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn take_output(&mut self) -> Option<String> {
         if self.out.is_empty() {
             return None;

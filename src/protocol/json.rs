@@ -76,6 +76,7 @@ type Res<T> = Result<T, JsonError>;
 
 impl<'a> Reader<'a> {
     /// A reader at the start of `src`.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn new(src: &'a str) -> Self {
         Reader { src, pos: 0, depth: 0 }
     }
@@ -89,10 +90,12 @@ impl<'a> Reader<'a> {
         JsonError { message, offset: self.pos }
     }
 
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn byte(&self) -> Option<u8> {
         self.src.as_bytes().get(self.pos).copied()
     }
 
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.byte() {
             self.pos += 1;
@@ -100,6 +103,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The kind of the next value (after whitespace), or an error at the end of input.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn peek(&mut self) -> Res<Kind> {
         self.skip_ws();
         match self.byte() {
@@ -124,6 +128,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn literal(&mut self, word: &'static str) -> Res<()> {
         if self.src.as_bytes().get(self.pos..self.pos + word.len()) == Some(word.as_bytes()) {
             self.pos += word.len();
@@ -134,6 +139,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Consumes `null` if it is next; returns whether it did.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn null(&mut self) -> Res<bool> {
         if self.peek()? == Kind::Null {
             self.literal("null")?;
@@ -143,6 +149,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a string, borrowing it when it has no escapes.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn string(&mut self) -> Res<Cow<'a, str>> {
         if self.peek()? != Kind::String {
             return self.err("expected a string");
@@ -194,6 +201,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn escape(&mut self, out: &mut String) -> Res<()> {
         let c = match self.byte() {
             Some(b'"') => '"',
@@ -232,6 +240,7 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn hex4(&mut self) -> Res<u32> {
         let digits = self.src.get(self.pos..self.pos + 4).filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()));
         match digits.and_then(|d| u32::from_str_radix(d, 16).ok()) {
@@ -243,6 +252,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn digits(&mut self) -> usize {
         let start = self.pos;
         while let Some(b'0'..=b'9') = self.byte() {
@@ -252,6 +262,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a number and returns its text.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn number(&mut self) -> Res<&'a str> {
         if self.peek()? != Kind::Number {
             return self.err("expected a number");
@@ -286,12 +297,14 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a non-negative integer; `None` for other numbers (negative, fractional, too large).
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn index(&mut self) -> Res<Option<u64>> {
         let text = self.number()?;
         Ok(text.parse().ok())
     }
 
     /// Reads `true` or `false`.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn bool(&mut self) -> Res<bool> {
         match self.peek()? {
             Kind::Bool if self.byte() == Some(b't') => self.literal("true").map(|_| true),
@@ -300,6 +313,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn enter(&mut self) -> Res<()> {
         if self.depth >= MAX_DEPTH {
             return self.err("nesting too deep");
@@ -311,6 +325,7 @@ impl<'a> Reader<'a> {
 
     /// Reads an object, calling `member(key, reader)` for each member; the callback must read
     /// exactly one value.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn object<F>(&mut self, mut member: F) -> Res<()>
     where
         F: FnMut(Cow<'a, str>, &mut Self) -> Res<()>,
@@ -319,6 +334,7 @@ impl<'a> Reader<'a> {
         self.object_dyn(&mut member)
     }
 
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn object_dyn(&mut self, member: &mut dyn FnMut(Cow<'a, str>, &mut Self) -> Res<()>) -> Res<()> {
         if self.peek()? != Kind::Object {
             return self.err("expected an object");
@@ -353,6 +369,7 @@ impl<'a> Reader<'a> {
 
     /// Reads an array, calling `element(reader)` for each element; the callback must read
     /// exactly one value.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn array<F>(&mut self, mut element: F) -> Res<()>
     where
         F: FnMut(&mut Self) -> Res<()>,
@@ -360,6 +377,7 @@ impl<'a> Reader<'a> {
         self.array_dyn(&mut element)
     }
 
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn array_dyn(&mut self, element: &mut dyn FnMut(&mut Self) -> Res<()>) -> Res<()> {
         if self.peek()? != Kind::Array {
             return self.err("expected an array");
@@ -387,6 +405,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Validates and skips one value of any kind.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn skip(&mut self) -> Res<()> {
         match self.peek()? {
             Kind::Object => self.object(|_, r| r.skip()),
@@ -399,6 +418,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Validates one value of any kind and returns its JSON text.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn raw(&mut self) -> Res<&'a str> {
         self.skip_ws();
         let start = self.pos;
@@ -407,6 +427,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A string, or `None` for `null`.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn opt_string(&mut self) -> Res<Option<Cow<'a, str>>> {
         if self.null()? {
             return Ok(None);
@@ -472,6 +493,7 @@ pub fn write_pairs(out: &mut String, pairs: &[(String, String)]) {
 /// assert_eq!(llmwire::protocol::json::str_len("a\"\n\u{1}"), 2 + 1 + 2 + 2 + 6);
 /// ```
 #[inline(never)]
+#[cfg_attr(llmwire_oz, optimize(speed))]
 pub fn str_len(s: &str) -> usize {
     let mut n = s.len() + 2;
     for b in s.bytes() {
@@ -485,6 +507,7 @@ pub fn str_len(s: &str) -> usize {
 }
 
 /// Appends `s` to `out` as a JSON string literal.
+#[cfg_attr(llmwire_oz, optimize(speed))]
 pub fn write_str(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
@@ -512,6 +535,7 @@ pub fn write_str(out: &mut String, s: &str) {
 }
 
 /// Appends `\uXXXX` for one UTF-16 code unit.
+#[cfg_attr(llmwire_oz, optimize(speed))]
 fn push_u_escape(out: &mut String, unit: u16) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push_str("\\u");
@@ -533,6 +557,7 @@ fn push_u_escape(out: &mut String, unit: u16) {
 /// llmwire::protocol::json::push_item(&mut batch, "{}");
 /// assert_eq!(batch, r#"[{"content":"\u6771\u4eac \ud83d\ude00"},{}"#);
 /// ```
+#[cfg_attr(llmwire_oz, optimize(speed))]
 pub fn push_item(out: &mut String, json: &str) {
     out.push(if out.is_empty() { '[' } else { ',' });
     let mut rest = json;
@@ -561,12 +586,14 @@ pub struct ObjectWriter<'o> {
 
 impl<'o> ObjectWriter<'o> {
     /// Opens an object at the end of `out`.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn new(out: &'o mut String) -> Self {
         out.push('{');
         ObjectWriter { out, first: true }
     }
 
     /// Writes a key and returns the buffer for its value.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn key(&mut self, key: &str) -> &mut String {
         if !self.first {
             self.out.push(',');
@@ -578,18 +605,21 @@ impl<'o> ObjectWriter<'o> {
     }
 
     /// A member whose value is already JSON text.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn raw(&mut self, key: &str, json: &str) -> &mut Self {
         self.key(key).push_str(json);
         self
     }
 
     /// A string member.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn str(&mut self, key: &str, value: &str) -> &mut Self {
         write_str(self.key(key), value);
         self
     }
 
     /// A string member, or `null`.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn opt_str(&mut self, key: &str, value: Option<&str>) -> &mut Self {
         match value {
             Some(v) => self.str(key, v),
@@ -598,17 +628,20 @@ impl<'o> ObjectWriter<'o> {
     }
 
     /// An integer member.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn uint(&mut self, key: &str, value: u64) -> &mut Self {
         push_uint(self.key(key), value);
         self
     }
 
     /// A boolean member.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn bool(&mut self, key: &str, value: bool) -> &mut Self {
         self.raw(key, if value { "true" } else { "false" })
     }
 
     /// Closes the object.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn finish(self) {
         self.out.push('}');
     }

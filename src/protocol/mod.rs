@@ -2,6 +2,11 @@
 //!
 //! Bytes come in, typed results and typed errors go out. Nothing here touches the network or a
 //! clock, so it runs under `cargo test`, `cargo fuzz` and in any wasm host alike.
+
+// The npm package's wasm is built for size (opt-level "z", scripts/release-wasm.mjs) except what
+// runs for every event of a stream: those functions carry
+// `#[cfg_attr(llmwire_oz, optimize(speed))]`. A new function on that path needs it too (an A/B
+// of the streams shows it); anything else (requests, errors, final results) stays without.
 pub mod audio;
 pub mod base64;
 pub mod call;

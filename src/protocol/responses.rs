@@ -147,6 +147,7 @@ struct EventView<'a> {
 /// An object's members: keys and raw JSON values.
 type Members<'a> = Vec<(Cow<'a, str>, &'a str)>;
 
+#[cfg_attr(llmwire_oz, optimize(speed))]
 fn parse_event(data: &str) -> Result<(EventView<'_>, Members<'_>), Error> {
     let members =
         json::members(data).map_err(|e| Error::MalformedEvent { message: e.to_string(), snippet: bounded(data, EVENT_SNIPPET_CHARS) })?;
@@ -176,6 +177,7 @@ fn too_many() -> Error {
 }
 
 impl ResponsesAccumulator {
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn item(&mut self, output_index: u64) -> Result<&mut ItemState, Error> {
         // Kept ordered by index, so writing needs no sort (sorting code is large in wasm).
         let slot = match self.items.iter().position(|i| i.output_index >= output_index) {
@@ -192,6 +194,7 @@ impl ResponsesAccumulator {
         self.items.get_mut(slot).ok_or_else(too_many)
     }
 
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn part(&mut self, output_index: u64, content_index: u64) -> Result<&mut PartState, Error> {
         let item = self.item(output_index)?;
         let slot = match item.parts.iter().position(|p| p.content_index >= content_index) {
@@ -209,6 +212,7 @@ impl ResponsesAccumulator {
     }
 
     /// Applies one event of type `kind`; returns the output text it added.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn apply(&mut self, kind: &str, v: &EventView<'_>) -> Result<String, Error> {
         self.events += 1;
         let oi = v.output_index.unwrap_or(0);
@@ -408,6 +412,7 @@ impl ResponsesProtocol {
 }
 
 impl StreamProtocol for ResponsesProtocol {
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn event(&mut self, event: &SseEvent<'_>, batch: &mut Batch<'_>) -> Result<bool, Error> {
         let data = event.data;
         if data.trim_end() == "[DONE]" {

@@ -13,6 +13,7 @@ const HI: u64 = 0x8080_8080_8080_8080;
 
 /// High bit set in each byte of `w` equal to `b`; the lowest set bit is exact.
 #[inline(always)]
+#[cfg_attr(llmwire_oz, optimize(speed))]
 fn eq_mask(w: u64, b: u8) -> u64 {
     let x = w ^ (LO * u64::from(b));
     x.wrapping_sub(LO) & !x & HI
@@ -20,11 +21,13 @@ fn eq_mask(w: u64, b: u8) -> u64 {
 
 /// High bit set in each byte of `w` below `n` (`n` ≤ 128); the lowest set bit is exact.
 #[inline(always)]
+#[cfg_attr(llmwire_oz, optimize(speed))]
 fn lt_mask(w: u64, n: u8) -> u64 {
     w.wrapping_sub(LO * u64::from(n)) & !w & HI
 }
 
 #[inline(always)]
+#[cfg_attr(llmwire_oz, optimize(speed))]
 fn scan(bytes: &[u8], mask: impl Fn(u64) -> u64, hit: impl Fn(u8) -> bool) -> Option<usize> {
     let mut words = bytes.chunks_exact(8);
     let mut at = 0;
@@ -41,16 +44,19 @@ fn scan(bytes: &[u8], mask: impl Fn(u64) -> u64, hit: impl Fn(u8) -> bool) -> Op
 }
 
 /// The index of the first CR or LF.
+#[cfg_attr(llmwire_oz, optimize(speed))]
 pub fn find_line_end(bytes: &[u8]) -> Option<usize> {
     scan(bytes, |w| eq_mask(w, b'\n') | eq_mask(w, b'\r'), |b| b == b'\n' || b == b'\r')
 }
 
 /// The index of the first `"`, `\` or control character (below 0x20).
+#[cfg_attr(llmwire_oz, optimize(speed))]
 pub fn find_string_special(bytes: &[u8]) -> Option<usize> {
     scan(bytes, |w| eq_mask(w, b'"') | eq_mask(w, b'\\') | lt_mask(w, 0x20), |b| b == b'"' || b == b'\\' || b < 0x20)
 }
 
 /// The index of the first byte that is not ASCII (0x80 or above).
+#[cfg_attr(llmwire_oz, optimize(speed))]
 pub fn find_non_ascii(bytes: &[u8]) -> Option<usize> {
     scan(bytes, |w| w & HI, |b| b >= 0x80)
 }

@@ -114,6 +114,7 @@ impl Default for SseDecoder {
 /// A line as text, invalid UTF-8 replaced by U+FFFD as the spec says. `from_utf8` first: it checks
 /// ASCII a word at a time, where `from_utf8_lossy` walks byte by byte (14 % of a chat stream's
 /// decoding time natively).
+#[cfg_attr(llmwire_oz, optimize(speed))]
 fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     match std::str::from_utf8(bytes) {
         Ok(text) => std::borrow::Cow::Borrowed(text),
@@ -141,6 +142,7 @@ impl SseDecoder {
 
     /// Feeds one chunk, calling `on_event` for each event it completes. An error from the
     /// callback stops decoding and is returned; so is [`SseError::EventTooLarge`].
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn push<E, F>(&mut self, chunk: &[u8], mut on_event: F) -> Result<(), E>
     where
         E: From<SseError>,
@@ -202,6 +204,7 @@ impl SseDecoder {
     }
 
     /// Drops one leading BOM, even when it arrives split across chunks.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn strip_bom<'c>(&mut self, chunk: &'c [u8]) -> &'c [u8] {
         let mut rest = chunk;
         while !self.bom_done {
@@ -222,6 +225,7 @@ impl SseDecoder {
     }
 }
 
+#[cfg_attr(llmwire_oz, optimize(speed))]
 fn check_size(len: usize, limit: usize) -> Result<(), SseError> {
     if len > limit {
         Err(SseError::EventTooLarge { limit })
@@ -232,6 +236,7 @@ fn check_size(len: usize, limit: usize) -> Result<(), SseError> {
 
 impl Fields {
     /// Interprets one complete line.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn line<E, F>(&mut self, line: &str, on_event: &mut F) -> Result<(), E>
     where
         E: From<SseError>,
@@ -268,6 +273,7 @@ impl Fields {
         Ok(())
     }
 
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn dispatch<E, F>(&mut self, on_event: &mut F) -> Result<(), E>
     where
         F: FnMut(SseEvent<'_>) -> Result<(), E>,

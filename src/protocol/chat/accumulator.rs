@@ -85,18 +85,21 @@ impl ChatAccumulator {
 
     /// Parses one event's data and applies it. An `error` member becomes [`Error::Api`]; invalid
     /// JSON becomes [`Error::MalformedEvent`] with a bounded snippet. On error nothing is applied.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn apply_json(&mut self, data: &str) -> Result<(), Error> {
         let view = parse_chunk(data)?;
         self.apply(&view)
     }
 
     /// Applies a parsed chunk.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn apply(&mut self, chunk: &ChunkView<'_>) -> Result<(), Error> {
         self.apply_with_events(chunk, None)
     }
 
     /// Applies a parsed chunk and, with `events`, appends its progress events to that JSON array
     /// batch (see [`events`]).
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn apply_with_events(&mut self, chunk: &ChunkView<'_>, mut events: Option<&mut String>) -> Result<(), Error> {
         if let Some(err) = chunk.error {
             return Err(ApiError::from_error_value(err).into());
@@ -124,6 +127,7 @@ impl ChatAccumulator {
         Ok(())
     }
 
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn apply_choice(&mut self, position: usize, delta: &ChoiceDelta<'_>, mut events: Option<&mut String>) -> Result<(), Error> {
         let index = index_u32(delta.index.unwrap_or(position as u64))?;
         // Kept ordered by index, so writing needs no sort (sorting code is large in wasm).
@@ -180,6 +184,7 @@ impl ChatAccumulator {
 
     /// Where the last `content.delta` event of choice 0 written since the previous call ends (the
     /// offset of its closing brace in the batch).
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn take_text_event_end(&mut self) -> Option<usize> {
         self.text_event_end.take()
     }
@@ -362,6 +367,7 @@ fn write_raw_object(out: &mut String, fields: &[(String, String)]) {
 }
 
 /// Parses one event's data into a chunk view, mapping failures to typed errors.
+#[cfg_attr(llmwire_oz, optimize(speed))]
 pub fn parse_chunk(data: &str) -> Result<ChunkView<'_>, Error> {
     ChunkView::parse(data).map_err(|e| Error::MalformedEvent { message: crate::cat!(e), snippet: bounded(data, EVENT_SNIPPET_CHARS) })
 }
@@ -377,6 +383,7 @@ fn too_many(what: &str) -> Error {
     Error::InvalidResponse { message: crate::cat!("stream created more than ", MAX_PARTS, " ", what), snippet: String::new() }
 }
 
+#[cfg_attr(llmwire_oz, optimize(speed))]
 fn set_string(dst: &mut String, src: &str) {
     if dst != src {
         dst.clear();
@@ -384,6 +391,7 @@ fn set_string(dst: &mut String, src: &str) {
     }
 }
 
+#[cfg_attr(llmwire_oz, optimize(speed))]
 fn set_raw_fields(dst: &mut Vec<(String, String)>, fields: &[RawField<'_>]) {
     for (key, raw) in fields {
         match dst.iter_mut().find(|(k, _)| k == key) {
@@ -397,6 +405,7 @@ fn set_raw_fields(dst: &mut Vec<(String, String)>, fields: &[RawField<'_>]) {
 /// arguments), growing its buffer by half instead of doubling it. A doubled buffer never fits where
 /// the smaller ones were freed, so a long answer left wasm memory (which never shrinks) at about
 /// four times its size; grown by half, freed buffers add up to room for later ones.
+#[cfg_attr(llmwire_oz, optimize(speed))]
 fn append(dst: &mut String, piece: &str) {
     if dst.capacity() - dst.len() < piece.len() {
         dst.reserve_exact(piece.len().max(dst.len() / 2).max(64));
@@ -451,6 +460,7 @@ fn merge_logprobs(dst: &mut Option<Vec<(String, String)>>, raw: &str) {
 
 /// Appends the elements of the JSON array `more` to the JSON array `existing`; replaces
 /// `existing` when either is not an array.
+#[cfg_attr(llmwire_oz, optimize(speed))]
 fn concat_or_replace(existing: &mut String, more: &str) {
     let more = more.trim();
     let (Some(inner), true) = (more.strip_prefix('[').and_then(|m| m.strip_suffix(']')), existing.ends_with(']')) else {
@@ -470,6 +480,7 @@ fn concat_or_replace(existing: &mut String, more: &str) {
 
 /// Merges one tool-call delta: by `index`; without one, by `id`; without either, by position.
 /// With `events`, announces the call once it has a name, then reports each argument fragment.
+#[cfg_attr(llmwire_oz, optimize(speed))]
 fn merge_tool_call(calls: &mut Vec<ToolCallState>, d: &ToolCallDelta<'_>, choice: u32, events: Option<&mut String>) -> Result<(), Error> {
     let id = d.id.as_deref().filter(|s| !s.is_empty());
     let name = d.name.as_deref().filter(|s| !s.is_empty());

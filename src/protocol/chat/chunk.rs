@@ -68,6 +68,7 @@ type Res<T> = Result<T, JsonError>;
 
 impl<'a> ChunkView<'a> {
     /// Parses one event's data. Fails on invalid JSON and on JSON that is not an object.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn parse(data: &'a str) -> Res<Self> {
         let mut r = Reader::new(data);
         let mut out = ChunkView::default();
@@ -104,16 +105,19 @@ impl<'a> ChunkView<'a> {
     }
 
     /// The choices in the order they were sent.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn choices(&self) -> impl Iterator<Item = &ChoiceDelta<'a>> {
         self.first_choice.iter().chain(self.more_choices.iter())
     }
 }
 
+#[cfg_attr(llmwire_oz, optimize(speed))]
 fn non_null(raw: &str) -> Option<&str> {
     (raw != "null").then_some(raw)
 }
 
 /// An index, or `None` for `null`; any other number than a small non-negative integer is an error.
+#[cfg_attr(llmwire_oz, optimize(speed))]
 fn read_index(r: &mut Reader<'_>) -> Res<Option<u64>> {
     if r.null()? {
         return Ok(None);
@@ -125,6 +129,7 @@ fn read_index(r: &mut Reader<'_>) -> Res<Option<u64>> {
 }
 
 impl<'a> ChoiceDelta<'a> {
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn read(&mut self, r: &mut Reader<'a>) -> Res<()> {
         let out = self;
         r.object(|key, r| {
@@ -147,6 +152,7 @@ impl<'a> ChoiceDelta<'a> {
 }
 
 impl<'a> Delta<'a> {
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn read(&mut self, r: &mut Reader<'a>) -> Res<()> {
         let out = self;
         r.object(|key, r| {
@@ -170,6 +176,7 @@ impl<'a> Delta<'a> {
 }
 
 impl<'a> ToolCallDelta<'a> {
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     fn read(r: &mut Reader<'a>) -> Res<Self> {
         let mut out = ToolCallDelta::default();
         r.object(|key, r| {

@@ -31,6 +31,7 @@ use super::tool_calls::check_call;
 use crate::protocol::json::ObjectWriter;
 
 /// Opens the next event in the batch `out` (`[` for the first, `,` after).
+#[cfg_attr(llmwire_oz, optimize(speed))]
 fn open<'o>(out: &'o mut String, kind: &str) -> ObjectWriter<'o> {
     out.push(if out.is_empty() { '[' } else { ',' });
     let mut w = ObjectWriter::new(out);
@@ -40,6 +41,7 @@ fn open<'o>(out: &'o mut String, kind: &str) -> ObjectWriter<'o> {
 
 /// `content.delta` or `refusal.delta`. Returns the offset of the event's closing brace, where a
 /// `parsed` member may be inserted later.
+#[cfg_attr(llmwire_oz, optimize(speed))]
 pub(crate) fn text_delta(out: &mut String, kind: &str, choice: u32, delta: &str) -> usize {
     let mut w = open(out, kind);
     w.uint("choice", u64::from(choice)).str("delta", delta);
@@ -48,6 +50,7 @@ pub(crate) fn text_delta(out: &mut String, kind: &str, choice: u32, delta: &str)
 }
 
 /// `tool_call.start`.
+#[cfg_attr(llmwire_oz, optimize(speed))]
 pub(crate) fn call_start(out: &mut String, choice: u32, index: usize, id: &str, name: &str, arguments: &str) {
     let mut w = open(out, "tool_call.start");
     w.uint("choice", u64::from(choice)).uint("index", index as u64).str("id", id).str("name", name).str("arguments", arguments);
@@ -55,6 +58,7 @@ pub(crate) fn call_start(out: &mut String, choice: u32, index: usize, id: &str, 
 }
 
 /// `tool_call.delta`.
+#[cfg_attr(llmwire_oz, optimize(speed))]
 pub(crate) fn call_delta(out: &mut String, choice: u32, index: usize, delta: &str) {
     let mut w = open(out, "tool_call.delta");
     w.uint("choice", u64::from(choice)).uint("index", index as u64).str("delta", delta);

@@ -106,6 +106,7 @@ impl ChatStreamDecoder {
 
     /// Feeds one network chunk. Output for the events before an error stays available through
     /// [`take_output`](Self::take_output); the error is returned after it was collected.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn push(&mut self, bytes: &[u8], mode: Output) -> Result<(), Error> {
         if self.done {
             return Ok(());
@@ -148,6 +149,7 @@ impl ChatStreamDecoder {
     }
 
     /// Takes what the pushes since the last take collected, if anything.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn take_output(&mut self) -> Option<String> {
         if self.out.is_empty() {
             return None;
@@ -274,6 +276,7 @@ fn take_image(slot: &mut Option<String>, out: &mut String, mode: Output, marked:
     Ok(())
 }
 
+#[cfg_attr(llmwire_oz, optimize(speed))]
 fn handle_event(
     acc: &mut ChatAccumulator,
     done: &mut bool,
