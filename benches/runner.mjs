@@ -1,6 +1,6 @@
 // The measuring loop, runtime-neutral: a warm-up of each consumer (≥ 1 run, ≥ 300 ms), `runs` timed
-// runs of each, interleaved and each after an untimed run of the same consumer on the smallest
-// corpus (median taken), then per consumer one untimed run that samples memory on every pull of
+// runs of each, interleaved and each after a GC and an untimed run of the same consumer on the
+// smallest corpus (median taken), then per consumer one untimed run that samples memory on every pull of
 // the body and once at the end.
 import { responseFactory } from "./corpus.mjs";
 import { verify } from "./consumers.mjs";
@@ -48,7 +48,12 @@ export async function runSuite({ corpora, consumers, runs, memory, log = () => {
       for (const [k, [name, consume]] of entries.entries()) {
         // An untimed run on the smallest corpus first, so each timed run follows one of its own
         // library's, as in an app that uses one: after another library's run, llmwire's first
-        // delta on text-200k measured 2.0-2.3 ms against 1.0 after its own.
+        // delta on text-200k measured 2.0-2.3 ms against 1.0 after its own. The GC before it
+        // makes it pay for the previous consumer's garbage: V8 interns JSON string values of up
+        // to 10 characters (each token of a parsed chunk), and the first string interned after a
+        // GC that freed a long stream's worth of them took 0.33-0.58 ms (against 0.03) in
+        // whichever consumer came next, the floor included (benches/README.md).
+        await settle(memory);
         await consume(primer);
         await settle(memory);
         const t0 = performance.now();
