@@ -1,7 +1,7 @@
 // The measuring loop, runtime-neutral: a warm-up of each consumer (≥ 1 run, ≥ 300 ms), `runs` timed
 // runs of each, interleaved and each after a GC and an untimed run of the same consumer on the
-// smallest corpus (median taken), then per consumer one untimed run that samples memory on every pull of
-// the body and once at the end.
+// smallest corpus (median taken), then per consumer one untimed run that samples memory on every
+// pull of the body and once at the end.
 import { responseFactory } from "./corpus.mjs";
 import { verify } from "./consumers.mjs";
 

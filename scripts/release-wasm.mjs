@@ -32,8 +32,9 @@ export function nightly() {
 
 /**
  * The flags: panics as traps, without their source locations (`-Zlocation-detail=none`, 0.1 KB),
- * `llmwire_oz` (the per-event path built for speed in a crate built for size), and the machine's paths (the rebuilt std's sources, the registry's crates) written as `/rust`
- * and `/cargo` wherever else a source path could be left in the module.
+ * `llmwire_oz` (the per-event path built for speed in a crate built for size), and the machine's
+ * paths (the rebuilt std's sources, the registry's crates) written as `/rust` and `/cargo`
+ * wherever else a source path could be left in the module.
  */
 function rustflags() {
   const sysroot = execFileSync("rustc", [`+${nightly()}`, "--print", "sysroot"], { encoding: "utf8" }).trim();
