@@ -170,7 +170,7 @@ export class ChatStream {
     this.#json = json;
   }
 
-  /** @internal Runs `fn(finalJSONText)` once the stream has been read to its end (Conversation). */
+  /** @internal Runs `fn(finalChatCompletion)` once the stream has been read to its end (Conversation). */
   [ON_COMPLETE](fn) {
     this.#onComplete = fn;
   }
@@ -197,19 +197,20 @@ export class ChatStream {
 
   /**
    * Keeps what the stream ended with and frees its wasm state at once, so back-to-back streams
-   * reuse the same memory instead of waiting for the garbage collector. `json`: the final snapshot
-   * when the caller already took it (a long answer's JSON is not built twice).
+   * reuse the same memory instead of waiting for the garbage collector.
    */
-  #finish(error, json) {
+  #finish(error) {
     const inner = this.#inner;
     if (!inner) return;
+    // The JSON answer first: `result()` moves the texts out of the decoder.
+    const partialJson = inner.partialJson();
     this.#done = {
-      json: json ?? inner.snapshot(), error, requestId: inner.requestId() ?? undefined,
-      baseURL: inner.baseUrl() || undefined, attempts: inner.attempts() ?? 1, partialJson: inner.partialJson(),
+      completion: inner.result(), error, requestId: inner.requestId() ?? undefined,
+      baseURL: inner.baseUrl() || undefined, attempts: inner.attempts() ?? 1, partialJson,
     };
     this.#inner = null;
     inner.free();
-    if (!error) this.#onComplete?.(this.#done.json);
+    if (!error) this.#onComplete?.(this.#done.completion);
   }
 
   /** Awaits one pull; an error ends the stream. */
@@ -262,8 +263,7 @@ export class ChatStream {
 
   /** Reads to the end and resolves to choice 0's JSON answer; an answer that is not JSON throws `OutputParseError`. */
   async finalParsed() {
-    const c = await this.finalChatCompletion();
-    return (await parseCompletion(this.#done?.json ?? JSON.stringify(c)))[0];
+    return (await parseCompletion(JSON.stringify(await this.finalChatCompletion())))[0];
   }
 
   /**
@@ -278,13 +278,13 @@ export class ChatStream {
 
   /** Reads to the end (or waits for the iteration to end) and resolves to the accumulated chat completion. */
   async finalChatCompletion() {
-    if (!this.#claimed) this.#claimed = true;
-    if (this.#done) {
-      if (this.#done.error) throw this.#done.error;
-      return JSON.parse(this.#done.json);
+    this.#claimed = true;
+    if (!this.#done) {
+      await this.#pull((inner) => inner.readToEnd());
+      this.#finish();
     }
-    this.#finish(undefined, await this.#pull((inner) => inner.finalCompletion()));
-    return JSON.parse(this.#done.json);
+    if (this.#done.error) throw this.#done.error;
+    return this.#done.completion;
   }
 
   /** The final text of choice 0 (null when it had none). */
@@ -295,7 +295,8 @@ export class ChatStream {
 
   /** The completion accumulated so far (also after an error). */
   currentChatCompletion() {
-    const s = this.#inner ? this.#inner.snapshot() : this.#done?.json;
+    if (!this.#inner) return this.#done?.completion;
+    const s = this.#inner.snapshot();
     return s === undefined ? undefined : JSON.parse(s);
   }
 

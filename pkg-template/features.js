@@ -363,9 +363,9 @@ async function* streamRound(inner, request, signal, json) {
         yield event;
       }
     }
-    const text = await stream.finalCompletion().catch(ctx.rethrow);
+    await stream.readToEnd().catch(ctx.rethrow);
     complete = true;
-    return text;
+    return stream.snapshot();
   } finally {
     if (!complete) stream.cancel();
     stream.free();

@@ -90,7 +90,8 @@ export class EventStream {
   /** @internal Reads to the end and resolves to the final result. */
   async _final() {
     this.#claimed = true;
-    return JSON.parse(await this.#inner.finalResult().catch(ctx.rethrow));
+    await this.#inner.readToEnd().catch(ctx.rethrow);
+    return this.#inner.result();
   }
 
   /** @internal The result accumulated so far. */

@@ -261,7 +261,7 @@ export class Conversation {
   async stream(content, params, options) {
     await this.#ask(content);
     const stream = await this.#client.chat.completions.create(this.#params(params, true), options);
-    stream[ctx.ON_COMPLETE]((json) => this.#answer(json));
+    stream[ctx.ON_COMPLETE]((completion) => this.#answer(JSON.stringify(completion)));
     return stream;
   }
 

@@ -106,6 +106,14 @@ impl Decoding {
         self.inner.to_json()
     }
 
+    pub fn result_apart(&self) -> Option<String> {
+        self.inner.to_json_apart()
+    }
+
+    pub fn take_text(&mut self, choice: u32, key: &str) -> Option<String> {
+        self.inner.take_text(choice as usize, key)
+    }
+
     pub fn set_partial_json(&mut self, on: bool) {
         self.inner.set_partial_json(on);
     }
@@ -169,6 +177,20 @@ macro_rules! decoder_class {
             /// The result accumulated so far (the final one after `end`), as JSON text.
             pub fn snapshot(&self) -> Option<String> {
                 self.0.snapshot()
+            }
+
+            /// The result as JSON text with the chat messages' texts written as `""`, for
+            /// `takeText` to fill in: a long answer leaves wasm once, not through the JSON text.
+            #[wasm_bindgen(js_name = resultApart)]
+            pub fn result_apart(&self) -> Option<String> {
+                self.0.result_apart()
+            }
+
+            /// Moves member `key` of choice `choice`'s message out of the result (a text
+            /// `resultApart` wrote as `""`), or `undefined`.
+            #[wasm_bindgen(js_name = takeText)]
+            pub fn take_text(&mut self, choice: u32, key: &str) -> Option<String> {
+                self.0.take_text(choice, key)
             }
 
             /// With `on`, chat text events carry `parsed`, the JSON answer so far.

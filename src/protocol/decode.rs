@@ -32,6 +32,16 @@ pub trait StreamDecode {
     fn is_done(&self) -> bool;
     /// The result so far as JSON text (`None` for a plain event stream, which accumulates nothing).
     fn to_json(&self) -> Option<String>;
+    /// [`to_json`](Self::to_json) with long texts written as `""`, each to be moved out with
+    /// [`take_text`](Self::take_text) (chat messages' texts; the others write the whole result).
+    fn to_json_apart(&self) -> Option<String> {
+        self.to_json()
+    }
+    /// Moves member `key` of choice `choice`'s message out of the result, a text that
+    /// [`to_json_apart`](Self::to_json_apart) wrote as `""`; `None` when there is none.
+    fn take_text(&mut self, _choice: usize, _key: &str) -> Option<String> {
+        None
+    }
     /// With `on`, text events carry the JSON answer so far (chat only).
     fn set_partial_json(&mut self, _on: bool) {}
     /// The JSON answer so far, completed to valid JSON text (chat only).
@@ -60,6 +70,12 @@ impl StreamDecode for ChatStreamDecoder {
     }
     fn to_json(&self) -> Option<String> {
         Some(ChatStreamDecoder::to_json(self))
+    }
+    fn to_json_apart(&self) -> Option<String> {
+        Some(ChatStreamDecoder::to_json_apart(self))
+    }
+    fn take_text(&mut self, choice: usize, key: &str) -> Option<String> {
+        ChatStreamDecoder::take_text(self, choice, key)
     }
     fn set_partial_json(&mut self, on: bool) {
         ChatStreamDecoder::set_partial_json(self, on);

@@ -271,6 +271,27 @@ test("chunk objects and events carry non-ASCII text as the server sent it", asyn
   assert.deepEqual(events, ["héllo 😀"]);
 });
 
+test("finalChatCompletion hands each message text over whole, beside the rest of the message", async () => {
+  // The texts leave wasm apart from the completion's JSON (BodyStream.result): every kind of text
+  // must land where the JSON left it empty, and nothing else may be touched.
+  const long = "長い😀 text ".repeat(20_000);
+  const chunks = [
+    { id: "c", model: "m", choices: [{ index: 0, delta: { role: "assistant", content: long, reasoning_content: "think", x_n: 1 } }, { index: 1, delta: { refusal: "no" } }] },
+    { choices: [{ index: 0, delta: { content: "!", reasoning_content: " more" }, finish_reason: "stop" }, { index: 1, delta: { content: "" }, finish_reason: "stop" }] },
+    { choices: [{ index: 2, delta: { content: "", x_empty: "" }, finish_reason: "stop" }] },
+  ];
+  const body = chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join("") + "data: [DONE]\n\n";
+  const s = await ChatStream.fromResponse(new Response(body));
+  const final = await s.finalChatCompletion();
+  assert.deepEqual(final.choices.map((c) => c.message), [
+    { role: "assistant", content: `${long}!`, refusal: null, reasoning_content: "think more", x_n: 1 },
+    { role: "assistant", content: "", refusal: "no" },
+    { role: "assistant", content: "", refusal: null, x_empty: "" },
+  ]);
+  assert.equal(s.currentChatCompletion(), final);
+  assert.equal(await s.finalContent(), `${long}!`);
+});
+
 test("the first deltas of a stream come before the rest of its first network chunk is decoded", async () => {
   const chunk = (delta, finish = null) =>
     `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;

@@ -222,8 +222,47 @@ impl ChatAccumulator {
     /// the stream ended, the partial output when it failed. Choices are ordered by index; unknown
     /// members of the chunks (the last value of each) are kept.
     pub fn to_json(&self) -> String {
+        self.write_json(false)
+    }
+
+    /// [`to_json`](Self::to_json) with the messages' texts (`content`, `refusal`, and streamed
+    /// extras such as `reasoning_content`) written as `""`, for a caller that then moves each out
+    /// with [`take_text`](Self::take_text): a long answer is handed over once instead of being
+    /// copied into the JSON text and out of it again.
+    ///
+    /// ```
+    /// use llmwire::protocol::chat::ChatAccumulator;
+    /// let mut acc = ChatAccumulator::new();
+    /// acc.apply_json(r#"{"choices":[{"index":0,"delta":{"content":"Hello"},"finish_reason":"stop"}]}"#).unwrap();
+    /// assert!(acc.to_json_apart().contains(r#""content":"""#));
+    /// assert_eq!(acc.take_text(0, "content").as_deref(), Some("Hello"));
+    /// assert_eq!(acc.take_text(0, "content"), None);
+    /// ```
+    pub fn to_json_apart(&self) -> String {
+        self.write_json(true)
+    }
+
+    /// Moves member `key` of the message of the `choice`th choice (in the order of
+    /// [`to_json`](Self::to_json)) out of the accumulator: a text that
+    /// [`to_json_apart`](Self::to_json_apart) wrote as `""`. `None` when it has none (or it was taken).
+    pub fn take_text(&mut self, choice: usize, key: &str) -> Option<String> {
+        let c = self.choices.get_mut(choice)?;
+        match key {
+            "content" => c.content.take(),
+            "refusal" => c.refusal.take(),
+            _ => {
+                let at = c.delta_extra.iter().position(|(k, v)| k == key && matches!(v, ExtraValue::Text(_)))?;
+                match c.delta_extra.remove(at).1 {
+                    ExtraValue::Text(s) => Some(s),
+                    ExtraValue::Raw(_) => None,
+                }
+            }
+        }
+    }
+
+    fn write_json(&self, apart: bool) -> String {
         // Sized up front: a long answer's text doubling its buffer would hold two copies at once.
-        let mut out = String::with_capacity(self.json_len_hint());
+        let mut out = String::with_capacity(self.json_len_hint(apart));
         let mut w = ObjectWriter::new(&mut out);
         w.str("id", &self.id).str("object", "chat.completion");
         w.raw("created", self.created.as_deref().unwrap_or("null"));
@@ -234,7 +273,7 @@ impl ChatAccumulator {
             if i > 0 {
                 buf.push(',');
             }
-            choice.write(buf);
+            choice.write(buf, apart);
         }
         buf.push(']');
         if let Some(usage) = &self.usage {
@@ -249,11 +288,11 @@ impl ChatAccumulator {
     }
 
     /// At least the length of [`to_json`](Self::to_json)'s text.
-    fn json_len_hint(&self) -> usize {
+    fn json_len_hint(&self, apart: bool) -> usize {
         let mut n = 256 + str_len(&self.id) + str_len(&self.model) + fields_len(&self.extra);
         n += opt_len(&self.created) + opt_len(&self.usage) + opt_len(&self.system_fingerprint);
         for choice in &self.choices {
-            n += choice.json_len_hint();
+            n += choice.json_len_hint(apart);
         }
         n
     }
@@ -266,9 +305,12 @@ impl ChatAccumulator {
 
 impl ChoiceState {
     /// At least the length of what [`write`](Self::write) writes.
-    fn json_len_hint(&self) -> usize {
+    fn json_len_hint(&self, apart: bool) -> usize {
         let mut n = 256 + fields_len(&self.extra) + self.logprobs.as_deref().map_or(0, fields_len);
-        n += opt_len(&self.role) + opt_len(&self.content) + opt_len(&self.refusal) + opt_len(&self.finish_reason);
+        n += opt_len(&self.role) + opt_len(&self.finish_reason);
+        if !apart {
+            n += opt_len(&self.content) + opt_len(&self.refusal);
+        }
         for c in &self.tool_calls {
             n += 128 + str_len(&c.id) + str_len(&c.name) + str_len(&c.arguments) + opt_len(&c.call_type) + fields_len(&c.extra);
         }
@@ -276,6 +318,7 @@ impl ChoiceState {
             n += 4
                 + str_len(key)
                 + match value {
+                    ExtraValue::Text(_) if apart => 2,
                     ExtraValue::Text(s) => str_len(s),
                     ExtraValue::Raw(r) => r.len(),
                 };
@@ -283,15 +326,16 @@ impl ChoiceState {
         n
     }
 
-    fn write(&self, out: &mut String) {
+    /// `apart`: the texts are written as `""` (see [`ChatAccumulator::to_json_apart`]).
+    fn write(&self, out: &mut String, apart: bool) {
         let mut w = ObjectWriter::new(out);
         w.uint("index", u64::from(self.index));
         {
             let mut m = ObjectWriter::new(w.key("message"));
             m.str("role", self.role.as_deref().unwrap_or("assistant"));
-            let content = self.content.as_deref().or_else(|| self.tool_calls.is_empty().then_some(""));
+            let content = text(&self.content, apart).or_else(|| self.tool_calls.is_empty().then_some(""));
             m.opt_str("content", content);
-            m.opt_str("refusal", self.refusal.as_deref());
+            m.opt_str("refusal", text(&self.refusal, apart));
             if !self.tool_calls.is_empty() {
                 let buf = m.key("tool_calls");
                 buf.push('[');
@@ -305,7 +349,7 @@ impl ChoiceState {
             }
             for (key, value) in &self.delta_extra {
                 match value {
-                    ExtraValue::Text(s) => m.str(key, s),
+                    ExtraValue::Text(s) => m.str(key, if apart { "" } else { s }),
                     ExtraValue::Raw(r) => m.raw(key, r),
                 };
             }
@@ -338,6 +382,11 @@ impl ToolCallState {
         write_raw_fields(&mut w, &self.extra);
         w.finish();
     }
+}
+
+/// An accumulated text as written: `""` when `apart` (see [`ChatAccumulator::to_json_apart`]).
+fn text(t: &Option<String>, apart: bool) -> Option<&str> {
+    t.as_deref().map(|t| if apart { "" } else { t })
 }
 
 /// At least the length of `s` written as a JSON value (0 when absent).
@@ -599,9 +648,40 @@ mod tests {
         let long = format!(r#"{{"choices":[{{"index":1,"delta":{{"content":"{escapes}","refusal":"{escapes}","x":"{escapes}"}}}}]}}"#);
         for c in [long.as_str(), r#"{"choices":[{"index":1,"delta":{"content":"文字😀"}}]}"#] {
             acc.apply_json(c).unwrap();
-            let (hint, len) = (acc.json_len_hint(), acc.to_json().len());
-            assert!(hint >= len && hint <= len + 2048, "hint {hint} for {len} bytes");
+            for apart in [false, true] {
+                let (hint, len) = (acc.json_len_hint(apart), acc.write_json(apart).len());
+                assert!(hint >= len && hint <= len + 2048, "hint {hint} for {len} bytes");
+            }
         }
+    }
+
+    /// The texts taken out of `to_json_apart`'s result, put back where it left `""`, give
+    /// `to_json`'s result; what is not a text (a raw extra, a tool call) stays in the JSON.
+    #[test]
+    fn texts_taken_apart_rebuild_the_completion() {
+        let mut acc = ChatAccumulator::new();
+        for c in EVERY_PART {
+            acc.apply_json(c).unwrap();
+        }
+        acc.apply_json(r#"{"choices":[{"index":2,"delta":{"refusal":"no","content":""}},{"index":3,"delta":{"x_n":5}}]}"#).unwrap();
+        use serde_json::Value;
+        let whole: Value = serde_json::from_str(&acc.to_json()).unwrap();
+        let mut apart: Value = serde_json::from_str(&acc.to_json_apart()).unwrap();
+        let mut taken = 0;
+        for (i, choice) in apart["choices"].as_array_mut().unwrap().iter_mut().enumerate() {
+            for (key, value) in choice["message"].as_object_mut().unwrap() {
+                if value == "" {
+                    if let Some(text) = acc.take_text(i, key) {
+                        *value = Value::String(text);
+                        taken += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(apart, whole);
+        // Choice 2's content is the `""` written for a message without one: nothing to take.
+        assert_eq!(taken, 3, "content and reasoning_content of choice 0, refusal of choice 2");
+        assert_eq!((acc.take_text(0, "content"), acc.take_text(0, "meta"), acc.take_text(9, "content")), (None, None, None));
     }
 
     #[test]

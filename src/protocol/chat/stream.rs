@@ -235,6 +235,24 @@ impl ChatStreamDecoder {
         }
     }
 
+    /// [`to_json`](Self::to_json) with the messages' texts left for
+    /// [`take_text`](Self::take_text): see [`ChatAccumulator::to_json_apart`].
+    pub fn to_json_apart(&self) -> String {
+        match &self.image {
+            Some(image) => image.clone(),
+            None => self.acc.to_json_apart(),
+        }
+    }
+
+    /// Moves a text that [`to_json_apart`](Self::to_json_apart) left out: see
+    /// [`ChatAccumulator::take_text`].
+    pub fn take_text(&mut self, choice: usize, key: &str) -> Option<String> {
+        match self.image {
+            Some(_) => None,
+            None => self.acc.take_text(choice, key),
+        }
+    }
+
     /// Whether the stream's result is an image model's answer rather than a chat completion.
     pub fn is_image_result(&self) -> bool {
         self.image.is_some()
