@@ -630,10 +630,10 @@ export class BodyStream {
     return this.#decoder.snapshot();
   }
   /**
-   * The result so far as an object, each chat message's texts moved out of wasm once rather than
-   * copied into JSON text and parsed out of it again: a long answer is then held once in wasm and
-   * once in JS, not three times (peak RSS on text-200k, finalChatCompletion). The texts are gone
-   * from the decoder after.
+   * The result so far as an object, each chat message's texts moved out of wasm rather than
+   * copied into JSON text and parsed out of it again: JS holds a long answer once, not as a JSON
+   * string and again as the parsed object's string (peak RSS on text-200k, finalChatCompletion).
+   * The texts are gone from the decoder after.
    */
   result() {
     const decoder = this.#decoder;

@@ -511,6 +511,19 @@ pub fn str_len(s: &str) -> usize {
 pub fn write_str(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
+    push_escaped(out, s);
+    out.push('"');
+}
+
+/// Appends `s` to `out` escaped as the inside of a JSON string literal (a text written in parts).
+///
+/// ```
+/// let mut out = String::from("\"");
+/// llmwire::protocol::json::push_escaped(&mut out, "a\"\n");
+/// assert_eq!(out, r#""a\"\n"#);
+/// ```
+#[cfg_attr(llmwire_oz, optimize(speed))]
+pub fn push_escaped(out: &mut String, s: &str) {
     let mut run = 0;
     for (i, b) in s.bytes().enumerate() {
         let escaped = match b {
@@ -531,7 +544,6 @@ pub fn write_str(out: &mut String, s: &str) {
         run = i + 1;
     }
     out.push_str(s.get(run..).unwrap_or_default());
-    out.push('"');
 }
 
 /// Appends `\uXXXX` for one UTF-16 code unit.

@@ -187,6 +187,28 @@ enum Expect {
 ///
 /// Every prefix of a valid JSON text gives valid JSON, and the whole text gives the same value.
 pub fn partial_json(text: &str) -> Option<String> {
+    complete(text).0
+}
+
+/// [`partial_json`] of a text that begins with `head`, asking `whole` for all of it only when
+/// `head` does not decide the value: prose stops the scan in its first bytes, so a long answer
+/// kept in blocks (a chat [`Text`](crate::protocol::chat::text::Text)) is then not joined.
+///
+/// ```
+/// use llmwire::protocol::structured::partial_json_from;
+/// assert_eq!(partial_json_from("Hello, ", || unreachable!()), None);
+/// assert_eq!(partial_json_from(r#"{"a": [1, 2"#, || r#"{"a": [1, 2, 3]}"#.to_string()).as_deref(), Some(r#"{"a":[1,2,3]}"#));
+/// ```
+pub fn partial_json_from(head: &str, whole: impl FnOnce() -> String) -> Option<String> {
+    match complete(head) {
+        (value, true) => value,
+        (_, false) => partial_json(&whole()),
+    }
+}
+
+/// [`partial_json`], and whether the bytes of `text` decided it: `false` when the scan reached
+/// the end of `text` (more text could change the value).
+fn complete(text: &str) -> (Option<String>, bool) {
     let src = partial_fence(text);
     let b = src.as_bytes();
     let mut out = String::with_capacity(src.len() + 8);
@@ -195,6 +217,7 @@ pub fn partial_json(text: &str) -> Option<String> {
     let mut checkpoint: Option<(usize, usize)> = None;
     let mut expect = Expect::Value;
     let mut i = 0;
+    let mut decided = false;
     while let Some(&c) = b.get(i) {
         if matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
             i += 1;
@@ -204,6 +227,7 @@ pub fn partial_json(text: &str) -> Option<String> {
         match c {
             b'{' | b'[' if value => {
                 if closers.len() >= MAX_DEPTH as usize {
+                    decided = true;
                     break;
                 }
                 closers.push(if c == b'{' { b'}' } else { b']' });
@@ -246,7 +270,7 @@ pub fn partial_json(text: &str) -> Option<String> {
                 out.push_str(piece);
                 out.push('"');
                 close(&mut out, &closers);
-                return Some(out);
+                return (Some(out), false);
             }
             b'-' | b'0'..=b'9' if value => {
                 let end = i + b
@@ -260,6 +284,7 @@ pub fn partial_json(text: &str) -> Option<String> {
                     }
                 }
                 if number.is_empty() || !is_number(number) {
+                    decided = end < b.len();
                     break;
                 }
                 out.push_str(number);
@@ -273,19 +298,25 @@ pub fn partial_json(text: &str) -> Option<String> {
                     _ => "null",
                 };
                 if b.get(i..i + word.len()) != Some(word.as_bytes()) {
+                    decided = b.len() >= i + word.len();
                     break;
                 }
                 out.push_str(word);
                 i += word.len();
                 expect = after_value(&out, &closers, &mut checkpoint);
             }
-            _ => break,
+            _ => {
+                decided = true;
+                break;
+            }
         }
     }
-    let (len, depth) = checkpoint?;
+    let Some((len, depth)) = checkpoint else {
+        return (None, decided);
+    };
     out.truncate(len);
     close(&mut out, closers.get(..depth).unwrap_or_default());
-    Some(out)
+    (Some(out), decided)
 }
 
 /// The text after an opening code fence's first line; nothing while that line is incomplete.
@@ -388,6 +419,27 @@ mod tests {
             let whole = partial_json(doc).unwrap();
             assert_eq!(value(&whole), value(strip_fence(doc)), "{doc}");
         }
+    }
+
+    /// A head that decides the value decides it for any text it begins: every split of every
+    /// text (documents, their prefixes, prose, cut literals, numbers and keys) gives the same
+    /// value as the whole, and prose is decided without the rest.
+    #[test]
+    fn a_head_gives_the_value_of_the_whole_text() {
+        let mut texts: Vec<String> = DOCS.iter().map(|d| d.to_string()).collect();
+        texts.extend(DOCS.iter().flat_map(|d| d.char_indices().map(|(end, _)| d[..end].to_string())));
+        for extra in ["Sure! Here it is", "1. First, 2. second", "true story", "nullable", r#"{"long key": 1}"#, "[1e5, -0.5] and more"] {
+            texts.push(extra.to_string());
+        }
+        for text in &texts {
+            let want = partial_json(text);
+            for (end, _) in text.char_indices().skip(1) {
+                let got = partial_json_from(&text[..end], || text.clone());
+                assert_eq!(got, want, "{text:?} split at {end}");
+            }
+        }
+        assert_eq!(partial_json_from("Sure! Here", || unreachable!()), None);
+        assert_eq!(partial_json_from("```json\n[1, 2] and", || unreachable!()).as_deref(), Some("[1,2]"));
     }
 
     /// Values only grow: a later prefix never loses a member an earlier one showed.

@@ -12,9 +12,11 @@
 
 use super::chunk::{ChoiceDelta, ChunkView, RawField, ToolCallDelta};
 use super::events::{self, DoneCall};
+use super::text::Text;
 use super::types::ChatCompletion;
 use crate::protocol::error::{bounded, ApiError, Error};
 use crate::protocol::json::{str_len, ObjectWriter, Reader};
+use std::borrow::Cow;
 
 /// Most distinct choice indexes, and tool calls per choice, one stream may create.
 /// Real streams have a handful; the cap stops a hostile stream from making merging quadratic.
@@ -43,8 +45,8 @@ pub struct ChatAccumulator {
 struct ChoiceState {
     index: u32,
     role: Option<String>,
-    content: Option<String>,
-    refusal: Option<String>,
+    content: Option<Text>,
+    refusal: Option<Text>,
     tool_calls: Vec<ToolCallState>,
     finish_reason: Option<String>,
     /// `{key: array}` members of `logprobs`, arrays concatenated across chunks.
@@ -56,7 +58,7 @@ struct ChoiceState {
 
 #[derive(Debug, Clone)]
 enum ExtraValue {
-    Text(String),
+    Text(Text),
     Raw(String),
 }
 
@@ -66,7 +68,7 @@ struct ToolCallState {
     id: String,
     call_type: Option<String>,
     name: String,
-    arguments: String,
+    arguments: Text,
     extra: Vec<(String, String)>,
     /// Whether a `tool_call.start` event was written for it.
     announced: bool,
@@ -152,7 +154,7 @@ impl ChatAccumulator {
         // Empty pieces (LiteLLM sends `content: ""` with every tool-call delta) add nothing, so a
         // tool-call-only message ends with `content: null`, as the non-streamed answer has it.
         if let Some(text) = d.content.as_deref().filter(|t| !t.is_empty()) {
-            append(state.content.get_or_insert_with(String::new), text);
+            state.content.get_or_insert_with(Text::default).push(text);
             if let Some(out) = events.as_deref_mut() {
                 let end = events::text_delta(out, "content.delta", index, text);
                 if index == 0 {
@@ -161,7 +163,7 @@ impl ChatAccumulator {
             }
         }
         if let Some(text) = &d.refusal {
-            append(state.refusal.get_or_insert_with(String::new), text);
+            state.refusal.get_or_insert_with(Text::default).push(text);
             if let Some(out) = events.as_deref_mut().filter(|_| !text.is_empty()) {
                 events::text_delta(out, "refusal.delta", index, text);
             }
@@ -200,7 +202,7 @@ impl ChatAccumulator {
                     index,
                     id: &call.id,
                     name: &call.name,
-                    arguments: &call.arguments,
+                    arguments: &call.arguments.as_str(),
                     finish_reason: choice.finish_reason.as_deref(),
                 };
                 events::call_done(out, &done);
@@ -213,9 +215,16 @@ impl ChatAccumulator {
         !self.choices.is_empty() && self.choices.iter().all(|c| c.finish_reason.is_some())
     }
 
-    /// The text of the choice with index 0 so far.
-    pub fn text(&self) -> &str {
-        self.choices.iter().find(|c| c.index == 0).and_then(|c| c.content.as_deref()).unwrap_or("")
+    /// The text of the choice with index 0 so far (borrowed while it is short, see [`Text`]).
+    pub fn text(&self) -> Cow<'_, str> {
+        let content = self.choices.iter().find(|c| c.index == 0).and_then(|c| c.content.as_ref());
+        content.map_or(Cow::Borrowed(""), Text::as_str)
+    }
+
+    /// The JSON answer of choice 0 so far: its text completed to a JSON value
+    /// ([`partial_json`](crate::protocol::structured::partial_json)).
+    pub fn partial_json(&self) -> Option<String> {
+        self.choices.iter().find(|c| c.index == 0).and_then(|c| c.content.as_ref()?.partial_json())
     }
 
     /// The completion so far as JSON text in the `chat.completion` shape: the final result once
@@ -248,12 +257,12 @@ impl ChatAccumulator {
     pub fn take_text(&mut self, choice: usize, key: &str) -> Option<String> {
         let c = self.choices.get_mut(choice)?;
         match key {
-            "content" => c.content.take(),
-            "refusal" => c.refusal.take(),
+            "content" => c.content.take().map(Text::into_string),
+            "refusal" => c.refusal.take().map(Text::into_string),
             _ => {
                 let at = c.delta_extra.iter().position(|(k, v)| k == key && matches!(v, ExtraValue::Text(_)))?;
                 match c.delta_extra.remove(at).1 {
-                    ExtraValue::Text(s) => Some(s),
+                    ExtraValue::Text(t) => Some(t.into_string()),
                     ExtraValue::Raw(_) => None,
                 }
             }
@@ -309,17 +318,17 @@ impl ChoiceState {
         let mut n = 256 + fields_len(&self.extra) + self.logprobs.as_deref().map_or(0, fields_len);
         n += opt_len(&self.role) + opt_len(&self.finish_reason);
         if !apart {
-            n += opt_len(&self.content) + opt_len(&self.refusal);
+            n += text_len(&self.content) + text_len(&self.refusal);
         }
         for c in &self.tool_calls {
-            n += 128 + str_len(&c.id) + str_len(&c.name) + str_len(&c.arguments) + opt_len(&c.call_type) + fields_len(&c.extra);
+            n += 128 + str_len(&c.id) + str_len(&c.name) + c.arguments.json_len() + opt_len(&c.call_type) + fields_len(&c.extra);
         }
         for (key, value) in &self.delta_extra {
             n += 4
                 + str_len(key)
                 + match value {
                     ExtraValue::Text(_) if apart => 2,
-                    ExtraValue::Text(s) => str_len(s),
+                    ExtraValue::Text(t) => t.json_len(),
                     ExtraValue::Raw(r) => r.len(),
                 };
         }
@@ -333,9 +342,13 @@ impl ChoiceState {
         {
             let mut m = ObjectWriter::new(w.key("message"));
             m.str("role", self.role.as_deref().unwrap_or("assistant"));
-            let content = text(&self.content, apart).or_else(|| self.tool_calls.is_empty().then_some(""));
-            m.opt_str("content", content);
-            m.opt_str("refusal", text(&self.refusal, apart));
+            match &self.content {
+                None if self.tool_calls.is_empty() => {
+                    m.str("content", "");
+                }
+                content => write_text(&mut m, "content", content.as_ref(), apart),
+            }
+            write_text(&mut m, "refusal", self.refusal.as_ref(), apart);
             if !self.tool_calls.is_empty() {
                 let buf = m.key("tool_calls");
                 buf.push('[');
@@ -349,9 +362,11 @@ impl ChoiceState {
             }
             for (key, value) in &self.delta_extra {
                 match value {
-                    ExtraValue::Text(s) => m.str(key, if apart { "" } else { s }),
-                    ExtraValue::Raw(r) => m.raw(key, r),
-                };
+                    ExtraValue::Text(t) => write_text(&mut m, key, Some(t), apart),
+                    ExtraValue::Raw(r) => {
+                        m.raw(key, r);
+                    }
+                }
             }
             m.finish();
         }
@@ -376,7 +391,8 @@ impl ToolCallState {
         w.str("id", &self.id).str("type", self.call_type.as_deref().unwrap_or("function"));
         {
             let mut f = ObjectWriter::new(w.key("function"));
-            f.str("name", &self.name).str("arguments", &self.arguments);
+            f.str("name", &self.name);
+            self.arguments.write_json(f.key("arguments"));
             f.finish();
         }
         write_raw_fields(&mut w, &self.extra);
@@ -384,9 +400,22 @@ impl ToolCallState {
     }
 }
 
-/// An accumulated text as written: `""` when `apart` (see [`ChatAccumulator::to_json_apart`]).
-fn text(t: &Option<String>, apart: bool) -> Option<&str> {
-    t.as_deref().map(|t| if apart { "" } else { t })
+/// A text member, `null` when absent, `""` when `apart` (see [`ChatAccumulator::to_json_apart`]).
+fn write_text(w: &mut ObjectWriter<'_>, key: &str, text: Option<&Text>, apart: bool) {
+    match text {
+        Some(_) if apart => {
+            w.str(key, "");
+        }
+        Some(t) => t.write_json(w.key(key)),
+        None => {
+            w.raw(key, "null");
+        }
+    }
+}
+
+/// At least the length of an accumulated text written as a JSON value (0 when absent).
+fn text_len(t: &Option<Text>) -> usize {
+    t.as_ref().map_or(0, Text::json_len)
 }
 
 /// At least the length of `s` written as a JSON value (0 when absent).
@@ -450,35 +479,23 @@ fn set_raw_fields(dst: &mut Vec<(String, String)>, fields: &[RawField<'_>]) {
     }
 }
 
-/// Appends a streamed piece to an accumulated text (content, refusal, reasoning, tool-call
-/// arguments), growing its buffer by half instead of doubling it. A doubled buffer never fits where
-/// the smaller ones were freed, so a long answer left wasm memory (which never shrinks) at about
-/// four times its size; grown by half, freed buffers add up to room for later ones.
-#[cfg_attr(llmwire_oz, optimize(speed))]
-fn append(dst: &mut String, piece: &str) {
-    if dst.capacity() - dst.len() < piece.len() {
-        dst.reserve_exact(piece.len().max(dst.len() / 2).max(64));
-    }
-    dst.push_str(piece);
-}
-
 /// The decoded value of a raw JSON string, or `None` for any other kind of value.
-fn raw_string(raw: &str) -> Option<String> {
-    Reader::new(raw).string().ok().map(|s| s.into_owned())
+fn raw_string(raw: &str) -> Option<Cow<'_, str>> {
+    Reader::new(raw).string().ok()
 }
 
 fn merge_delta_extra(dst: &mut Vec<(String, ExtraValue)>, key: &str, raw: &str) {
     let text = raw_string(raw);
     let existing = dst.iter_mut().find(|(k, _)| k == key);
     match (existing, text) {
-        (Some((_, ExtraValue::Text(acc))), Some(s)) => append(acc, &s),
-        (Some((_, slot)), Some(s)) => *slot = ExtraValue::Text(s),
+        (Some((_, ExtraValue::Text(acc))), Some(s)) => acc.push(&s),
+        (Some((_, slot)), Some(s)) => *slot = ExtraValue::Text(Text::from(s.into_owned())),
         (Some((_, slot)), None) => {
             if raw != "null" {
                 *slot = ExtraValue::Raw(raw.to_string());
             }
         }
-        (None, Some(s)) => dst.push((key.to_string(), ExtraValue::Text(s))),
+        (None, Some(s)) => dst.push((key.to_string(), ExtraValue::Text(Text::from(s.into_owned())))),
         (None, None) => {
             if raw != "null" {
                 dst.push((key.to_string(), ExtraValue::Raw(raw.to_string())));
@@ -568,13 +585,13 @@ fn merge_tool_call(calls: &mut Vec<ToolCallState>, d: &ToolCallDelta<'_>, choice
         }
     }
     if let Some(args) = &d.arguments {
-        append(&mut call.arguments, args);
+        call.arguments.push(args);
     }
     set_raw_fields(&mut call.extra, &d.extra);
     if let Some(out) = events {
         if !call.announced && !call.name.is_empty() {
             call.announced = true;
-            events::call_start(out, choice, slot, &call.id, &call.name, &call.arguments);
+            events::call_start(out, choice, slot, &call.id, &call.name, &call.arguments.as_str());
         } else if let Some(args) = d.arguments.as_deref().filter(|a| call.announced && !a.is_empty()) {
             events::call_delta(out, choice, slot, args);
         }
@@ -600,18 +617,6 @@ mod tests {
         r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"t","function":{"name":"f","arguments":"{\"a"}}],"reasoning_content":"s"},"logprobs":{"content":[{"t":2}],"refusal":[]}}]}"#,
         r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\":1}"}}]},"finish_reason":"tool_calls"}],"usage":{"total_tokens":3}}"#,
     ];
-
-    #[test]
-    fn long_texts_grow_by_half() {
-        // 600,000 bytes: doubling would end at a 1 MiB buffer, 1.75x the text.
-        let mut text = String::new();
-        for _ in 0..100_000 {
-            append(&mut text, "abcdef");
-        }
-        assert_eq!(text.len(), 600_000);
-        assert!(text.capacity() <= text.len() * 3 / 2, "capacity {}", text.capacity());
-        assert!(text.chars().all(|c| "abcdef".contains(c)));
-    }
 
     /// Everything the accumulator keeps, written by `to_json`, reads back as the same JSON.
     #[test]

@@ -22,7 +22,6 @@ use crate::protocol::error::{snippet_of, ApiError, Error};
 use crate::protocol::images;
 use crate::protocol::json::{JsonError, Kind, ObjectWriter, Reader};
 use crate::protocol::sse::{SseDecoder, SseEvent};
-use crate::protocol::structured::partial_json;
 
 /// What a push collects for the consumer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,16 +86,16 @@ impl ChatStreamDecoder {
     }
 
     /// With `on`, the last `content.delta` event of choice 0 in each [`Output::Events`] batch
-    /// carries `parsed`: the JSON answer so far, completed by [`partial_json`] (for
+    /// carries `parsed`: the JSON answer so far, completed by [`partial_json`](crate::protocol::structured::partial_json) (for
     /// `response_format` `json_object` or `json_schema`).
     pub fn set_partial_json(&mut self, on: bool) {
         self.partial_json = on;
     }
 
     /// The JSON answer of choice 0 so far, completed to a valid JSON text; `None` until it has
-    /// a value (see [`partial_json`]).
+    /// a value (see [`partial_json`](crate::protocol::structured::partial_json)).
     pub fn partial_json(&self) -> Option<String> {
-        partial_json(self.acc.text())
+        self.acc.partial_json()
     }
 
     /// Whether `data: [DONE]` (or a whole JSON completion) has been seen; later bytes are ignored.
@@ -142,7 +141,7 @@ impl ChatStreamDecoder {
         if !self.partial_json || !self.out.is_char_boundary(end) {
             return;
         }
-        if let Some(mut parsed) = partial_json(self.acc.text()) {
+        if let Some(mut parsed) = self.acc.partial_json() {
             parsed.insert_str(0, ",\"parsed\":");
             self.out.insert_str(end, &parsed);
         }
@@ -211,7 +210,7 @@ impl ChatStreamDecoder {
         }
         match mode {
             Output::Chunks => crate::protocol::json::push_item(&mut self.out, &text),
-            Output::Text => self.out.push_str(self.acc.text()),
+            Output::Text => self.out.push_str(&self.acc.text()),
             Output::Events => self.add_parsed(),
             Output::None => {}
         }
