@@ -192,7 +192,7 @@ pub fn partial_json(text: &str) -> Option<String> {
 
 /// [`partial_json`] of a text that begins with `head`, asking `whole` for all of it only when
 /// `head` does not decide the value: prose stops the scan in its first bytes, so a long answer
-/// kept in blocks (a chat [`Text`](crate::protocol::chat::text::Text)) is then not joined.
+/// kept in blocks (a chat [`Text`](crate::protocol::chat::blocks::Text)) is then not joined.
 ///
 /// ```
 /// use llmwire::protocol::structured::partial_json_from;

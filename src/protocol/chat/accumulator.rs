@@ -10,9 +10,9 @@
 //! assert_eq!(done.choices[0].finish_reason.as_deref(), Some("stop"));
 //! ```
 
+use super::blocks::Text;
 use super::chunk::{ChoiceDelta, ChunkView, RawField, ToolCallDelta};
 use super::events::{self, DoneCall};
-use super::text::Text;
 use super::types::ChatCompletion;
 use crate::protocol::error::{bounded, ApiError, Error};
 use crate::protocol::json::{str_len, ObjectWriter, Reader};

@@ -1,10 +1,10 @@
 //! Chat completions: wire types, the streamed-chunk view, the accumulator, the stream decoder,
 //! its progress events, when a tool call is final, and the texts it accumulates.
 pub mod accumulator;
+pub mod blocks;
 pub mod chunk;
 pub mod events;
 pub mod stream;
-pub mod text;
 pub mod tool_calls;
 pub mod types;
 

@@ -6,7 +6,7 @@
 //! MB of it. Blocks touch the text once; [`Text::into_string`] copies it once more at the end.
 //!
 //! ```
-//! use llmwire::protocol::chat::text::Text;
+//! use llmwire::protocol::chat::blocks::Text;
 //! let mut t = Text::default();
 //! t.push("Hel");
 //! t.push("lo");
