@@ -1,5 +1,5 @@
-//! [`Text`]: a streamed message text (content, refusal, reasoning) appended piece by piece into
-//! blocks that are filled and never moved.
+//! [`Text`]: a streamed text (a message's content, refusal or reasoning, a tool call's arguments)
+//! appended piece by piece into blocks that are filled and never moved.
 //!
 //! A growing `String` copies itself into a larger buffer each time it is full, and wasm memory
 //! (which never shrinks) keeps the pages of every buffer it outgrew: a 1.1 MB answer touched 3.1
