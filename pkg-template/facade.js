@@ -276,7 +276,10 @@ export class ChatStream {
     return sseReadable(this, () => this.abort());
   }
 
-  /** Reads to the end (or waits for the iteration to end) and resolves to the accumulated chat completion. */
+  /**
+   * Reads to the end (or waits for the iteration to end) and resolves to the accumulated chat
+   * completion: the same object on every call, and from `currentChatCompletion()` after the end.
+   */
   async finalChatCompletion() {
     this.#claimed = true;
     if (!this.#done) {

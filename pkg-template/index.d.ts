@@ -174,7 +174,7 @@ export declare class ChatStream implements AsyncIterable<ChatCompletionChunk> {
   readonly eventStream: AsyncIterable<ChatStreamEvent>;
   /** The JSON answer of choice 0 so far, completed to a value (undefined before it has one). */
   readonly partialJson: unknown;
-  /** Resolves to the accumulated completion once the stream ends. */
+  /** Resolves to the accumulated completion once the stream ends (the same object on every call, and from `currentChatCompletion()` after the end). */
   finalChatCompletion(): Promise<ChatCompletion>;
   /** The final text of choice 0. */
   finalContent(): Promise<string | null>;

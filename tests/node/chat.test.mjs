@@ -289,6 +289,7 @@ test("finalChatCompletion hands each message text over whole, beside the rest of
     { role: "assistant", content: "", refusal: null, x_empty: "" },
   ]);
   assert.equal(s.currentChatCompletion(), final);
+  assert.equal(await s.finalChatCompletion(), final);
   assert.equal(await s.finalContent(), `${long}!`);
 });
 
