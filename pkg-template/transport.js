@@ -637,16 +637,10 @@ export class BodyStream {
    */
   result() {
     const decoder = this.#decoder;
-    const json = decoder.resultApart();
-    if (json === undefined) return undefined;
-    const result = JSON.parse(json);
-    result.choices?.forEach((choice, i) => {
+    const result = JSON.parse(decoder.resultApart() ?? "null");
+    result?.choices?.forEach((choice, i) => {
       const message = choice?.message ?? {};
-      for (const key in message) {
-        if (message[key] !== "") continue;
-        const text = decoder.takeText(i, key);
-        if (text !== undefined) message[key] = text;
-      }
+      for (const key in message) if (message[key] === "") message[key] = decoder.takeText(i, key) ?? "";
     });
     return result;
   }

@@ -1,7 +1,8 @@
 //! ChatStreamDecoder on arbitrary bytes in arbitrary chunks, in every output mode: no panic; the
 //! chunking changes neither the output, nor the error, nor the completion; `to_json()` and every
 //! `Output::Chunks` and `Output::Events` batch are valid JSON. Also `push_json_body` on the same
-//! bytes, and the events with partial JSON answers (`parsed`), which must stay valid JSON.
+//! bytes, and the events with partial JSON answers (`parsed`), which must stay valid JSON; the
+//! completion's texts taken apart from its JSON (`to_json_apart`, `take_text`) rebuild it.
 //!
 //! Flags: bit 0 set = a small event bound (`16 + 16 * (flags >> 4)` bytes); bit 1 set = also feed
 //! the body to `push_json_body`.
@@ -12,6 +13,7 @@ mod common;
 use libfuzzer_sys::fuzz_target;
 use llmwire::protocol::chat::{ChatStreamDecoder, Output};
 use llmwire::protocol::json::is_valid;
+use serde_json::Value;
 
 const MODES: [Output; 4] = [Output::Text, Output::Chunks, Output::Events, Output::None];
 
@@ -81,14 +83,33 @@ fn finish(mut dec: ChatStreamDecoder, mut output: String, mut error: Option<Stri
     }
     let _ = snapshot;
     let acc = dec.accumulator();
-    Outcome {
-        output,
-        error,
-        json,
-        done: dec.is_done(),
-        chunks_applied: acc.chunks_applied(),
-        text: acc.text().to_string(),
+    let (done, chunks_applied, text) = (dec.is_done(), acc.chunks_applied(), acc.text().to_string());
+    texts_apart_rebuild(&mut dec, &json);
+    Outcome { output, error, json, done, chunks_applied, text }
+}
+
+/// `to_json_apart()` is valid JSON, and the texts `take_text` moves out, put where it wrote `""`,
+/// give `to_json()`'s completion (finalChatCompletion builds it so). Spends the texts.
+fn texts_apart_rebuild(dec: &mut ChatStreamDecoder, json: &str) {
+    let apart = dec.to_json_apart();
+    assert!(is_valid(&apart), "to_json_apart() is not valid JSON: {apart:?}");
+    // serde_json refuses what is_valid accepts in a few places (lone surrogate escapes).
+    let (Ok(whole), Ok(mut rebuilt)) = (serde_json::from_str::<Value>(json), serde_json::from_str::<Value>(&apart)) else {
+        return;
+    };
+    if let Some(choices) = rebuilt.get_mut("choices").and_then(Value::as_array_mut) {
+        for (i, choice) in choices.iter_mut().enumerate() {
+            let Some(message) = choice.get_mut("message").and_then(Value::as_object_mut) else { continue };
+            for (key, value) in message.iter_mut() {
+                if value == "" {
+                    if let Some(text) = dec.take_text(i, key) {
+                        *value = Value::String(text);
+                    }
+                }
+            }
+        }
     }
+    assert_eq!(rebuilt, whole, "the texts taken apart do not rebuild to_json(): {apart}");
 }
 
 fn run(flags: u8, chunks: &[&[u8]], mode: Output) -> Outcome {

@@ -68,7 +68,7 @@ impl Text {
         if self.full.is_empty() {
             Cow::Borrowed(&self.last)
         } else {
-            Cow::Owned(self.joined())
+            Cow::Owned(self.blocks().collect())
         }
     }
 
@@ -86,10 +86,6 @@ impl Text {
         if self.full.is_empty() {
             return self.last;
         }
-        self.joined()
-    }
-
-    fn joined(&self) -> String {
         let mut out = String::with_capacity(self.len);
         out.extend(self.blocks());
         out
