@@ -86,8 +86,9 @@ impl ChatStreamDecoder {
     }
 
     /// With `on`, the last `content.delta` event of choice 0 in each [`Output::Events`] batch
-    /// carries `parsed`: the JSON answer so far, completed by [`partial_json`](crate::protocol::structured::partial_json) (for
-    /// `response_format` `json_object` or `json_schema`).
+    /// carries `parsed`: the JSON answer so far, completed by
+    /// [`partial_json`](crate::protocol::structured::partial_json) (for `response_format`
+    /// `json_object` or `json_schema`).
     pub fn set_partial_json(&mut self, on: bool) {
         self.partial_json = on;
     }
