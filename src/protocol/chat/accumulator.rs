@@ -217,14 +217,18 @@ impl ChatAccumulator {
 
     /// The text of the choice with index 0 so far (borrowed while it is short, see [`Text`]).
     pub fn text(&self) -> Cow<'_, str> {
-        let content = self.choices.iter().find(|c| c.index == 0).and_then(|c| c.content.as_ref());
-        content.map_or(Cow::Borrowed(""), Text::as_str)
+        self.content_of_first().map_or(Cow::Borrowed(""), Text::as_str)
     }
 
     /// The JSON answer of choice 0 so far: its text completed to a JSON value
     /// ([`partial_json`](crate::protocol::structured::partial_json)).
     pub fn partial_json(&self) -> Option<String> {
-        self.choices.iter().find(|c| c.index == 0).and_then(|c| c.content.as_ref()?.partial_json())
+        self.content_of_first()?.partial_json()
+    }
+
+    /// The accumulated content of the choice with index 0, if it has any.
+    fn content_of_first(&self) -> Option<&Text> {
+        self.choices.iter().find(|c| c.index == 0).and_then(|c| c.content.as_ref())
     }
 
     /// The completion so far as JSON text in the `chat.completion` shape: the final result once
