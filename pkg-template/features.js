@@ -192,7 +192,7 @@ export async function imagesEdit(ready, params, options) {
   return result(await use(ready, async (t, rules, b) => {
     const [form] = await formOf(b, rules, 0, params, "images.edit");
     const answer = await t.text("POST", "/images/edits", 3, form, signalOf(options));
-    return { text: rules.finish(ENDPOINT.images, answer.text, answer.status), meta: answer.meta };
+    return { text: rules.finish(ENDPOINT.images, answer.text, answer.status) ?? answer.text, meta: answer.meta };
   }));
 }
 
@@ -209,7 +209,7 @@ export async function imagesViaChat(ready, params, options) {
 export async function embeddings(ready, params, options) {
   const body = json(params, "embeddings.create");
   const [out, vectors, lengths] = await use(ready, async (t, rules) => {
-    const answer = await t.text("POST", "/embeddings", 1, rules.prepare(ENDPOINT.embeddings, body), signalOf(options));
+    const answer = await t.text("POST", "/embeddings", 1, rules.prepare(ENDPOINT.embeddings, body) ?? body, signalOf(options));
     const [text, vectors, lengths] = rules.embeddings(answer.text, answer.status);
     return [result({ text, meta: answer.meta }), vectors, lengths];
   });
@@ -237,7 +237,7 @@ export async function modelsList(ready, options) {
 /** `models.retrieve`: GET /models/{id}. */
 export async function modelsRetrieve(ready, id, options) {
   if (typeof id !== "string" || !id) throw new ctx.errors.InvalidArgumentError("models.retrieve expects a model id");
-  return result(await use(ready, (t, rules) => t.json(ENDPOINT.model, "GET", rules.prepare(ENDPOINT.model, id), undefined, signalOf(options))));
+  return result(await use(ready, (t, rules) => t.json(ENDPOINT.model, "GET", rules.prepare(ENDPOINT.model, id) ?? id, undefined, signalOf(options))));
 }
 
 /** `audio.transcriptions.create`: POST /audio/transcriptions (multipart), an object or a string as `response_format` asks. */

@@ -225,6 +225,8 @@ export class Transport {
     this.#extras = extras;
     this.#options = options;
     this.session = new wasm.WasmSession(options, isBrowserPage());
+    /** Whether a request's body goes to WasmCall (for a token limit): a long one is not copied for nothing. */
+    this.countsTokens = this.session.countsTokens;
     this.fetch = fetcher(fetch, this.session);
     this.aborted = () => this.session.error(0, "");
   }
@@ -241,7 +243,7 @@ export class Transport {
    * `{ response, call, guard }` (the guard still limits reading the body) or rejects with the error object.
    */
   async send(method, path, kind, body, signal) {
-    const call = this.session.call(typeof body === "string" ? body : undefined, Date.now());
+    const call = this.session.call(this.countsTokens && typeof body === "string" ? body : undefined, Date.now());
     try {
       return await this.#attempts(call, method, path, kind, body, signal);
     } catch (e) {
@@ -316,16 +318,17 @@ export class Transport {
 
   /** A chat completion without streaming: resolves to `{ text, meta }` with the completion's JSON text. */
   async chat(body, signal) {
-    const answer = await this.text("POST", "/chat/completions", KIND.json, this.session.prepareChat(body), signal);
-    return { text: this.session.finishChat(answer.text, answer.status), meta: answer.meta };
+    this.session.checkChat(body);
+    const answer = await this.text("POST", "/chat/completions", KIND.json, body, signal);
+    return { text: this.session.finishChat(answer.text, answer.status) ?? answer.text, meta: answer.meta };
   }
 
   /** A JSON request to another `endpoint`: resolves to `{ text, meta }` with the result's JSON text. */
   async json(endpoint, method, path, body, signal) {
     const rules = await this.endpoints();
-    const prepared = body === undefined ? undefined : rules.prepare(endpoint, body);
+    const prepared = body === undefined ? undefined : rules.prepare(endpoint, body) ?? body;
     const answer = await this.text(method, path, body === undefined ? KIND.empty : KIND.json, prepared, signal);
-    return { text: rules.finish(endpoint, answer.text, answer.status), meta: answer.meta };
+    return { text: rules.finish(endpoint, answer.text, answer.status) ?? answer.text, meta: answer.meta };
   }
 
   /** Opens a stream on a POST; resolves to a BodyStream over `decoder()` once the headers arrive. */
@@ -343,19 +346,19 @@ export class Transport {
   /** A streamed legacy completion or response (`endpoint`). */
   async events(endpoint, path, body, signal) {
     const rules = await this.endpoints();
-    return this.stream(path, rules.prepare(endpoint, body), signal, () => rules.decoder(endpoint));
+    return this.stream(path, rules.prepare(endpoint, body) ?? body, signal, () => rules.decoder(endpoint));
   }
 
   /** A streamed chat completion, asking for usage when configured (and again without if the gateway refuses). */
   async chatStream(body, signal) {
-    const prepared = this.session.prepareChat(body);
-    const asked = this.session.streamBody(prepared);
+    this.session.checkChat(body);
+    const asked = this.session.streamBody(body);
     const decoder = () => this.session.chatDecoder();
     try {
-      return await this.stream("/chat/completions", asked, signal, decoder);
+      return await this.stream("/chat/completions", asked ?? body, signal, decoder);
     } catch (e) {
-      if (asked === prepared || !e?.rejectsStreamOptions) throw e;
-      return this.stream("/chat/completions", this.session.plainStreamBody(prepared), signal, decoder);
+      if (asked === undefined || !e?.rejectsStreamOptions) throw e;
+      return this.stream("/chat/completions", body, signal, decoder); // as it was, without the stream_options added
     }
   }
 }
@@ -379,7 +382,9 @@ export function warmUp(wasm) {
   const stream = encoder.encode(WARM_UP_STREAM);
   try {
     session.headers(KIND.stream);
-    const call = session.call(session.streamBody(session.prepareChat('{"model":"w","messages":[{"role":"user","content":"hi"}],"stream":true}')), Date.now());
+    const body = '{"model":"w","messages":[{"role":"user","content":"hi"}],"stream":true}';
+    session.checkChat(body);
+    const call = session.call(session.streamBody(body) ?? body, Date.now());
     try {
       call.admit(Date.now());
       call.url("/chat/completions", Date.now());

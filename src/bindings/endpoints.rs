@@ -59,15 +59,17 @@ impl WasmEndpoints {
         WasmEventDecoder(Decoding::new(inner, Some(self.settings.clone())))
     }
 
-    /// Checks a request body (JSON text) for `endpoint` and returns what to send: the body, or
-    /// for the model endpoint (`body` the id) the path.
-    pub fn prepare(&self, id: u8, body: String) -> Result<String, JsValue> {
-        endpoint(id).and_then(|e| e.prepare(body)).map_err(|e| self.settings.error(e, None))
+    /// Checks a request body (JSON text) for `endpoint` and returns what to send instead, if
+    /// anything (undefined: the body as it is): an image model's chat request, or for the model
+    /// endpoint (`body` the id) the path.
+    pub fn prepare(&self, id: u8, body: &str) -> Result<Option<String>, JsValue> {
+        endpoint(id).and_then(|e| e.prepare(body)).map(super::rewritten).map_err(|e| self.settings.error(e, None))
     }
 
-    /// Checks a 2xx body of `endpoint` and returns it as the result's JSON text.
-    pub fn finish(&self, id: u8, text: String, status: u16) -> Result<String, JsValue> {
-        endpoint(id).and_then(|e| e.finish(text, status)).map_err(|e| self.settings.error(e, None))
+    /// Checks a 2xx body of `endpoint`; returns the result's JSON text when it differs from the
+    /// body (undefined: the body is the result).
+    pub fn finish(&self, id: u8, text: &str, status: u16) -> Result<Option<String>, JsValue> {
+        endpoint(id).and_then(|e| e.finish(text, status)).map(super::rewritten).map_err(|e| self.settings.error(e, None))
     }
 
     /// An embeddings body as `[JSON text with null for each base64 vector, the decoded vectors

@@ -26,6 +26,16 @@ mod helpers;
 #[cfg(feature = "js-extras")]
 mod tools;
 
+/// What crosses back for a text that JavaScript handed in: `None` when it passed unchanged, so
+/// JavaScript keeps its own string (a long conversation or answer is neither copied out of wasm
+/// nor decoded again), else the rewritten text.
+fn rewritten(text: std::borrow::Cow<'_, str>) -> Option<String> {
+    match text {
+        std::borrow::Cow::Owned(text) => Some(text),
+        std::borrow::Cow::Borrowed(_) => None,
+    }
+}
+
 /// The npm package's allocator. Talc in place of std's dlmalloc: 2.4 KB smaller gzipped in the
 /// core module, with the same stream throughput and wasm memory in the bench. Only these features
 /// set it; Rust apps that use the crate keep their own.

@@ -5,7 +5,7 @@
 use super::decoder::{decoder_class, Decoding};
 use super::errors;
 use super::settings::Settings;
-use crate::protocol::call::{Call, Gateway, Next, Phase};
+use crate::protocol::call::{self, Call, Gateway, Next, Phase};
 use crate::protocol::chat::ChatStreamDecoder;
 use crate::protocol::decode::SseEvents;
 use crate::protocol::endpoint;
@@ -53,26 +53,25 @@ impl WasmSession {
         json
     }
 
+    /// Whether `call` reads a request's body: only for a `tokensPerMinute` limit, so the facade
+    /// passes it only then.
+    #[wasm_bindgen(getter, js_name = countsTokens)]
+    pub fn counts_tokens(&self) -> bool {
+        call::counts_tokens(&self.settings.config)
+    }
+
     /// Starts a request at `now` (ms) with a JSON `body` (for its token estimate), if any.
     pub fn call(&self, body: Option<String>, now: f64) -> WasmCall {
         let call = Call::new(&self.settings.config, body.as_deref(), ms(now));
         WasmCall { settings: self.settings.clone(), gateway: self.gateway.clone(), call }
     }
 
-    /// The body of a streamed chat request: with `stream_options.include_usage` when the client
-    /// asks for usage (`streamUsage`) and the request does not say.
+    /// A streamed chat request's body with `stream_options.include_usage` when the client asks
+    /// for usage (`streamUsage`) and the request does not say; undefined to send it as it is.
+    /// When the gateway refuses the added member, the facade sends the body as it was.
     #[wasm_bindgen(js_name = streamBody)]
-    pub fn stream_body(&self, body: String) -> String {
-        if !self.settings.config.stream_usage() {
-            return body;
-        }
-        request::with_stream_usage(&body).unwrap_or(body)
-    }
-
-    /// The body without `stream_options`, for a gateway that refused them.
-    #[wasm_bindgen(js_name = plainStreamBody)]
-    pub fn plain_stream_body(&self, body: String) -> String {
-        request::without_stream_options(&body).unwrap_or(body)
+    pub fn stream_body(&self, body: &str) -> Option<String> {
+        self.settings.config.stream_usage().then(|| request::with_stream_usage(body)).flatten()
     }
 
     /// An error the facade observed, as an error object: `kind` 0 aborted, 1 connection,
@@ -94,16 +93,17 @@ impl WasmSession {
         WasmDecoder(Decoding::new(Box::new(inner), Some(self.settings.clone())))
     }
 
-    /// Checks a chat request body (JSON text) before it is sent.
-    #[wasm_bindgen(js_name = prepareChat)]
-    pub fn prepare_chat(&self, body: String) -> Result<String, JsValue> {
-        endpoint::prepare_chat(body).map_err(|e| self.settings.error(e, None))
+    /// Checks a chat request body (JSON text) before it is sent; throws the invalid argument.
+    #[wasm_bindgen(js_name = checkChat)]
+    pub fn check_chat(&self, body: &str) -> Result<(), JsValue> {
+        endpoint::prepare_chat(body).map(drop).map_err(|e| self.settings.error(e, None))
     }
 
-    /// Checks a 2xx chat body; an image model's answer is marked `object: "image.generation"`.
+    /// Checks a 2xx chat body; returns the result's JSON text when it differs from the body (an
+    /// image model's answer, marked `object: "image.generation"`), undefined otherwise.
     #[wasm_bindgen(js_name = finishChat)]
-    pub fn finish_chat(&self, text: String, status: u16) -> Result<String, JsValue> {
-        endpoint::finish_chat(text, status).map_err(|e| self.settings.error(e, None))
+    pub fn finish_chat(&self, text: &str, status: u16) -> Result<Option<String>, JsValue> {
+        endpoint::finish_chat(text, status).map(super::rewritten).map_err(|e| self.settings.error(e, None))
     }
 }
 

@@ -57,15 +57,13 @@ impl Chat<'_> {
     /// With [`ClientConfig::with_stream_usage`](crate::protocol::request::ClientConfig::with_stream_usage), asks for usage, and sends once more without
     /// `stream_options` when the gateway rejects that parameter.
     pub async fn stream_raw(&self, body: &str, signal: Option<&AbortSignal>) -> Result<ChatStream, Error> {
-        let body = &Endpoint::Chat.prepare(body.to_owned())?;
+        let body = &Endpoint::Chat.prepare(body)?;
         let config = self.client.config();
         let with_usage = config.stream_usage().then(|| request::with_stream_usage(body)).flatten();
         let served = match with_usage {
             Some(asked) => match self.client.post_json("/chat/completions", &asked, true, signal).await {
-                Err(e) if request::rejects_stream_options(&e) => {
-                    let plain = request::without_stream_options(body).unwrap_or_else(|| body.to_string());
-                    self.client.post_json("/chat/completions", &plain, true, signal).await?
-                }
+                // `asked` is `body` with the `stream_options` it did not have: resend `body`.
+                Err(e) if request::rejects_stream_options(&e) => self.client.post_json("/chat/completions", body, true, signal).await?,
                 other => other?,
             },
             None => self.client.post_json("/chat/completions", body, true, signal).await?,

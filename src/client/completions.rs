@@ -47,7 +47,7 @@ impl Completions<'_> {
 
     /// Sends an already-serialized streaming request.
     pub async fn stream_raw(&self, body: &str, signal: Option<&AbortSignal>) -> Result<CompletionStream, Error> {
-        let body = Endpoint::Completions.prepare(body.to_owned())?;
+        let body = Endpoint::Completions.prepare(body)?;
         let served = self.client.post_json("/completions", &body, true, signal).await?;
         let config = self.client.config();
         CompletionStream::new(served, config.max_event_bytes(), config.api_key().map(str::to_owned))

@@ -44,7 +44,7 @@ impl Models<'_> {
 
     /// Retrieves one model; the body is normalized JSON text.
     pub async fn retrieve_raw(&self, id: &str, signal: Option<&AbortSignal>) -> Result<RawResponse, Error> {
-        let path = Endpoint::Model.prepare(id.to_owned())?;
+        let path = Endpoint::Model.prepare(id)?;
         self.client.endpoint_call(Endpoint::Model, "GET", &path, None, signal).await
     }
 }

@@ -5,6 +5,7 @@ use crate::protocol::endpoint::Endpoint;
 use crate::protocol::error::{snippet_of, Error};
 use crate::protocol::request::{BodyKind, ClientConfig};
 use crate::transport::Body;
+use std::borrow::Cow;
 use wasm_bindgen::JsValue;
 
 /// The body of a request, which decides its headers.
@@ -60,7 +61,13 @@ impl Client {
     /// Reads the whole body of a served request and checks it as `endpoint`'s answer.
     pub(crate) async fn read_result(&self, endpoint: Endpoint, served: Served) -> Result<RawResponse, Error> {
         let mut text = self.read_text(served).await?;
-        text.raw.body = self.redacted(endpoint.finish(text.raw.body, text.status))?;
+        let rewritten = match self.redacted(endpoint.finish(&text.raw.body, text.status))? {
+            Cow::Owned(body) => Some(body),
+            Cow::Borrowed(_) => None,
+        };
+        if let Some(body) = rewritten {
+            text.raw.body = body;
+        }
         Ok(text.raw)
     }
 
@@ -74,7 +81,7 @@ impl Client {
         body: Option<&str>,
         signal: Option<&web_sys::AbortSignal>,
     ) -> Result<RawResponse, Error> {
-        let prepared = body.map(|b| endpoint.prepare(b.to_owned())).transpose()?;
+        let prepared = body.map(|b| endpoint.prepare(b)).transpose()?;
         let payload = match &prepared {
             Some(body) => Payload::Json { body, stream: false },
             None => Payload::Empty,

@@ -47,7 +47,7 @@ impl Responses<'_> {
 
     /// Sends an already-serialized streaming request.
     pub async fn stream_raw(&self, body: &str, signal: Option<&AbortSignal>) -> Result<ResponseStream, Error> {
-        let body = Endpoint::Responses.prepare(body.to_owned())?;
+        let body = Endpoint::Responses.prepare(body)?;
         let served = self.client.post_json("/responses", &body, true, signal).await?;
         let config = self.client.config();
         ResponseStream::new(served, config.max_event_bytes(), config.api_key().map(str::to_owned))

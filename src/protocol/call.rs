@@ -93,14 +93,21 @@ pub struct Call {
     holds_slot: bool,
 }
 
+/// Whether a request's body matters to the client-side limits: only a tokens-per-minute limit
+/// reads it (to estimate the request's tokens).
+pub fn counts_tokens(config: &ClientConfig) -> bool {
+    config.limits().tokens_per_minute.is_some()
+}
+
 impl Call {
-    /// A request starting at `now_ms` with a JSON `body` (used to estimate its tokens).
+    /// A request starting at `now_ms` with a JSON `body`, whose tokens are estimated when the
+    /// client limits tokens per minute ([`counts_tokens`]).
     pub fn new(config: &ClientConfig, body: Option<&str>, now_ms: u64) -> Self {
         let timeouts = config.timeouts();
         Call {
             deadline_ms: timeouts.total_ms.map(|ms| now_ms.saturating_add(ms)),
             timeouts,
-            tokens: body.map_or(0, estimate_tokens),
+            tokens: body.filter(|_| counts_tokens(config)).map_or(0, estimate_tokens),
             attempt: 0,
             index: 0,
             holds_slot: false,
@@ -274,5 +281,30 @@ mod tests {
         first.release(&mut gw);
         assert_eq!(gw.limiter.in_flight(), 0);
         assert_eq!(second.admit(&mut gw, 1), Ok(Next::Go));
+    }
+
+    #[test]
+    fn bodies_count_only_against_a_token_limit() {
+        let body = r#"{"model":"m","max_tokens":600}"#; // 600 + 8 estimated tokens
+        let limited = ClientConfig::new("https://a/v1").with_limits(Limits { tokens_per_minute: Some(1000), ..Limits::default() });
+        assert!(counts_tokens(&limited));
+        let mut gw = Gateway::new(&limited);
+        let mut first = Call::new(&limited, Some(body), 0);
+        assert_eq!(first.admit(&mut gw, 0), Ok(Next::Go));
+        first.release(&mut gw);
+        assert_eq!(
+            Call::new(&limited, Some(body), 1_000).admit(&mut gw, 1_000),
+            Ok(Next::Wait(59_000)),
+            "608 + 608 > 1000 within the minute"
+        );
+
+        let unlimited = ClientConfig::new("https://a/v1");
+        assert!(!counts_tokens(&unlimited));
+        let mut gw = Gateway::new(&unlimited);
+        for now in 0..3 {
+            let mut call = Call::new(&unlimited, Some(body), now);
+            assert_eq!(call.admit(&mut gw, now), Ok(Next::Go));
+            call.release(&mut gw);
+        }
     }
 }

@@ -3,18 +3,24 @@
 //! must be and becomes. Multipart endpoints (image edits, transcriptions) and streams have their
 //! own modules.
 //!
+//! Both take the text by reference and give it back borrowed when it passes unchanged, so a long
+//! conversation or answer is not copied (the npm package hands JavaScript nothing back then).
+//!
 //! ```
 //! use llmwire::protocol::endpoint::Endpoint;
-//! let body = Endpoint::Chat.prepare(r#"{"model":"m","messages":[],"temperature":0.5}"#.into()).unwrap();
-//! assert!(Endpoint::Chat.prepare(r#"{"model":"m","messages":[],"temperature":7}"#.into()).is_err());
-//! let done = Endpoint::Chat.finish(r#"{"data":[{"url":"https://x/a.png"}],"created":1}"#.into(), 200).unwrap();
+//! use std::borrow::Cow;
+//! let body = r#"{"model":"m","messages":[],"temperature":0.5}"#;
+//! assert!(matches!(Endpoint::Chat.prepare(body), Ok(Cow::Borrowed(b)) if b == body));
+//! assert!(Endpoint::Chat.prepare(r#"{"model":"m","messages":[],"temperature":7}"#).is_err());
+//! let done = Endpoint::Chat.finish(r#"{"data":[{"url":"https://x/a.png"}],"created":1}"#, 200).unwrap();
 //! assert!(done.contains(r#""object":"image.generation""#)); // an image model on the chat endpoint
-//! assert_eq!(Endpoint::Model.prepare("yi-large".into()).unwrap(), "/models/yi-large");
-//! assert!(Endpoint::Models.finish(r#"{"error":{"message":"no"}}"#.into(), 200).is_err());
+//! assert_eq!(Endpoint::Model.prepare("yi-large").unwrap(), "/models/yi-large");
+//! assert!(Endpoint::Models.finish(r#"{"error":{"message":"no"}}"#, 200).is_err());
 //! ```
 use super::error::{check_json_object, Error};
 use super::models::{model_path, normalize_model, normalize_model_list};
 use super::{images, params, responses};
+use std::borrow::Cow;
 
 /// A JSON endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,57 +60,59 @@ impl Endpoint {
         })
     }
 
-    /// Checks a request body (JSON text) and returns what to send: the body, the chat request of
-    /// an image model, or for [`Endpoint::Model`] (given the id) the path.
-    pub fn prepare(self, body: String) -> Result<String, Error> {
+    /// Checks a request body (JSON text) and returns what to send: the body itself (borrowed),
+    /// the chat request of an image model, or for [`Endpoint::Model`] (given the id) the path.
+    pub fn prepare(self, body: &str) -> Result<Cow<'_, str>, Error> {
+        let checked = |check: fn(&str) -> Result<(), Error>| check(body).map(|()| Cow::Borrowed(body));
         match self {
             Endpoint::Chat => prepare_chat(body),
-            Endpoint::Completions => params::check_chat(&body).map(|()| body),
-            Endpoint::Images => params::check_images(&body).map(|()| body),
+            Endpoint::Completions => checked(params::check_chat),
+            Endpoint::Images => checked(params::check_images),
             Endpoint::ImagesViaChat => {
-                let body = images::via_chat_request(&body)?;
-                params::check_chat(&body).map(|()| body)
+                let body = images::via_chat_request(body)?;
+                params::check_chat(&body).map(|()| Cow::Owned(body))
             }
-            Endpoint::Embeddings => params::check_embeddings(&body).map(|()| body),
-            Endpoint::Responses => params::check_responses(&body).map(|()| body),
-            Endpoint::Models => Ok(body),
+            Endpoint::Embeddings => checked(params::check_embeddings),
+            Endpoint::Responses => checked(params::check_responses),
+            Endpoint::Models => Ok(Cow::Borrowed(body)),
             Endpoint::Model if body.is_empty() => Err(Error::InvalidArgument { message: "a model id is required".into() }),
-            Endpoint::Model => Ok(model_path(&body)),
+            Endpoint::Model => Ok(Cow::Owned(model_path(body))),
         }
     }
 
-    /// Checks a 2xx body (`status` its HTTP status) and returns the result's JSON text: an
-    /// `error` member is the server's error; chat answers of image models are marked
-    /// `object: "image.generation"`, responses get `output_text`, model lists `owned_by`.
-    pub fn finish(self, text: String, status: u16) -> Result<String, Error> {
+    /// Checks a 2xx body (`status` its HTTP status) and returns the result's JSON text, borrowed
+    /// when it is the body unchanged: an `error` member is the server's error; chat answers of
+    /// image models are marked `object: "image.generation"`, responses get `output_text`, model
+    /// lists `owned_by`.
+    pub fn finish(self, text: &str, status: u16) -> Result<Cow<'_, str>, Error> {
         if self == Endpoint::Chat {
             return finish_chat(text, status);
         }
         // A bare array is a valid model list for some servers.
         if !(self == Endpoint::Models && text.trim_start().starts_with('[')) {
-            check_json_object(&text, status)?;
+            check_json_object(text, status)?;
         }
-        match self {
-            Endpoint::Chat => finish_chat(text, status),
-            Endpoint::Images => images::check_images_response(&text).map(|()| text),
-            Endpoint::ImagesViaChat => images::via_chat_result(&text).map(|()| text),
-            Endpoint::Completions | Endpoint::Embeddings => Ok(text),
-            Endpoint::Responses => responses::with_output_text(&text),
-            Endpoint::Models => normalize_model_list(&text),
-            Endpoint::Model => normalize_model(&text),
-        }
+        Ok(match self {
+            Endpoint::Chat => return finish_chat(text, status),
+            Endpoint::Images => images::check_images_response(text).map(|()| Cow::Borrowed(text))?,
+            Endpoint::ImagesViaChat => images::via_chat_result(text).map(|()| Cow::Borrowed(text))?,
+            Endpoint::Completions | Endpoint::Embeddings => Cow::Borrowed(text),
+            Endpoint::Responses => Cow::Owned(responses::with_output_text(text)?),
+            Endpoint::Models => Cow::Owned(normalize_model_list(text)?),
+            Endpoint::Model => Cow::Owned(normalize_model(text)?),
+        })
     }
 }
 
 /// [`Endpoint::Chat`]'s [`prepare`](Endpoint::prepare) alone, for code that has no other
 /// endpoint (the npm package's core module: calling `Endpoint::prepare` links every endpoint's rules).
-pub fn prepare_chat(body: String) -> Result<String, Error> {
-    params::check_chat(&body).map(|()| body)
+pub fn prepare_chat(body: &str) -> Result<Cow<'_, str>, Error> {
+    params::check_chat(body).map(|()| Cow::Borrowed(body))
 }
 
 /// [`Endpoint::Chat`]'s [`finish`](Endpoint::finish) alone (see [`prepare_chat`]).
-pub fn finish_chat(text: String, status: u16) -> Result<String, Error> {
-    check_json_object(&text, status).map(|()| images::mark_chat_body(text))
+pub fn finish_chat(text: &str, status: u16) -> Result<Cow<'_, str>, Error> {
+    check_json_object(text, status).map(|()| images::mark_chat_body(text))
 }
 
 #[cfg(test)]
@@ -122,15 +130,14 @@ mod tests {
     #[test]
     fn bodies_that_are_not_objects_are_invalid_responses() {
         for ep in [Endpoint::Chat, Endpoint::Images, Endpoint::Completions, Endpoint::Model] {
-            assert!(matches!(ep.finish("<html>".into(), 200), Err(Error::InvalidResponse { .. })), "{ep:?}");
+            assert!(matches!(ep.finish("<html>", 200), Err(Error::InvalidResponse { .. })), "{ep:?}");
         }
-        assert!(Endpoint::Models.finish(r#"[{"id":"a","ownedBy":"x"}]"#.into(), 200).unwrap().contains(r#""owned_by":"x""#));
+        assert!(Endpoint::Models.finish(r#"[{"id":"a","ownedBy":"x"}]"#, 200).unwrap().contains(r#""owned_by":"x""#));
     }
 
     #[test]
     fn error_members_keep_the_status() {
-        let Err(Error::Api(api)) = Endpoint::Embeddings.finish(r#"{"error":{"message":"quota","code":"insufficient_quota"}}"#.into(), 200)
-        else {
+        let Err(Error::Api(api)) = Endpoint::Embeddings.finish(r#"{"error":{"message":"quota","code":"insufficient_quota"}}"#, 200) else {
             panic!("expected an API error");
         };
         assert_eq!((api.status, api.code.as_deref()), (Some(200), Some("insufficient_quota")));
@@ -139,6 +146,6 @@ mod tests {
     #[test]
     fn responses_get_output_text() {
         let body = r#"{"id":"r","object":"response","output":[{"type":"message","content":[{"type":"output_text","text":"hi"}]}]}"#;
-        assert!(Endpoint::Responses.finish(body.into(), 200).unwrap().contains(r#""output_text":"hi""#));
+        assert!(Endpoint::Responses.finish(body, 200).unwrap().contains(r#""output_text":"hi""#));
     }
 }

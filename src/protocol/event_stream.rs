@@ -312,7 +312,7 @@ mod tests {
             let _ = images::item_src(Some(&text), Some(&text));
             let _ = images::item_src(None, Some(&text));
             let _ = images::item_bytes(None, Some(&text));
-            let _ = images::mark_chat_body(text.clone());
+            let _ = images::mark_chat_body(&text);
             let _ = models::normalize_model_list(&text);
             let _ = responses::with_output_text(&text);
             let _ = audio::transcription_result(audio::ResponseFormat::Text, &text, true);

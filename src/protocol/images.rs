@@ -10,7 +10,7 @@
 //! use llmwire::protocol::images;
 //! let body = r#"{"data":[{"b64_json":"iVBORw0KGgo="}],"created":1,"usage":{"input_tokens":3,"output_tokens":5,"total_tokens":8}}"#;
 //! assert!(images::is_image_result(body));
-//! let marked = images::mark_chat_body(body.to_string());
+//! let marked = images::mark_chat_body(body);
 //! assert!(marked.starts_with(r#"{"object":"image.generation","choices":[]"#));
 //! assert_eq!(images::item_src(None, Some("iVBORw0KGgo=")).unwrap(), "data:image/png;base64,iVBORw0KGgo=");
 //! ```
@@ -21,6 +21,7 @@ use crate::protocol::json::{self, JsonError, Kind, ObjectWriter, Reader};
 use crate::protocol::media;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// The `object` llmwire gives an image result that arrived on the chat endpoint, so code can tell
 /// it from a `chat.completion`.
@@ -216,12 +217,12 @@ pub fn mark_image_result(body: &str) -> Result<String, JsonError> {
 }
 
 /// A chat endpoint's body, marked with [`mark_image_result`] when it is an image result and
-/// returned unchanged otherwise.
-pub fn mark_chat_body(body: String) -> String {
-    if !is_image_result(&body) {
-        return body;
+/// returned unchanged (borrowed) otherwise.
+pub fn mark_chat_body(body: &str) -> Cow<'_, str> {
+    match is_image_result(body).then(|| mark_image_result(body).ok()).flatten() {
+        Some(marked) => Cow::Owned(marked),
+        None => Cow::Borrowed(body),
     }
-    mark_image_result(&body).unwrap_or(body)
 }
 
 /// Builds the chat request of `images.generateViaChat`: `prompt` becomes a user message (with an
@@ -401,14 +402,14 @@ mod tests {
     fn chat_image_results_are_marked() {
         let seed = r#"{"data":[{"url":"https://r2cdn.copilotbase.com/x.png"}],"created":1778037331,"usage":{"input_tokens":30,"output_tokens":2074,"total_tokens":2104}}"#;
         assert!(is_image_result(seed));
-        let marked: serde_json::Value = serde_json::from_str(&mark_chat_body(seed.to_string())).unwrap();
+        let marked: serde_json::Value = serde_json::from_str(&mark_chat_body(seed)).unwrap();
         assert_eq!(marked["object"], IMAGE_GENERATION_OBJECT);
         assert_eq!(marked["choices"], serde_json::json!([]));
         assert_eq!(marked["usage"]["output_tokens"], 2074);
         assert_eq!(marked["data"][0]["url"], "https://r2cdn.copilotbase.com/x.png");
         let chat = r#"{"object":"chat.completion","choices":[],"data":[]}"#;
-        assert_eq!(mark_chat_body(chat.to_string()), chat, "a body with choices is a chat completion");
-        assert_eq!(mark_chat_body("not json".to_string()), "not json");
+        assert_eq!(mark_chat_body(chat), chat, "a body with choices is a chat completion");
+        assert_eq!(mark_chat_body("not json"), "not json");
         assert!(!is_image_result(r#"{"data":"x"}"#));
     }
 

@@ -149,3 +149,17 @@ test("a request queued by requestsPerMinute honours abort and timeout", async ()
   assert.ok(late instanceof APIConnectionTimeoutError, late.name);
   assert.match(late.message, /rate limit/);
 });
+
+test("tokensPerMinute counts each request's body and completion budget, streamed or not", async () => {
+  // Each request asks for 600 tokens on top of its body's estimate: one fits in 1,000 a minute,
+  // the second would wait a minute, past its 5 s timeout; 2,000 a minute fits both.
+  const limited = client({ tokensPerMinute: 1000, timeout: 5000 });
+  await limited.chat.completions.create(ask("ok", { max_tokens: 600 }));
+  const late = await thrown(() => limited.chat.completions.create(ask("ok", { stream: true, max_tokens: 600 })));
+  assert.ok(late instanceof APIConnectionTimeoutError, late.name);
+  assert.match(late.message, /rate limit/);
+  const roomy = client({ tokensPerMinute: 2000, timeout: 5000 });
+  const first = await roomy.chat.completions.create(ask("ok", { stream: true, max_tokens: 600 }));
+  assert.match(await first.finalContent(), /Echo/);
+  assert.match((await roomy.chat.completions.create(ask("ok", { max_tokens: 600 }))).choices[0].message.content, /Echo/);
+});

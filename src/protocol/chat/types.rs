@@ -54,7 +54,7 @@ impl ChatCompletion {
     ///
     /// ```
     /// use llmwire::protocol::{chat::ChatCompletion, images};
-    /// let body = images::mark_chat_body(r#"{"data":[{"url":"https://cdn/x.png"}],"created":1}"#.to_string());
+    /// let body = images::mark_chat_body(r#"{"data":[{"url":"https://cdn/x.png"}],"created":1}"#);
     /// let c: ChatCompletion = serde_json::from_str(&body).unwrap();
     /// assert!(c.is_image_generation());
     /// assert_eq!(c.extra["data"][0]["url"], "https://cdn/x.png");
