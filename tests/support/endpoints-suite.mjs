@@ -396,6 +396,30 @@ export const cases = {
     same([sent.top_k, sent.x_vendor, sent.size, sent.seed], [40, { a: 1 }, "2048x1152", 7], "unknown parameters reach the gateway");
   },
 
+  async "strings of every shape cross into wasm whole (the request body, echoed back with stream_options)"(lib) {
+    // With streamUsage, Rust returns the body it was handed with `stream_options` put first: the
+    // body went into wasm through the glue's string copy (encodeInto first, scripts/build-pkg.mjs)
+    // and came back, so any byte lost or misplaced shows. The texts put multi-byte characters at
+    // the start, the end and where the first copy's buffer (one byte per UTF-16 unit) runs out.
+    const sent = [];
+    const answer = 'data: {"choices":[{"index":0,"delta":{"content":"ok"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n';
+    const fetch = async (url, init) => {
+      sent.push(init.body);
+      return new Response(answer, { headers: { "content-type": "text/event-stream" } });
+    };
+    const c = new lib.Client({ apiKey: "sk-strings", baseURL: "http://strings.invalid/v1", streamUsage: true, fetch, dangerouslyAllowBrowser: true });
+    const ascii = (n) => "abcdefghij".repeat(Math.ceil(n / 10)).slice(0, n);
+    const texts = ["", "a", "é", "😀", "日本語", "a😀b", ascii(99) + "é", "é" + ascii(99), ascii(97) + "😀", ascii(98) + "日", "\u2028\u0000\"\\",
+      ascii(70000), ascii(40000) + "狐狸跳过懒狗 😀 ".repeat(3000) + ascii(40000)];
+    for (const content of texts) {
+      const params = { model: "m", messages: [{ role: "user", content }], stream: true };
+      const stream = await c.chat.completions.create(params);
+      same(await stream.finalContent(), "ok", "the answer");
+      same(sent.length, 1, "one request");
+      check(sent.pop() === `{"stream_options":{"include_usage":true},${JSON.stringify(params).slice(1)}`, `a body of ${content.length} units starting ${JSON.stringify(content.slice(0, 12))} came back changed`);
+    }
+  },
+
   async "multimodal: image_url parts from URLs, data URLs and file data"(lib, env) {
     const c = client(lib, env);
     same(await lib.imagePart("https://platform.01.ai/assets/sample-table.jpg"), { type: "image_url", image_url: { url: "https://platform.01.ai/assets/sample-table.jpg" } }, "URL");
