@@ -95,7 +95,7 @@ fuzz:
 test-bench: setup pkg/package.json
 	node --test tests/bench/
 
-# Benchmarks (benches/README.md): Node, headless Chromium, memory, bundle size, cold start, criterion.
+# Benchmarks (benches/README.md): Node, headless Chromium, a long conversation, memory, bundle size, cold start, criterion.
 # BENCH_QUICK=1 make bench: small corpora, 3 runs, no criterion run.
 bench: setup pkg/package.json
 	node benches/bench.mjs

@@ -2,7 +2,7 @@
 // to benches/results/latest.{md,json} and the table in benches/README.md (quick or partial runs:
 // to results/quick.{md,json} only). `--render` re-renders latest.md and the README from latest.json.
 //   BENCH_QUICK=1   small corpora only, 3 runs, 3 cold starts, no criterion run
-//   BENCH_ONLY=node,chromium,rss,size,coldstart,native   run only these sections
+//   BENCH_ONLY=node,chromium,request,rss,size,coldstart,native   run only these sections
 //   BENCH_RUNS=N    timed runs per consumer (default 5; the 2k-event text corpus always takes 15 in a full run)
 //   BENCH_COLD_RUNS=N  cold-start processes per script (default 11; 3 with BENCH_QUICK)
 import { execFileSync, spawnSync } from "node:child_process";
@@ -14,6 +14,7 @@ import { benchChromium, chromiumVersion } from "./run-chromium.mjs";
 import { benchPeakRss } from "./peak-rss.mjs";
 import { benchSize } from "./size.mjs";
 import { benchColdStart } from "./coldstart.mjs";
+import { benchLongRequest } from "./long-request.mjs";
 import { benchNative } from "./native.mjs";
 import { renderMarkdown } from "./report.mjs";
 
@@ -22,7 +23,7 @@ const root = join(here, "..");
 const quick = !!process.env.BENCH_QUICK;
 const runs = Number(process.env.BENCH_RUNS ?? (quick ? 3 : 5));
 const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
-const SECTIONS = ["node", "chromium", "rss", "size", "coldstart", "native"];
+const SECTIONS = ["node", "chromium", "request", "rss", "size", "coldstart", "native"];
 const enabled = (s) => (only ? only.includes(s) : !(quick && s === "native"));
 const log = (section) => (m) => console.error(`${section}: ${m}`);
 const version = (dir) => JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8")).version;
@@ -65,6 +66,7 @@ async function measure() {
     res.node = { ...node(), apart: node("--apart").corpora };
   }
   if (enabled("chromium")) res.chromium = await benchChromium({ quick, runs, log: log("chromium") });
+  if (enabled("request")) res.longRequest = benchLongRequest({ quick, log: log("request") });
   if (enabled("rss")) res.peakRss = await benchPeakRss({ quick, log: log("peak-rss") });
   if (enabled("size")) res.size = await benchSize();
   if (enabled("coldstart")) res.coldStart = await benchColdStart({ runs: Number(process.env.BENCH_COLD_RUNS ?? (quick ? 3 : 11)), log: log("coldstart") });

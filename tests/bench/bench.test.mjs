@@ -1,5 +1,6 @@
 // `make bench` keeps working: its quick mode runs every section but criterion (Node and Chromium,
-// each also in a process or page of llmwire's own, fresh pages, memory, size, cold start) on the small corpora. Each consumer's
+// each also in a process or page of llmwire's own, fresh pages, a long conversation, memory, size,
+// cold start) on the small corpora. Each consumer's
 // output is checked against the corpus inside the bench, so a consumer that breaks fails here.
 // Numbers are not asserted: performance is measured by `make bench`, not by tests.
 import { test } from "node:test";
@@ -13,7 +14,7 @@ const benches = join(dirname(fileURLToPath(import.meta.url)), "../../benches");
 
 test("the quick bench runs every section and reports each consumer", () => {
   const run = spawnSync(process.execPath, [join(benches, "bench.mjs")], {
-    env: { ...process.env, BENCH_QUICK: "1", BENCH_ONLY: "node,chromium,rss,size,coldstart", BENCH_COLD_RUNS: "1" },
+    env: { ...process.env, BENCH_QUICK: "1", BENCH_ONLY: "node,chromium,request,rss,size,coldstart", BENCH_COLD_RUNS: "1" },
     encoding: "utf8",
     timeout: 240_000,
   });
@@ -29,7 +30,12 @@ test("the quick bench runs every section and reports each consumer", () => {
     assert.deepEqual(res[runtime].apart[0].consumers.map((r) => r.name), ["(b) JS floor", "(e) llmwire chunks", "(f) llmwire textStream"]);
   }
   assert.equal(res.chromium.fresh.length, 4);
-  for (const section of ["## Throughput", "without the other libraries", "## Peak memory", "## Bundle size", "## Cold start"]) {
+  for (const [language, c] of Object.entries(res.longRequest.conversations)) {
+    assert.deepEqual(c.rows.map((r) => r.name), ["(b) JS floor", "(d) openai-node", "(e) llmwire chunks"], language);
+    for (const r of c.rows) assert.ok(r.firstDeltaMs > 0 && r.runsMs.length === c.runs, `${language} ${r.name}`);
+    assert.ok(c.requestBytes > 200 * 1024, `${language}: the request carries the conversation`);
+  }
+  for (const section of ["## Throughput", "without the other libraries", "## A long conversation", "## Peak memory", "## Bundle size", "## Cold start"]) {
     assert.ok(run.stdout.includes(section), `the report has "${section}"`);
   }
 });
