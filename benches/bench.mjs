@@ -10,11 +10,10 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { benchChromium, chromiumVersion } from "./run-chromium.mjs";
+import { benchChromium, benchChromiumLongRequest, chromiumVersion } from "./run-chromium.mjs";
 import { benchPeakRss } from "./peak-rss.mjs";
 import { benchSize } from "./size.mjs";
 import { benchColdStart } from "./coldstart.mjs";
-import { benchLongRequest } from "./long-request.mjs";
 import { benchNative } from "./native.mjs";
 import { renderMarkdown } from "./report.mjs";
 
@@ -57,16 +56,14 @@ async function measure() {
   const loadBefore = loadavg()[0];
   mkdirSync(join(here, ".cache"), { recursive: true });
   const res = { quick, runs, only: only ?? null };
-  if (enabled("node")) {
-    const node = (...args) => {
-      const out = join(here, ".cache/node.json");
-      execFileSync(process.execPath, ["--expose-gc", join(here, "run-node.mjs"), ...args, "--out", out], { stdio: ["ignore", "inherit", "inherit"] });
-      return JSON.parse(readFileSync(out, "utf8"));
-    };
-    res.node = { ...node(), apart: node("--apart").corpora };
-  }
+  const node = (...args) => {
+    const out = join(here, ".cache/node.json");
+    execFileSync(process.execPath, ["--expose-gc", join(here, "run-node.mjs"), ...args, "--out", out], { stdio: ["ignore", "inherit", "inherit"] });
+    return JSON.parse(readFileSync(out, "utf8"));
+  };
+  if (enabled("node")) res.node = { ...node(), apart: node("--apart").corpora };
   if (enabled("chromium")) res.chromium = await benchChromium({ quick, runs, log: log("chromium") });
-  if (enabled("request")) res.longRequest = benchLongRequest({ quick, log: log("request") });
+  if (enabled("request")) res.longRequest = { node: node("--long-request"), chromium: await benchChromiumLongRequest({ quick, log: log("request") }) };
   if (enabled("rss")) res.peakRss = await benchPeakRss({ quick, log: log("peak-rss") });
   if (enabled("size")) res.size = await benchSize();
   if (enabled("coldstart")) res.coldStart = await benchColdStart({ runs: Number(process.env.BENCH_COLD_RUNS ?? (quick ? 3 : 11)), log: log("coldstart") });

@@ -1,17 +1,11 @@
-// A long conversation: the time from a chat request's start to its first delta when the request
-// carries ~200 KB of earlier messages (what a chat app sends on every turn of a long chat), on a
-// tiny streamed answer, in a Node process of its own; once in plain English (ASCII) and once
-// mixing ASCII, CJK and emoji. The floor serializes the request, calls the
-// same fetch and parses the answer by hand; openai-node and llmwire do what their users write.
-// Consumers run interleaved; each fetch checks afterwards that the whole conversation was sent.
-// Usage: node benches/long-request.mjs [--out file.json]   (BENCH_QUICK=1: fewer runs)
-import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+// A long conversation, runtime-neutral (run-node.mjs --long-request, and page.mjs in Chromium):
+// the time from a chat request's start to its first delta when the request carries ~200 KB of
+// earlier messages (what a chat app sends on every turn of a long chat), on a tiny streamed answer;
+// once in plain English (ASCII) and once mixing ASCII, CJK and emoji. The floor serializes the
+// request, calls the same fetch and parses the answer by hand; openai-node and llmwire do what
+// their users write. Consumers run interleaved; every run checks that the whole conversation was sent.
 import { median } from "./runner.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
 const MODEL = "gpt-4o-mini";
 const BASE_URL = "http://bench.invalid/v1";
 const TEXT = "Hello!";
@@ -30,11 +24,12 @@ export function conversation(bytes, phrases) {
     let content = "";
     for (let i = 0; i < 24; i++) content += phrases[(turn * 7 + i * 5) % phrases.length] + " ";
     messages.push({ role: turn % 2 ? "assistant" : "user", content });
-    size += Buffer.byteLength(content);
+    size += utf8.encode(content).length;
   }
   return messages;
 }
 
+const utf8 = new TextEncoder();
 const sse = (delta, finish = null) =>
   `data: ${JSON.stringify({ id: "chatcmpl-long", object: "chat.completion.chunk", created: 1732000000, model: MODEL, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
 const ANSWER = sse({ role: "assistant", content: "" }) + sse({ content: TEXT }) + sse({}, "stop") + "data: [DONE]\n\n";
@@ -72,12 +67,12 @@ function consumers({ OpenAI, llmwire }, messages, sent) {
     },
     "(d) openai-node": async () => {
       const t0 = performance.now();
-      const client = new OpenAI({ apiKey: "sk-bench", baseURL: BASE_URL, fetch, maxRetries: 0 });
+      const client = new OpenAI({ apiKey: "sk-bench", baseURL: BASE_URL, fetch, maxRetries: 0, dangerouslyAllowBrowser: true });
       return firstOf(t0, await client.chat.completions.create({ model: MODEL, messages, stream: true }));
     },
     "(e) llmwire chunks": async () => {
       const t0 = performance.now();
-      const client = new llmwire.Client({ apiKey: "sk-bench", baseURL: BASE_URL, fetch });
+      const client = new llmwire.Client({ apiKey: "sk-bench", baseURL: BASE_URL, fetch, dangerouslyAllowBrowser: true });
       return firstOf(t0, await client.chat.completions.create({ model: MODEL, messages, stream: true }));
     },
   };
@@ -100,7 +95,7 @@ export async function measureLongRequest({ libs, bytes, phrases, runs, warmups, 
       if (i >= warmups) times[name].push(ms);
     }
   }
-  const requestBytes = Buffer.byteLength(JSON.stringify({ model: MODEL, messages, stream: true }));
+  const requestBytes = utf8.encode(JSON.stringify({ model: MODEL, messages, stream: true })).length;
   const floor = median(times["(b) JS floor"]);
   const rows = Object.entries(times).map(([name, ts]) => {
     log(`${name}: first delta ${median(ts).toFixed(2)} ms median of ${ts.length}`);
@@ -109,28 +104,13 @@ export async function measureLongRequest({ libs, bytes, phrases, runs, warmups, 
   return { requestBytes, messages: messages.length, runs, rows };
 }
 
-/** The section of `make bench`: this file in a fresh Node process. */
-export function benchLongRequest({ quick, log }) {
-  const out = join(here, ".cache/long-request.json");
-  const r = spawnSync(process.execPath, [join(here, "long-request.mjs"), "--out", out], { stdio: ["ignore", "inherit", "pipe"], encoding: "utf8", env: { ...process.env, BENCH_QUICK: quick ? "1" : "" } });
-  if (r.status !== 0) throw new Error(`long request bench failed: ${r.stderr}`);
-  for (const line of r.stderr.split("\n").filter(Boolean)) log(line);
-  return JSON.parse(readFileSync(out, "utf8"));
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { default: OpenAI } = await import("openai");
-  const llmwire = await import("../pkg/index.js");
-  await llmwire.init();
-  const quick = !!process.env.BENCH_QUICK;
+/** Both conversations, ~200 KB each (fewer runs when `quick`); `libs` is `{ OpenAI, llmwire }`. */
+export async function benchLongRequest({ libs, quick, log = () => {} }) {
   const conversations = {};
   for (const [language, phrases] of Object.entries(LANGUAGES)) {
     conversations[language] = await measureLongRequest({
-      libs: { OpenAI, llmwire }, bytes: 200 * 1024, phrases, runs: quick ? 7 : 31, warmups: quick ? 2 : 5, log: (m) => console.error(`${language}: ${m}`),
+      libs, bytes: 200 * 1024, phrases, runs: quick ? 7 : 31, warmups: quick ? 2 : 5, log: (m) => log(`${language}: ${m}`),
     });
   }
-  const json = JSON.stringify({ runtime: `Node ${process.version}`, conversations }, null, 2);
-  const at = process.argv.indexOf("--out");
-  if (at > 0) writeFileSync(process.argv[at + 1], json);
-  else console.log(json);
+  return conversations;
 }

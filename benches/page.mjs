@@ -7,6 +7,7 @@ import { initSync as wasmExports } from "/pkg/llmwire_core.js";
 import { buildCorpora, responseFactory } from "./corpus.mjs";
 import { makeConsumers, select, verify } from "./consumers.mjs";
 import { runSuite } from "./runner.mjs";
+import { benchLongRequest } from "./long-request.mjs";
 
 const wasmMemoryBytes = () => {
   try {
@@ -45,5 +46,10 @@ window.runFresh = async (name) => {
   const totalMs = performance.now() - t0;
   verify(name, result, corpus);
   return { firstDeltaMs: result.firstDeltaMs ?? null, totalMs };
+};
+/** A long conversation's first delta (long-request.mjs), in a page of its own. */
+window.runLongRequest = async ({ quick }) => {
+  await llmwire.init();
+  return { runtime: navigator.userAgent, conversations: await benchLongRequest({ libs: { OpenAI, llmwire }, quick, log: console.log }) };
 };
 window.benchReady = true;

@@ -109,14 +109,18 @@ export function renderMarkdown(res) {
     if (res.chromium?.fresh) out.push(freshSection(res.chromium.fresh));
   }
   if (res.longRequest) {
-    const { runtime, conversations: { english, mixed } } = res.longRequest;
-    const row = (c, name) => c.rows.find((x) => x.name === name);
-    out.push(`## A long conversation (${runtime}: a request of ${kib(english.requestBytes)} in English, ${english.messages} messages, or ${kib(mixed.requestBytes)} mixed, ${mixed.messages}; a 3-event answer; median of ${english.runs})`,
-      table(["consumer", "English: first delta ms", "over (b) ms", "mixed: first delta ms", "over (b) ms"],
-        english.rows.map((x) => [x.name, ...[x, row(mixed, x.name)].flatMap((r) => [num(r.firstDeltaMs, 2), num(r.overFloorMs, 2)])])),
+    const runtimes = [["Node", res.longRequest.node], ["Chromium", res.longRequest.chromium]].filter(([, r]) => r);
+    const columns = runtimes.flatMap(([runtime, r]) => Object.entries(r.conversations).map(([language, c]) => ({ head: `${runtime}, ${language}`, c })));
+    const { english, mixed } = runtimes[0][1].conversations;
+    const cell = (c, name) => {
+      const row = c.rows.find((x) => x.name === name);
+      return `${num(row.firstDeltaMs, 2)} (+${num(row.overFloorMs, 2)})`;
+    };
+    out.push(`## A long conversation (a request of ${kib(english.requestBytes)} in English, ${english.messages} messages, or ${kib(mixed.requestBytes)} mixed, ${mixed.messages}; a 3-event answer; median of ${english.runs})`,
+      table(["consumer", ...columns.map((x) => `${x.head}: first delta ms (over (b))`)], english.rows.map((x) => [x.name, ...columns.map(({ c }) => cell(c, x.name))])),
       "From the consumer's start to the first content delta, with the whole conversation in the request, as a chat app sends it on every turn; "
         + "the English one is ASCII, the mixed one has CJK and emoji in most messages. The floor (b) serializes the request with `JSON.stringify`, "
-        + "calls the same `fetch` and parses the answer by hand.");
+        + "calls the same `fetch` and parses the answer by hand. Node in a process of its own, Chromium in a page of its own.");
   }
   const memory = memorySection(res.node, res.chromium, res.peakRss);
   if (memory) out.push(memory);

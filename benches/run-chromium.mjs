@@ -29,18 +29,23 @@ export function chromiumVersion() {
 /** The consumers timed on the first stream of a fresh page. */
 export const FRESH_CONSUMERS = ["(b) JS floor", "(d) openai-node", "(e) llmwire chunks", "(f) llmwire textStream"];
 
-/** Runs the suite in a new page of `browser`, with `filters` (consumers.mjs `select`'s). */
-async function benchPage({ browser, url, quick, runs, log, filters }) {
+/** Opens the bench page in a new page of `browser`, runs `fn(page)` once it is ready, and closes the page. */
+async function onPage(browser, url, log, fn) {
   const page = await browser.newPage();
   try {
     page.on("console", (m) => log(m.text()));
     page.on("pageerror", (e) => log(`page error: ${e.message}`));
     await page.goto(url);
     await page.waitForFunction(() => window.benchReady === true);
-    return await page.evaluate((opts) => window.runBench(opts), { quick, runs, filters });
+    return await fn(page);
   } finally {
     await page.close();
   }
+}
+
+/** Runs the suite in a new page of `browser`, with `filters` (consumers.mjs `select`'s). */
+function benchPage({ browser, url, quick, runs, log, filters }) {
+  return onPage(browser, url, log, (page) => page.evaluate((opts) => window.runBench(opts), { quick, runs, filters }));
 }
 
 /**
@@ -73,7 +78,8 @@ async function benchFreshPages({ browser, url, runs, log }) {
   });
 }
 
-export async function benchChromium({ quick, runs, log }) {
+/** Starts the static server and a headless Chromium, runs `fn({ browser, url })` (the bench page's URL), and closes both. */
+async function withBenchBrowser(fn) {
   await bundlePeers();
   const server = await serveStatic(join(here, ".."));
   const browser = await chromium.launch({
@@ -86,15 +92,25 @@ export async function benchChromium({ quick, runs, log }) {
     ],
   });
   try {
-    const url = `${server.url}/benches/page.html`;
-    const result = await benchPage({ browser, url, quick, runs, log });
-    const apart = await benchPage({ browser, url, quick, runs, log: (m) => log(`apart: ${m}`), filters: APART });
-    const fresh = await benchFreshPages({ browser, url, runs: quick ? 3 : 11, log });
-    return { ...result, apart: apart.corpora, fresh, version: chromiumVersion() };
+    return await fn({ browser, url: `${server.url}/benches/page.html` });
   } finally {
     await browser.close();
     await server.close();
   }
+}
+
+export function benchChromium({ quick, runs, log }) {
+  return withBenchBrowser(async ({ browser, url }) => {
+    const result = await benchPage({ browser, url, quick, runs, log });
+    const apart = await benchPage({ browser, url, quick, runs, log: (m) => log(`apart: ${m}`), filters: APART });
+    const fresh = await benchFreshPages({ browser, url, runs: quick ? 3 : 11, log });
+    return { ...result, apart: apart.corpora, fresh, version: chromiumVersion() };
+  });
+}
+
+/** A long conversation's first delta (long-request.mjs) in a page of its own. */
+export function benchChromiumLongRequest({ quick, log }) {
+  return withBenchBrowser(({ browser, url }) => onPage(browser, url, log, (page) => page.evaluate((opts) => window.runLongRequest(opts), { quick })));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,5 +1,5 @@
 // Node: every corpus through every consumer, in this one process. Run with --expose-gc.
-// Usage: node --expose-gc benches/run-node.mjs [--apart] [--out file.json]   (BENCH_QUICK=1: small corpora, 3 runs)
+// Usage: node --expose-gc benches/run-node.mjs [--apart | --long-request] [--out file.json]   (BENCH_QUICK=1: small corpora, 3 runs)
 import { writeFileSync } from "node:fs";
 import OpenAI from "openai";
 import { createParser } from "eventsource-parser";
@@ -8,6 +8,7 @@ import * as llmwire from "../pkg/index.js";
 import { initSync as wasmExports } from "../pkg/llmwire_core.js";
 import { buildCorpora } from "./corpus.mjs";
 import { APART, makeConsumers, select } from "./consumers.mjs";
+import { benchLongRequest } from "./long-request.mjs";
 import { runSuite } from "./runner.mjs";
 
 /** The size of llmwire's wasm linear memory (it only grows), or null before it is loaded. */
@@ -42,7 +43,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const runs = Number(process.env.BENCH_RUNS ?? (quick ? 3 : 5));
   // --apart: llmwire beside the floor only (APART), as the second, separate process of a run.
   const apart = process.argv.includes("--apart");
-  const result = await benchNode({ quick, runs, filters: apart ? APART : undefined, log: (m) => console.error(`node${apart ? " apart" : ""}: ${m}`) });
+  let result;
+  if (process.argv.includes("--long-request")) {
+    // A long conversation's first delta (long-request.mjs), in a process of its own.
+    await llmwire.init();
+    result = { runtime: `Node ${process.version}`, conversations: await benchLongRequest({ libs: { OpenAI, llmwire }, quick, log: (m) => console.error(`node long request: ${m}`) }) };
+  } else {
+    result = await benchNode({ quick, runs, filters: apart ? APART : undefined, log: (m) => console.error(`node${apart ? " apart" : ""}: ${m}`) });
+  }
   const at = process.argv.indexOf("--out");
   const json = JSON.stringify(result, null, 2);
   if (at > 0) writeFileSync(process.argv[at + 1], json);

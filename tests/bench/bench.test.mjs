@@ -30,10 +30,13 @@ test("the quick bench runs every section and reports each consumer", () => {
     assert.deepEqual(res[runtime].apart[0].consumers.map((r) => r.name), ["(b) JS floor", "(e) llmwire chunks", "(f) llmwire textStream"]);
   }
   assert.equal(res.chromium.fresh.length, 4);
-  for (const [language, c] of Object.entries(res.longRequest.conversations)) {
-    assert.deepEqual(c.rows.map((r) => r.name), ["(b) JS floor", "(d) openai-node", "(e) llmwire chunks"], language);
-    for (const r of c.rows) assert.ok(r.firstDeltaMs > 0 && r.runsMs.length === c.runs, `${language} ${r.name}`);
-    assert.ok(c.requestBytes > 200 * 1024, `${language}: the request carries the conversation`);
+  for (const runtime of ["node", "chromium"]) {
+    for (const [language, c] of Object.entries(res.longRequest[runtime].conversations)) {
+      const what = `${runtime} ${language}`;
+      assert.deepEqual(c.rows.map((r) => r.name), ["(b) JS floor", "(d) openai-node", "(e) llmwire chunks"], what);
+      for (const r of c.rows) assert.ok(r.firstDeltaMs > 0 && r.runsMs.length === c.runs, `${what} ${r.name}`);
+      assert.ok(c.requestBytes > 200 * 1024, `${what}: the request carries the conversation`);
+    }
   }
   for (const section of ["## Throughput", "without the other libraries", "## A long conversation", "## Peak memory", "## Bundle size", "## Cold start"]) {
     assert.ok(run.stdout.includes(section), `the report has "${section}"`);
