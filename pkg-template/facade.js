@@ -410,15 +410,14 @@ export class Client {
   }
 
   async #chatCreate(params, options = {}) {
-    if (!params || typeof params !== "object") throw new InvalidArgumentError("chat.completions.create expects a params object");
+    if (!params || typeof params !== "object" || Array.isArray(params)) throw new InvalidArgumentError("chat.completions.create expects a params object");
     const inner = await this.#ready;
-    const body = JSON.stringify(params);
     const signal = options?.signal ?? undefined;
     if (params.stream) {
       const json = ["json_object", "json_schema"].includes(params.response_format?.type);
-      return new ChatStream(await inner.chatStream(body, signal).catch(rethrow), json);
+      return new ChatStream(await inner.chatStream(params, signal).catch(rethrow), json);
     }
-    const { text, meta } = await inner.chat(body, signal).catch(rethrow);
+    const { text, meta } = await inner.chat(params, signal).catch(rethrow);
     return withMeta(JSON.parse(text), meta);
   }
 }

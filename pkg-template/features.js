@@ -311,10 +311,9 @@ export async function* toolLoop(ready, params, maxRounds, toolErrors, run) {
   try {
     for (;;) {
       if (signal.aborted) throw aborted();
-      const request = state.requestBody(streamed);
       let completion, text;
-      if (streamed) completion = JSON.parse((text = yield* streamRound(inner, request, signal, wantsJSON(params))));
-      else completion = JSON.parse((text = (await inner.chat(request, signal).catch(ctx.rethrow)).text));
+      if (streamed) completion = JSON.parse((text = yield* streamRound(inner, body, (usage) => state.requestBody(true, usage), signal, wantsJSON(params))));
+      else completion = JSON.parse((text = (await inner.chat(body, signal, state.requestBody(false, false)).catch(ctx.rethrow)).text));
       if (signal.aborted) throw aborted();
       run.completion(completion);
       const plan = JSON.parse(wasm(() => state.onCompletion(text)));
@@ -352,9 +351,9 @@ function* added(run, messages) {
   }
 }
 
-/** One streamed round: yields its events, returns the final completion's JSON text. */
-async function* streamRound(inner, request, signal, json) {
-  const stream = await inner.chatStream(request, signal).catch(ctx.rethrow);
+/** One streamed round of `params` (`bodyFor` as Transport.chatStream takes it): yields its events, returns the final completion's JSON text. */
+async function* streamRound(inner, params, bodyFor, signal, json) {
+  const stream = await inner.chatStream(params, signal, bodyFor).catch(ctx.rethrow);
   let complete = false;
   try {
     for (let batch; (batch = await stream.nextEvents(json).catch(ctx.rethrow)) !== undefined;) {

@@ -188,6 +188,8 @@ async function readUpTo(read, limit) {
 }
 
 const encoder = new TextEncoder();
+/** The members of a chat request that `prepareChat` reads (asked of the wasm once). */
+let chatMembers = null;
 /** A body chunk as bytes (some test doubles enqueue strings or ArrayBuffers). */
 function asBytes(value) {
   if (value instanceof Uint8Array) return value;
@@ -316,9 +318,19 @@ export class Transport {
     }
   }
 
-  /** A chat completion without streaming: resolves to `{ text, meta }` with the completion's JSON text. */
-  async chat(body, signal) {
-    this.session.checkChat(body);
+  /** What `prepareChat` reads of chat `params`: its `chatMembers`, as JSON text. */
+  #chatView(params) {
+    const view = {};
+    for (const name of (chatMembers ??= JSON.parse(this.wasm.chatMembers()))) if (params[name] !== undefined) view[name] = params[name];
+    return JSON.stringify(view);
+  }
+
+  /**
+   * A chat completion of `params` without streaming: resolves to `{ text, meta }` with the
+   * completion's JSON text. `body` is what is sent: `params` as JSON text unless given.
+   */
+  async chat(params, signal, body = JSON.stringify(params)) {
+    this.session.prepareChat(this.#chatView(params), false);
     const answer = await this.text("POST", "/chat/completions", KIND.json, body, signal);
     return { text: this.session.finishChat(answer.text, answer.status) ?? answer.text, meta: answer.meta };
   }
@@ -349,16 +361,19 @@ export class Transport {
     return this.stream(path, rules.prepare(endpoint, body) ?? body, signal, () => rules.decoder(endpoint));
   }
 
-  /** A streamed chat completion, asking for usage when configured (and again without if the gateway refuses). */
-  async chatStream(body, signal) {
-    this.session.checkChat(body);
-    const asked = this.session.streamBody(body);
+  /**
+   * A streamed chat completion of `params`, asking for usage when configured (and again without if
+   * the gateway refuses). `bodyFor(usage)` is what is sent: `params` as JSON text, with
+   * `stream_options.include_usage` when `usage`, unless given.
+   */
+  async chatStream(params, signal, bodyFor = (usage) => JSON.stringify(usage ? { ...params, stream_options: { include_usage: true } } : params)) {
+    const usage = this.session.prepareChat(this.#chatView(params), true);
     const decoder = () => this.session.chatDecoder();
     try {
-      return await this.stream("/chat/completions", asked ?? body, signal, decoder);
+      return await this.stream("/chat/completions", bodyFor(usage), signal, decoder);
     } catch (e) {
-      if (asked === undefined || !e?.rejectsStreamOptions) throw e;
-      return this.stream("/chat/completions", body, signal, decoder); // as it was, without the stream_options added
+      if (!usage || !e?.rejectsStreamOptions) throw e;
+      return this.stream("/chat/completions", bodyFor(false), signal, decoder);
     }
   }
 }
@@ -382,9 +397,8 @@ export function warmUp(wasm) {
   const stream = encoder.encode(WARM_UP_STREAM);
   try {
     session.headers(KIND.stream);
-    const body = '{"model":"w","messages":[{"role":"user","content":"hi"}],"stream":true}';
-    session.checkChat(body);
-    const call = session.call(session.streamBody(body) ?? body, Date.now());
+    session.prepareChat('{"temperature":1}', true);
+    const call = session.call('{"model":"w","messages":[{"role":"user","content":"hi"}],"stream":true}', Date.now());
     try {
       call.admit(Date.now());
       call.url("/chat/completions", Date.now());

@@ -66,14 +66,6 @@ impl WasmSession {
         WasmCall { settings: self.settings.clone(), gateway: self.gateway.clone(), call }
     }
 
-    /// A streamed chat request's body with `stream_options.include_usage` when the client asks
-    /// for usage (`streamUsage`) and the request does not say; undefined to send it as it is.
-    /// When the gateway refuses the added member, the facade sends the body as it was.
-    #[wasm_bindgen(js_name = streamBody)]
-    pub fn stream_body(&self, body: &str) -> Option<String> {
-        self.settings.config.stream_usage().then(|| request::with_stream_usage(body)).flatten()
-    }
-
     /// An error the facade observed, as an error object: `kind` 0 aborted, 1 connection,
     /// 2 invalid argument, 3 invalid response.
     pub fn error(&self, kind: u8, message: String) -> JsValue {
@@ -93,10 +85,15 @@ impl WasmSession {
         WasmDecoder(Decoding::new(Box::new(inner), Some(self.settings.clone())))
     }
 
-    /// Checks a chat request body (JSON text) before it is sent; throws the invalid argument.
-    #[wasm_bindgen(js_name = checkChat)]
-    pub fn check_chat(&self, body: &str) -> Result<(), JsValue> {
-        endpoint::prepare_chat(body).map(drop).map_err(|e| self.settings.error(e, None))
+    /// Checks a chat request before it is sent and throws the invalid argument; returns whether a
+    /// `stream` asks for usage (`stream_options.include_usage`: the client's `streamUsage`, and
+    /// the request does not say). `view` is the request's `chatMembers` as JSON text: the checks
+    /// read nothing else, so a long conversation (or an image as a data URL) never enters wasm
+    /// memory. When the gateway refuses the added member, the facade sends the body without it.
+    #[wasm_bindgen(js_name = prepareChat)]
+    pub fn prepare_chat(&self, view: &str, stream: bool) -> Result<bool, JsValue> {
+        endpoint::prepare_chat(view).map_err(|e| self.settings.error(e, None))?;
+        Ok(stream && self.settings.config.stream_usage() && request::names_stream_options(view) == Some(false))
     }
 
     /// Checks a 2xx chat body; returns the result's JSON text when it differs from the body (an
@@ -129,6 +126,18 @@ impl WasmDecoder {
 pub fn response_error(status: u16, body: &[u8], request_id: Option<String>) -> JsValue {
     let api = ApiError::from_response(status, body, request_id);
     errors::to_js(&Error::Api(Box::new(api)), None)
+}
+
+/// The members of a chat request that `WasmSession.prepareChat` reads, as a JSON array.
+#[wasm_bindgen(js_name = chatMembers)]
+pub fn chat_members() -> String {
+    let mut out = String::from("[\"stream_options\"");
+    for name in crate::protocol::params::chat_members() {
+        out.push(',');
+        crate::protocol::json::write_str(&mut out, name);
+    }
+    out.push(']');
+    out
 }
 
 /// The crate version, for diagnostics.

@@ -41,10 +41,11 @@ impl WasmToolLoop {
         Ok(WasmToolLoop { inner })
     }
 
-    /// The next request's body.
+    /// The next request's body; `usage` asks a stream for usage (`WasmSession.prepareChat` says
+    /// when), unless the request has `stream_options`.
     #[wasm_bindgen(js_name = requestBody)]
-    pub fn request_body(&self, stream: bool) -> String {
-        self.inner.request_body(stream)
+    pub fn request_body(&self, stream: bool, usage: bool) -> String {
+        self.inner.request_body(stream, usage)
     }
 
     /// Takes a round's completion (JSON); resolves to the plan as JSON:

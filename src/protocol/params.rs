@@ -48,6 +48,16 @@ const IMAGES: &[(&str, Rule)] = &[("n", Rule::IntAtLeast(1))];
 
 const EMBEDDINGS: &[(&str, Rule)] = &[("dimensions", Rule::IntAtLeast(1))];
 
+/// The members of a chat request that [`check_chat`] reads: a request with only these (the
+/// npm package's facade sends that, not a long conversation) is checked the same.
+///
+/// ```
+/// assert!(llmwire::protocol::params::chat_members().any(|name| name == "temperature"));
+/// ```
+pub fn chat_members() -> impl Iterator<Item = &'static str> {
+    CHAT.iter().map(|(name, _)| *name)
+}
+
 /// Checks a chat completions (or legacy completions) request body.
 pub fn check_chat(body: &str) -> Result<(), Error> {
     check(body, CHAT)

@@ -425,6 +425,24 @@ impl BodyKind {
 /// assert_eq!(with_stream_usage(r#"{"stream_options":null}"#), None);
 /// ```
 pub fn with_stream_usage(body: &str) -> Option<String> {
+    if names_stream_options(body)? {
+        return None;
+    }
+    let rest = body.trim_start().strip_prefix('{')?;
+    let sep = if rest.trim_start().starts_with('}') { "" } else { "," };
+    Some(crate::cat!("{\"stream_options\":{\"include_usage\":true}", sep, rest))
+}
+
+/// Whether a JSON object request has a `stream_options` member (`null` included); `None` when
+/// it is not an object.
+///
+/// ```
+/// use llmwire::protocol::request::names_stream_options;
+/// assert_eq!(names_stream_options(r#"{"stream_options":null}"#), Some(true));
+/// assert_eq!(names_stream_options(r#"{"model":"m"}"#), Some(false));
+/// assert_eq!(names_stream_options("[]"), None);
+/// ```
+pub fn names_stream_options(body: &str) -> Option<bool> {
     let mut has = false;
     let mut r = Reader::new(body);
     r.object(|key, r| {
@@ -433,12 +451,7 @@ pub fn with_stream_usage(body: &str) -> Option<String> {
     })
     .and_then(|_| r.end())
     .ok()?;
-    if has {
-        return None;
-    }
-    let rest = body.trim_start().strip_prefix('{')?;
-    let sep = if rest.trim_start().starts_with('}') { "" } else { "," };
-    Some(crate::cat!("{\"stream_options\":{\"include_usage\":true}", sep, rest))
+    Some(has)
 }
 
 /// Whether a 400 error is a gateway rejecting `stream_options`.

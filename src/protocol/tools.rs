@@ -15,7 +15,7 @@
 //! let request = r#"{"model":"yi-large-fc","messages":[{"role":"user","content":"12*7?"}],
 //!   "tools":[{"type":"function","function":{"name":"calc","parameters":{"type":"object"}}}]}"#;
 //! let mut run = ToolLoop::new(request, &["calc"], 10)?;
-//! assert!(run.request_body(false).contains(r#""stream":false"#));
+//! assert!(run.request_body(false, false).contains(r#""stream":false"#));
 //! let plan = run.on_completion(r#"{"choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":null,
 //!   "tool_calls":[{"id":"c1","type":"function","function":{"name":"calc","arguments":"{\"x\":\"12*7\"}"}}]}}]}"#)?;
 //! assert_eq!((plan.stop, plan.calls[0].runnable()), (None, true));
@@ -183,14 +183,19 @@ impl ToolLoop {
         self.stop.as_ref()
     }
 
-    /// The next request: the original parameters with the messages so far and `stream` set.
-    /// After the first round a forcing `tool_choice` becomes `"auto"`, so the model can answer.
-    pub fn request_body(&self, stream: bool) -> String {
+    /// The next request: the original parameters with the messages so far and `stream` set;
+    /// with `usage`, it asks for usage (`stream_options.include_usage`) unless the parameters
+    /// have `stream_options`. After the first round a forcing `tool_choice` becomes `"auto"`, so
+    /// the model can answer.
+    pub fn request_body(&self, stream: bool, usage: bool) -> String {
         let mut out = String::with_capacity(256 + self.messages.iter().map(String::len).sum::<usize>());
         let mut w = ObjectWriter::new(&mut out);
         for (key, raw) in &self.params {
             let auto = key == "tool_choice" && self.forced_choice && self.rounds > 0;
             w.raw(key, if auto { "\"auto\"" } else { raw });
+        }
+        if usage && !self.params.iter().any(|(key, _)| key == "stream_options") {
+            w.raw("stream_options", r#"{"include_usage":true}"#);
         }
         write_array(w.key("messages"), &self.messages);
         w.bool("stream", stream);
@@ -551,9 +556,11 @@ mod tests {
     #[test]
     fn a_run_with_parallel_calls() {
         let mut run = ToolLoop::new(CALC, &["calculator", "lookup"], 10).unwrap();
-        let body = v(&run.request_body(true));
+        let body = v(&run.request_body(true, false));
         assert_eq!((body["stream"].clone(), body["temperature"].clone()), (json!(true), json!(0.1)));
         assert_eq!(body["messages"].as_array().unwrap().len(), 2);
+        assert_eq!(body.get("stream_options"), None);
+        assert_eq!(v(&run.request_body(true, true))["stream_options"], json!({"include_usage": true}));
         let first = completion(
             json!({"role": "assistant", "content": null, "refusal": null,
             "tool_calls": [call("a", "calculator", r#"{"x":1}"#), call("b", "lookup", "")]}),
@@ -578,7 +585,7 @@ mod tests {
         let plan = run.on_completion(&completion(json!({"role": "assistant", "content": "done"}), "stop")).unwrap();
         assert_eq!(plan.stop, Some(Stop::Finished("stop".into())));
         assert_eq!(run.new_messages().len(), 4);
-        assert_eq!(v(&run.request_body(false))["messages"].as_array().unwrap().len(), 6);
+        assert_eq!(v(&run.request_body(false, false))["messages"].as_array().unwrap().len(), 6);
         assert!(run.on_completion(&first).is_err(), "a finished run takes no more rounds");
     }
 
@@ -651,17 +658,24 @@ mod tests {
     }
 
     #[test]
+    fn usage_is_asked_unless_the_parameters_say() {
+        let own = ToolLoop::new(&CALC.replace(r#""stream":true"#, r#""stream_options":null"#), &["calculator", "lookup"], 10).unwrap();
+        assert_eq!(v(&own.request_body(true, true))["stream_options"], Value::Null);
+        assert_eq!(own.request_body(true, true).matches("stream_options").count(), 1);
+    }
+
+    #[test]
     fn a_forced_tool_choice_applies_to_the_first_round_only() {
         let request = CALC.replace(r#""temperature":0.1"#, r#""tool_choice":{"type":"function","function":{"name":"lookup"}}"#);
         let mut run = ToolLoop::new(&request, &["calculator", "lookup"], 10).unwrap();
-        assert_eq!(v(&run.request_body(false))["tool_choice"]["function"]["name"], "lookup");
+        assert_eq!(v(&run.request_body(false, false))["tool_choice"]["function"]["name"], "lookup");
         run.on_completion(&completion(json!({"tool_calls": [call("a", "lookup", "{}")]}), "tool_calls")).unwrap();
         run.on_results(&[("a", Ok("r"))]).unwrap();
-        assert_eq!(v(&run.request_body(false))["tool_choice"], "auto");
+        assert_eq!(v(&run.request_body(false, false))["tool_choice"], "auto");
         let request = CALC.replace(r#""temperature":0.1"#, r#""tool_choice":"auto""#);
         let mut run = ToolLoop::new(&request, &["calculator", "lookup"], 10).unwrap();
         run.on_completion(&completion(json!({"tool_calls": [call("a", "lookup", "{}")]}), "tool_calls")).unwrap();
-        assert_eq!(v(&run.request_body(false))["tool_choice"], "auto");
+        assert_eq!(v(&run.request_body(false, false))["tool_choice"], "auto");
     }
 
     #[test]

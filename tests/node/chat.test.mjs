@@ -343,3 +343,29 @@ test("bad arguments are typed errors", async () => {
   const bad = new Client({ baseURL: "not a url" });
   await assert.rejects(bad.chat.completions.create(ask("m")), InvalidArgumentError);
 });
+
+test("a request's conversation never enters wasm memory: a 5 MB image leaves it the size it was", async () => {
+  // The checks read only the request's parameters (prepareChat gets its chatMembers), so wasm
+  // memory, which never shrinks, does not grow to the largest request a page ever sent.
+  const { initSync } = await import("../../pkg/llmwire_core.js");
+  const wasmMemory = () => initSync().memory.buffer.byteLength;
+  const answer = 'data: {"choices":[{"index":0,"delta":{"content":"a cat"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n';
+  const json = JSON.stringify({ id: "c", object: "chat.completion", created: 1, model: "m", choices: [{ index: 0, message: { role: "assistant", content: "a cat" }, finish_reason: "stop" }] });
+  let sent = 0;
+  const fetch = async (url, init) => {
+    sent = init.body.length;
+    return JSON.parse(init.body).stream
+      ? new Response(answer, { headers: { "content-type": "text/event-stream" } })
+      : new Response(json, { headers: { "content-type": "application/json" } });
+  };
+  const c = new Client({ apiKey: KEY, baseURL: "http://vision.invalid/v1", fetch, streamUsage: true });
+  const image = `data:image/png;base64,${"iVBORw0KGgo".repeat(500_000)}`;
+  const messages = [{ role: "user", content: [{ type: "text", text: "这张图里有什么？ What is in it?" }, { type: "image_url", image_url: { url: image } }] }];
+  await (await c.chat.completions.create({ model: "m", messages: [{ role: "user", content: "warm" }], stream: true })).finalContent();
+  const before = wasmMemory();
+  assert.equal(await (await c.chat.completions.create({ model: "m", messages, stream: true, temperature: 0.2 })).finalContent(), "a cat");
+  assert.ok(sent > 5_000_000, "the image was sent");
+  assert.equal((await c.chat.completions.create({ model: "m", messages, temperature: 0.2 })).choices[0].message.content, "a cat");
+  assert.ok(wasmMemory() - before < 1 << 20, `wasm memory grew from ${before} to ${wasmMemory()} bytes`);
+  await assert.rejects(c.chat.completions.create({ model: "m", messages, stream: true, temperature: 3 }), (e) => e instanceof InvalidArgumentError && /temperature/.test(e.message));
+});

@@ -114,8 +114,23 @@ test("streamUsage asks for usage, and drops stream_options once when a gateway r
   await reset();
   const r = await client({ streamUsage: true }).chat.completions.create(ask("rejects-stream-options", { stream: true }));
   assert.match(await r.finalContent(), /Echo: retry me/);
-  const sent = gw.requests.filter((q) => q.path === "/v1/chat/completions").map((q) => q.body.stream_options);
-  assert.deepEqual(sent, [{ include_usage: true }, undefined]);
+  const sent = () => gw.requests.filter((q) => q.path === "/v1/chat/completions").map((q) => q.body.stream_options);
+  assert.deepEqual(sent(), [{ include_usage: true }, undefined]);
+  // The caller's own stream_options (null included) are sent as they are; a request without a stream asks nothing.
+  await reset();
+  for (const own of [{ include_usage: false }, null]) await (await client({ streamUsage: true }).chat.completions.create(ask("ok", { stream: true, stream_options: own }))).finalContent();
+  await client({ streamUsage: true }).chat.completions.create(ask("ok"));
+  assert.deepEqual(sent(), [{ include_usage: false }, null, undefined]);
+  // runTools rounds ask the same way (the body is the tool loop's, built in wasm).
+  await reset();
+  const tools = [{ type: "function", function: { name: "noop", parameters: { type: "object", properties: {} }, function: () => "" } }];
+  for (const scenario of ["ok", "rejects-stream-options"]) {
+    const run = client({ streamUsage: true }).chat.completions.runTools(ask(scenario, { stream: true, tools }));
+    assert.equal(await run.finalContent(), "The tool said: ");
+    assert.equal(run.rounds, 2, "the mock calls the tool, then answers");
+  }
+  const [u, plain] = [{ include_usage: true }, undefined];
+  assert.deepEqual(sent(), [u, u, u, plain, u, plain]);
 });
 
 test("maxConcurrent holds streams in the client's queue until earlier ones end", async () => {

@@ -396,27 +396,33 @@ export const cases = {
     same([sent.top_k, sent.x_vendor, sent.size, sent.seed], [40, { a: 1 }, "2048x1152", 7], "unknown parameters reach the gateway");
   },
 
-  async "strings of every shape cross into wasm whole (the request body, echoed back with stream_options)"(lib) {
-    // With streamUsage, Rust returns the body it was handed with `stream_options` put first: the
-    // body went into wasm through the glue's string copy (encodeInto first, scripts/build-pkg.mjs)
-    // and came back, so any byte lost or misplaced shows. The texts put multi-byte characters at
-    // the start, the end and where the first copy's buffer (one byte per UTF-16 unit) runs out.
-    const sent = [];
-    const answer = 'data: {"choices":[{"index":0,"delta":{"content":"ok"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n';
-    const fetch = async (url, init) => {
-      sent.push(init.body);
-      return new Response(answer, { headers: { "content-type": "text/event-stream" } });
-    };
-    const c = new lib.Client({ apiKey: "sk-strings", baseURL: "http://strings.invalid/v1", streamUsage: true, fetch, dangerouslyAllowBrowser: true });
+  async "strings of every shape cross into wasm and back whole (an error's message, a runTools request)"(lib) {
+    // Two texts that go into wasm through the glue's string copy (encodeInto first,
+    // scripts/build-pkg.mjs) and come back out: a failed fetch's message, which the core module
+    // puts in the connection error, and a runTools request, which the extras module keeps and
+    // sends each round. Any character lost or misplaced shows. The texts put multi-byte characters
+    // at the start, the end and where the first copy's buffer (a byte per UTF-16 unit) runs out.
     const ascii = (n) => "abcdefghij".repeat(Math.ceil(n / 10)).slice(0, n);
     const texts = ["", "a", "é", "😀", "日本語", "a😀b", ascii(99) + "é", "é" + ascii(99), ascii(97) + "😀", ascii(98) + "日", "\u2028\u0000\"\\",
       ascii(70000), ascii(40000) + "狐狸跳过懒狗 😀 ".repeat(3000) + ascii(40000)];
+    const shown = (text) => `a text of ${text.length} units starting ${JSON.stringify(text.slice(0, 12))}`;
+    for (const text of texts) {
+      const failing = new lib.Client({ apiKey: "sk-strings", baseURL: "http://strings.invalid/v1", maxRetries: 0, dangerouslyAllowBrowser: true, fetch: async () => { throw new Error(`<${text}>`); } });
+      const e = await rejects(() => failing.chat.completions.create({ model: "m", messages: [] }), lib.APIConnectionError, shown(text));
+      check(e.message.endsWith(`Error: <${text}>`), `the connection error's message lost ${shown(text)}`);
+    }
+    const sent = [];
+    const answer = JSON.stringify({ id: "c", object: "chat.completion", created: 1, model: "m", choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }] });
+    const fetch = async (url, init) => {
+      sent.push(init.body);
+      return new Response(answer, { headers: { "content-type": "application/json" } });
+    };
+    const c = new lib.Client({ apiKey: "sk-strings", baseURL: "http://strings.invalid/v1", fetch, dangerouslyAllowBrowser: true });
+    const tools = [{ type: "function", function: { name: "noop", parameters: { type: "object", properties: {} }, function: () => "" } }];
     for (const content of texts) {
-      const params = { model: "m", messages: [{ role: "user", content }], stream: true };
-      const stream = await c.chat.completions.create(params);
-      same(await stream.finalContent(), "ok", "the answer");
-      same(sent.length, 1, "one request");
-      check(sent.pop() === `{"stream_options":{"include_usage":true},${JSON.stringify(params).slice(1)}`, `a body of ${content.length} units starting ${JSON.stringify(content.slice(0, 12))} came back changed`);
+      same(await c.chat.completions.runTools({ model: "m", messages: [{ role: "user", content }], tools }).finalContent(), "ok", "the answer");
+      same(sent.length, 1, "one round");
+      check(JSON.parse(sent.pop()).messages[0].content === content, `the runTools request lost ${shown(content)}`);
     }
   },
 

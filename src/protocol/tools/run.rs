@@ -183,7 +183,7 @@ where
 {
     let mut cancel = pin!(cancel);
     loop {
-        let completion = send(state.request_body(stream)).await?;
+        let completion = send(state.request_body(stream, false)).await?;
         let plan = state.on_completion(&completion)?;
         announce(state, plan.added, on_message);
         if let Some(stop) = plan.stop {
