@@ -5,7 +5,7 @@
 // tool loop's decisions happen in Rust (src/bindings/endpoints.rs, src/bindings/tools.rs).
 import { CompletionStream, needObject, ResponseStream } from "./resources.js";
 import { invalid, wasm } from "./tools.js";
-import { ENDPOINT } from "./transport.js";
+import { ENDPOINT, KIND, view } from "./transport.js";
 
 let ctx = null;
 
@@ -171,19 +171,42 @@ async function use(ready, fn) {
   }
 }
 
-function json(params, what) {
-  needObject(params, what);
-  return JSON.stringify(params);
+/** `WasmEndpoints.members` by endpoint, asked once (null: its rules read the whole body). */
+const membersOf = new Map();
+
+/**
+ * What is sent to `endpoint` for `body`, checked by its `rules`: a params object as JSON text once
+ * the members the rules check pass (only those cross into wasm, so a long input never does); text
+ * (an image request via chat) as the rules rewrite it.
+ */
+function prepared(rules, endpoint, body) {
+  if (typeof body === "string") return rules.prepare(endpoint, body) ?? body;
+  if (!membersOf.has(endpoint)) membersOf.set(endpoint, JSON.parse(rules.members(endpoint) ?? "null"));
+  const names = membersOf.get(endpoint);
+  const text = JSON.stringify(body);
+  rules.prepare(endpoint, names ? view(body, names) : text);
+  return text;
 }
 
-const post = (ready, endpoint, path, body, options) => use(ready, (t) => t.json(endpoint, "POST", path, body, signalOf(options))).then(result);
+/** A 2xx `answer` of `endpoint` as `{ text, meta }`, its text checked and rewritten by `rules`. */
+const finished = (rules, endpoint, answer) => ({ text: rules.finish(endpoint, answer.text, answer.status) ?? answer.text, meta: answer.meta });
 
-/** A streamed request to `endpoint`. */
-const stream = (ready, endpoint, path, body, options) => use(ready, (t) => t.events(endpoint, path, body, signalOf(options)));
+/** A JSON request to `endpoint` (`body` as `prepared` takes it, or undefined for none): resolves to `{ text, meta }`. */
+async function exchange(t, rules, endpoint, method, path, body, options) {
+  const sent = body === undefined ? undefined : prepared(rules, endpoint, body);
+  return finished(rules, endpoint, await t.text(method, path, body === undefined ? KIND.empty : KIND.json, sent, signalOf(options)));
+}
+
+const post = (ready, endpoint, path, body, options) => use(ready, (t, rules) => exchange(t, rules, endpoint, "POST", path, body, options)).then(result);
+
+/** A streamed request of `params` to `endpoint` (legacy completions, Responses). */
+const stream = (ready, endpoint, path, params, options) =>
+  use(ready, (t, rules) => t.stream(path, prepared(rules, endpoint, params), signalOf(options), () => rules.decoder(endpoint)));
 
 /** `images.generate`: POST /images/generations. */
 export async function imagesGenerate(ready, params, options) {
-  return post(ready, ENDPOINT.images, "/images/generations", json(params, "images.generate"), options);
+  needObject(params, "images.generate");
+  return post(ready, ENDPOINT.images, "/images/generations", params, options);
 }
 
 /** `images.edit`: POST /images/edits (multipart). */
@@ -191,8 +214,7 @@ export async function imagesEdit(ready, params, options) {
   needObject(params, "images.edit");
   return result(await use(ready, async (t, rules, b) => {
     const [form] = await formOf(b, rules, 0, params, "images.edit");
-    const answer = await t.text("POST", "/images/edits", 3, form, signalOf(options));
-    return { text: rules.finish(ENDPOINT.images, answer.text, answer.status) ?? answer.text, meta: answer.meta };
+    return finished(rules, ENDPOINT.images, await t.text("POST", "/images/edits", KIND.form, form, signalOf(options)));
   }));
 }
 
@@ -207,9 +229,9 @@ export async function imagesViaChat(ready, params, options) {
 
 /** `embeddings.create`: POST /embeddings; base64 vectors decoded in Rust, each also as `float32`. */
 export async function embeddings(ready, params, options) {
-  const body = json(params, "embeddings.create");
+  needObject(params, "embeddings.create");
   const [out, vectors, lengths] = await use(ready, async (t, rules) => {
-    const answer = await t.text("POST", "/embeddings", 1, rules.prepare(ENDPOINT.embeddings, body) ?? body, signalOf(options));
+    const answer = await t.text("POST", "/embeddings", KIND.json, prepared(rules, ENDPOINT.embeddings, params), signalOf(options));
     const [text, vectors, lengths] = rules.embeddings(answer.text, answer.status);
     return [result({ text, meta: answer.meta }), vectors, lengths];
   });
@@ -231,13 +253,13 @@ export async function embeddings(ready, params, options) {
 
 /** `models.list`: GET /models. */
 export async function modelsList(ready, options) {
-  return result(await use(ready, (t) => t.json(ENDPOINT.models, "GET", "/models", undefined, signalOf(options))));
+  return result(await use(ready, (t, rules) => exchange(t, rules, ENDPOINT.models, "GET", "/models", undefined, options)));
 }
 
 /** `models.retrieve`: GET /models/{id}. */
 export async function modelsRetrieve(ready, id, options) {
   if (typeof id !== "string" || !id) throw new ctx.errors.InvalidArgumentError("models.retrieve expects a model id");
-  return result(await use(ready, (t, rules) => t.json(ENDPOINT.model, "GET", rules.prepare(ENDPOINT.model, id) ?? id, undefined, signalOf(options))));
+  return result(await use(ready, (t, rules) => exchange(t, rules, ENDPOINT.model, "GET", rules.prepare(ENDPOINT.model, id) ?? id, undefined, options)));
 }
 
 /** `audio.transcriptions.create`: POST /audio/transcriptions (multipart), an object or a string as `response_format` asks. */
@@ -245,23 +267,23 @@ export async function transcription(ready, params, options) {
   needObject(params, "audio.transcriptions.create");
   return result(await use(ready, async (t, rules, b) => {
     const [form, format] = await formOf(b, rules, 1, params, "audio.transcriptions.create");
-    const answer = await t.text("POST", "/audio/transcriptions", 3, form, signalOf(options));
+    const answer = await t.text("POST", "/audio/transcriptions", KIND.form, form, signalOf(options));
     return { text: rules.transcription(format, answer.text, answer.status, answer.json), meta: answer.meta };
   }));
 }
 
 /** `completions.create`: POST /completions (legacy), a CompletionStream when `stream: true`. */
 export async function completions(ready, params, options) {
-  const body = json(params, "completions.create");
-  if (params.stream) return new CompletionStream(await stream(ready, ENDPOINT.completions, "/completions", body, options));
-  return post(ready, ENDPOINT.completions, "/completions", body, options);
+  needObject(params, "completions.create");
+  if (params.stream) return new CompletionStream(await stream(ready, ENDPOINT.completions, "/completions", params, options));
+  return post(ready, ENDPOINT.completions, "/completions", params, options);
 }
 
 /** `responses.create`: POST /responses, a ResponseStream when `stream: true`. */
 export async function responses(ready, params, options) {
-  const body = json(params, "responses.create");
-  if (params.stream) return new ResponseStream(await stream(ready, ENDPOINT.responses, "/responses", body, options));
-  return post(ready, ENDPOINT.responses, "/responses", body, options);
+  needObject(params, "responses.create");
+  if (params.stream) return new ResponseStream(await stream(ready, ENDPOINT.responses, "/responses", params, options));
+  return post(ready, ENDPOINT.responses, "/responses", params, options);
 }
 
 // ---------------------------------------------------------------- tool calling (tools.js's ToolRunner)

@@ -3,7 +3,8 @@
 // after how long, what an error says, what the bytes mean — is made in Rust (WasmCall, WasmDecoder;
 // src/protocol/call.rs), the same code the Rust client runs on.
 
-const KIND = { empty: 0, json: 1, stream: 2, form: 3 };
+/** @internal A request body's kind (`WasmSession.headers`). */
+export const KIND = { empty: 0, json: 1, stream: 2, form: 3 };
 const PHASE = { headers: 0, errorBody: 1, body: 2, idle: 3 };
 /** @internal The endpoints as `WasmEndpoints.prepare` / `finish` number them (chat is `WasmSession`'s). */
 export const ENDPOINT = { images: 1, imagesViaChat: 2, embeddings: 3, completions: 4, responses: 5, models: 6, model: 7 };
@@ -190,6 +191,15 @@ async function readUpTo(read, limit) {
 const encoder = new TextEncoder();
 /** The members of a chat request that `prepareChat` reads (asked of the wasm once). */
 let chatMembers = null;
+/**
+ * @internal The members `names` of request `params`, as JSON text: all that the wasm's checks read,
+ * so a long conversation or input never enters wasm memory.
+ */
+export function view(params, names) {
+  const part = {};
+  for (const name of names) if (params[name] !== undefined) part[name] = params[name];
+  return JSON.stringify(part);
+}
 /** A body chunk as bytes (some test doubles enqueue strings or ArrayBuffers). */
 function asBytes(value) {
   if (value instanceof Uint8Array) return value;
@@ -318,11 +328,9 @@ export class Transport {
     }
   }
 
-  /** What `prepareChat` reads of chat `params`: its `chatMembers`, as JSON text. */
+  /** What `prepareChat` reads of chat `params`. */
   #chatView(params) {
-    const view = {};
-    for (const name of (chatMembers ??= JSON.parse(this.wasm.chatMembers()))) if (params[name] !== undefined) view[name] = params[name];
-    return JSON.stringify(view);
+    return view(params, (chatMembers ??= JSON.parse(this.wasm.chatMembers())));
   }
 
   /**
@@ -335,14 +343,6 @@ export class Transport {
     return { text: this.session.finishChat(answer.text, answer.status) ?? answer.text, meta: answer.meta };
   }
 
-  /** A JSON request to another `endpoint`: resolves to `{ text, meta }` with the result's JSON text. */
-  async json(endpoint, method, path, body, signal) {
-    const rules = await this.endpoints();
-    const prepared = body === undefined ? undefined : rules.prepare(endpoint, body) ?? body;
-    const answer = await this.text(method, path, body === undefined ? KIND.empty : KIND.json, prepared, signal);
-    return { text: rules.finish(endpoint, answer.text, answer.status) ?? answer.text, meta: answer.meta };
-  }
-
   /** Opens a stream on a POST; resolves to a BodyStream over `decoder()` once the headers arrive. */
   async stream(path, body, signal, decoder) {
     const sent = await this.send("POST", path, KIND.stream, body, signal);
@@ -353,12 +353,6 @@ export class Transport {
       sent.guard.end();
       throw e;
     }
-  }
-
-  /** A streamed legacy completion or response (`endpoint`). */
-  async events(endpoint, path, body, signal) {
-    const rules = await this.endpoints();
-    return this.stream(path, rules.prepare(endpoint, body) ?? body, signal, () => rules.decoder(endpoint));
   }
 
   /**

@@ -59,6 +59,13 @@ impl WasmEndpoints {
         WasmEventDecoder(Decoding::new(inner, Some(self.settings.clone())))
     }
 
+    /// The members of a request to `endpoint` that [`prepare`](Self::prepare) reads, as a JSON
+    /// array, when it sends the body as it is (undefined: it reads the whole body): the facade
+    /// hands it those members only, so a long input never enters wasm memory.
+    pub fn members(&self, id: u8) -> Option<String> {
+        Endpoint::from_id(id)?.checked().map(|c| super::names_json(c.members()))
+    }
+
     /// Checks a request body (JSON text) for `endpoint` and returns what to send instead, if
     /// anything (undefined: the body as it is): an image model's chat request, or for the model
     /// endpoint (`body` the id) the path.
@@ -86,15 +93,7 @@ impl WasmEndpoints {
     /// as JSON text.
     #[wasm_bindgen(js_name = formFiles)]
     pub fn form_files(&self, form: u8) -> String {
-        let mut out = String::from("[");
-        for (i, f) in file_fields(form).iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            crate::protocol::json::write_str(&mut out, f.name);
-        }
-        out.push(']');
-        out
+        super::names_json(file_fields(form).iter().map(|f| f.name))
     }
 
     /// The text fields of a multipart request (`form` 0 image edits,

@@ -36,6 +36,19 @@ fn rewritten(text: std::borrow::Cow<'_, str>) -> Option<String> {
     }
 }
 
+/// `names` as a JSON array of strings.
+fn names_json<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::from("[");
+    for name in names {
+        if out.len() > 1 {
+            out.push(',');
+        }
+        crate::protocol::json::write_str(&mut out, name);
+    }
+    out.push(']');
+    out
+}
+
 /// The npm package's allocator. Talc in place of std's dlmalloc: 2.4 KB smaller gzipped in the
 /// core module, with the same stream throughput and wasm memory in the bench. Only these features
 /// set it; Rust apps that use the crate keep their own.

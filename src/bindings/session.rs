@@ -11,6 +11,7 @@ use crate::protocol::decode::SseEvents;
 use crate::protocol::endpoint;
 use crate::protocol::error::{ApiError, Error};
 use crate::protocol::json::Reader;
+use crate::protocol::params::Checked;
 use crate::protocol::request;
 use crate::protocol::retry::RetryHints;
 use std::cell::RefCell;
@@ -131,13 +132,7 @@ pub fn response_error(status: u16, body: &[u8], request_id: Option<String>) -> J
 /// The members of a chat request that `WasmSession.prepareChat` reads, as a JSON array.
 #[wasm_bindgen(js_name = chatMembers)]
 pub fn chat_members() -> String {
-    let mut out = String::from("[\"stream_options\"");
-    for name in crate::protocol::params::chat_members() {
-        out.push(',');
-        crate::protocol::json::write_str(&mut out, name);
-    }
-    out.push(']');
-    out
+    super::names_json(std::iter::once("stream_options").chain(Checked::Chat.members()))
 }
 
 /// The crate version, for diagnostics.

@@ -19,7 +19,8 @@
 //! ```
 use super::error::{check_json_object, Error};
 use super::models::{model_path, normalize_model, normalize_model_list};
-use super::{images, params, responses};
+use super::params::{self, Checked};
+use super::{images, responses};
 use std::borrow::Cow;
 
 /// A JSON endpoint.
@@ -57,6 +58,25 @@ impl Endpoint {
             6 => Endpoint::Models,
             7 => Endpoint::Model,
             _ => return None,
+        })
+    }
+
+    /// The parameters [`prepare`](Self::prepare) checks, for the endpoints that send the body
+    /// as it is: a request with only their members is checked the same (the npm package hands
+    /// wasm those, not a long conversation or input). `None` where the body is rewritten.
+    ///
+    /// ```
+    /// use llmwire::protocol::{endpoint::Endpoint, params::Checked};
+    /// assert_eq!(Endpoint::Responses.checked(), Some(Checked::Responses));
+    /// assert_eq!(Endpoint::ImagesViaChat.checked(), None);
+    /// ```
+    pub fn checked(self) -> Option<Checked> {
+        Some(match self {
+            Endpoint::Chat | Endpoint::Completions => Checked::Chat,
+            Endpoint::Images => Checked::Images,
+            Endpoint::Embeddings => Checked::Embeddings,
+            Endpoint::Responses => Checked::Responses,
+            Endpoint::ImagesViaChat | Endpoint::Models | Endpoint::Model => return None,
         })
     }
 
@@ -125,6 +145,28 @@ mod tests {
             assert!(Endpoint::from_id(id).is_some());
         }
         assert_eq!(Endpoint::from_id(8), None);
+    }
+
+    #[test]
+    fn a_request_of_its_checked_members_is_checked_the_same() {
+        let long = "长 text 🙂 ".repeat(2_000);
+        let values = ["3", "-7", "0.5", "1", r#"["a","b","c","d","e"]"#, "null", r#""s""#, "{}"];
+        let checked = [Endpoint::Chat, Endpoint::Completions, Endpoint::Images, Endpoint::Embeddings, Endpoint::Responses];
+        for ep in checked {
+            for name in ep.checked().unwrap().members() {
+                for value in values {
+                    let view = format!(r#"{{"{name}":{value}}}"#);
+                    let body =
+                        format!(r#"{{"model":"m","messages":[{{"role":"user","content":"{long}"}}],"input":"{long}","{name}":{value}}}"#);
+                    let (whole, part) = (ep.prepare(&body), ep.prepare(&view));
+                    let message = |r: &Result<Cow<'_, str>, Error>| r.as_ref().err().map(ToString::to_string);
+                    assert_eq!(message(&whole), message(&part), "{ep:?} {name}: {value}");
+                    let unchanged = matches!(whole, Ok(Cow::Borrowed(sent)) if sent == body);
+                    assert!(whole.is_err() || unchanged, "{ep:?} sends the body as it is");
+                }
+            }
+        }
+        assert!(Endpoint::Embeddings.prepare(r#"{"input":["a"],"dimensions":0}"#).is_err(), "the test sees errors");
     }
 
     #[test]

@@ -48,14 +48,37 @@ const IMAGES: &[(&str, Rule)] = &[("n", Rule::IntAtLeast(1))];
 
 const EMBEDDINGS: &[(&str, Rule)] = &[("dimensions", Rule::IntAtLeast(1))];
 
-/// The members of a chat request that [`check_chat`] reads: a request with only these (the
-/// npm package's facade sends that, not a long conversation) is checked the same.
-///
-/// ```
-/// assert!(llmwire::protocol::params::chat_members().any(|name| name == "temperature"));
-/// ```
-pub fn chat_members() -> impl Iterator<Item = &'static str> {
-    CHAT.iter().map(|(name, _)| *name)
+/// The requests whose parameters are checked, by the members they read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checked {
+    /// [`check_chat`]'s, for chat and legacy completions.
+    Chat,
+    /// [`check_responses`]'s.
+    Responses,
+    /// [`check_images`]'s.
+    Images,
+    /// [`check_embeddings`]'s.
+    Embeddings,
+}
+
+impl Checked {
+    /// The members the check reads: a request with only these is checked the same, so the npm
+    /// package hands wasm these and not a long conversation or input.
+    ///
+    /// ```
+    /// use llmwire::protocol::params::Checked;
+    /// assert!(Checked::Chat.members().any(|name| name == "temperature"));
+    /// assert_eq!(Checked::Embeddings.members().collect::<Vec<_>>(), ["dimensions"]);
+    /// ```
+    pub fn members(self) -> impl Iterator<Item = &'static str> {
+        let rules = match self {
+            Checked::Chat => CHAT,
+            Checked::Responses => RESPONSES,
+            Checked::Images => IMAGES,
+            Checked::Embeddings => EMBEDDINGS,
+        };
+        rules.iter().map(|(name, _)| *name)
+    }
 }
 
 /// Checks a chat completions (or legacy completions) request body.
