@@ -175,29 +175,29 @@ async function use(ready, fn) {
 const membersOf = new Map();
 
 /**
- * What is sent to `endpoint` for `body`, checked by its `rules`: a params object as JSON text once
- * the members the rules check pass (only those cross into wasm, so a long input never does); text
- * (an image request via chat) as the rules rewrite it.
+ * The JSON text sent to `endpoint` for request `params`, checked by its `rules`: only the members
+ * the rules check cross into wasm, so a long input never does; where the rules read the whole
+ * body (an image request via chat), the text they make of it.
  */
-function prepared(rules, endpoint, body) {
-  if (typeof body === "string") return rules.prepare(endpoint, body) ?? body;
+function prepared(rules, endpoint, params) {
   if (!membersOf.has(endpoint)) membersOf.set(endpoint, JSON.parse(rules.members(endpoint) ?? "null"));
   const names = membersOf.get(endpoint);
-  const text = JSON.stringify(body);
-  rules.prepare(endpoint, names ? view(body, names) : text);
+  const text = JSON.stringify(params);
+  if (!names) return rules.prepare(endpoint, text) ?? text;
+  rules.prepare(endpoint, view(params, names));
   return text;
 }
 
 /** A 2xx `answer` of `endpoint` as `{ text, meta }`, its text checked and rewritten by `rules`. */
 const finished = (rules, endpoint, answer) => ({ text: rules.finish(endpoint, answer.text, answer.status) ?? answer.text, meta: answer.meta });
 
-/** A JSON request to `endpoint` (`body` as `prepared` takes it, or undefined for none): resolves to `{ text, meta }`. */
-async function exchange(t, rules, endpoint, method, path, body, options) {
-  const sent = body === undefined ? undefined : prepared(rules, endpoint, body);
-  return finished(rules, endpoint, await t.text(method, path, body === undefined ? KIND.empty : KIND.json, sent, signalOf(options)));
+/** A JSON request of `params` to `endpoint` (undefined: no body): resolves to `{ text, meta }`. */
+async function exchange(t, rules, endpoint, method, path, params, options) {
+  const sent = params === undefined ? undefined : prepared(rules, endpoint, params);
+  return finished(rules, endpoint, await t.text(method, path, params === undefined ? KIND.empty : KIND.json, sent, signalOf(options)));
 }
 
-const post = (ready, endpoint, path, body, options) => use(ready, (t, rules) => exchange(t, rules, endpoint, "POST", path, body, options)).then(result);
+const post = (ready, endpoint, path, params, options) => use(ready, (t, rules) => exchange(t, rules, endpoint, "POST", path, params, options)).then(result);
 
 /** A streamed request of `params` to `endpoint` (legacy completions, Responses). */
 const stream = (ready, endpoint, path, params, options) =>
@@ -224,7 +224,7 @@ export async function imagesViaChat(ready, params, options) {
   const sources = params.image ?? params.images;
   const list = sources === undefined || sources === null ? undefined : Array.isArray(sources) ? sources : [sources];
   const image = list && (await Promise.all(list.map((s) => imageSource(s))));
-  return post(ready, ENDPOINT.imagesViaChat, "/chat/completions", JSON.stringify({ ...params, images: undefined, image }), options);
+  return post(ready, ENDPOINT.imagesViaChat, "/chat/completions", { ...params, images: undefined, image }, options);
 }
 
 /** `embeddings.create`: POST /embeddings; base64 vectors decoded in Rust, each also as `float32`. */
