@@ -47,7 +47,7 @@ impl Chat<'_> {
     }
 
     /// Sends an already-serialized non-streaming request; returns the response body as JSON text.
-    /// Documented parameter ranges are checked first ([`check_chat`](crate::protocol::params::check_chat)). An image model's
+    /// Documented parameter ranges are checked first ([`Checked::check`](crate::protocol::params::Checked::check)). An image model's
     /// answer (no `choices`) comes back marked `object: "image.generation"`.
     pub async fn create_raw(&self, body: &str, signal: Option<&AbortSignal>) -> Result<RawResponse, Error> {
         self.client.endpoint_call(Endpoint::Chat, "POST", "/chat/completions", Some(body), signal).await

@@ -19,7 +19,7 @@
 //! ```
 use super::error::{check_json_object, Error};
 use super::models::{model_path, normalize_model, normalize_model_list};
-use super::params::{self, Checked};
+use super::params::Checked;
 use super::{images, responses};
 use std::borrow::Cow;
 
@@ -83,20 +83,20 @@ impl Endpoint {
     /// Checks a request body (JSON text) and returns what to send: the body itself (borrowed),
     /// the chat request of an image model, or for [`Endpoint::Model`] (given the id) the path.
     pub fn prepare(self, body: &str) -> Result<Cow<'_, str>, Error> {
-        let checked = |check: fn(&str) -> Result<(), Error>| check(body).map(|()| Cow::Borrowed(body));
+        if let Some(checked) = self.checked() {
+            return checked.check(body).map(|()| Cow::Borrowed(body));
+        }
         match self {
-            Endpoint::Chat => prepare_chat(body),
-            Endpoint::Completions => checked(params::check_chat),
-            Endpoint::Images => checked(params::check_images),
             Endpoint::ImagesViaChat => {
                 let body = images::via_chat_request(body)?;
-                params::check_chat(&body).map(|()| Cow::Owned(body))
+                Checked::Chat.check(&body).map(|()| Cow::Owned(body))
             }
-            Endpoint::Embeddings => checked(params::check_embeddings),
-            Endpoint::Responses => checked(params::check_responses),
-            Endpoint::Models => Ok(Cow::Borrowed(body)),
             Endpoint::Model if body.is_empty() => Err(Error::InvalidArgument { message: "a model id is required".into() }),
             Endpoint::Model => Ok(Cow::Owned(model_path(body))),
+            // Models has no body; the others were checked above.
+            Endpoint::Models | Endpoint::Chat | Endpoint::Completions | Endpoint::Images | Endpoint::Embeddings | Endpoint::Responses => {
+                Ok(Cow::Borrowed(body))
+            }
         }
     }
 
@@ -127,7 +127,7 @@ impl Endpoint {
 /// [`Endpoint::Chat`]'s [`prepare`](Endpoint::prepare) alone, for code that has no other
 /// endpoint (the npm package's core module: calling `Endpoint::prepare` links every endpoint's rules).
 pub fn prepare_chat(body: &str) -> Result<Cow<'_, str>, Error> {
-    params::check_chat(body).map(|()| Cow::Borrowed(body))
+    Checked::Chat.check(body).map(|()| Cow::Borrowed(body))
 }
 
 /// [`Endpoint::Chat`]'s [`finish`](Endpoint::finish) alone (see [`prepare_chat`]).

@@ -319,7 +319,7 @@ mod tests {
             let _ = audio::transcription_result(audio::ResponseFormat::Json, &text, false);
             let _ = multimodal::image_url(&text);
             let _ = multipart::text_fields(&text, &["file"]);
-            let _ = params::check_chat(&text);
+            let _ = params::Checked::Chat.check(&text);
             let _ = base64::decode_prefix(&text, 16);
         }
     }

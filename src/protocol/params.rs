@@ -7,9 +7,9 @@
 //! parameters are never looked at, so gateway-specific ones pass through.
 //!
 //! ```
-//! use llmwire::protocol::params::check_chat;
-//! assert!(check_chat(r#"{"model":"m","messages":[],"temperature":0.7,"x_vendor":{"a":1}}"#).is_ok());
-//! let err = check_chat(r#"{"model":"m","temperature":3}"#).unwrap_err();
+//! use llmwire::protocol::params::Checked;
+//! assert!(Checked::Chat.check(r#"{"model":"m","messages":[],"temperature":0.7,"x_vendor":{"a":1}}"#).is_ok());
+//! let err = Checked::Chat.check(r#"{"model":"m","temperature":3}"#).unwrap_err();
 //! assert_eq!(err.to_string(), "invalid argument: temperature must be a number from 0 to 2, got 3");
 //! ```
 
@@ -48,22 +48,41 @@ const IMAGES: &[(&str, Rule)] = &[("n", Rule::IntAtLeast(1))];
 
 const EMBEDDINGS: &[(&str, Rule)] = &[("dimensions", Rule::IntAtLeast(1))];
 
-/// The requests whose parameters are checked, by the members they read.
+/// The requests whose parameters are checked: each has its documented ranges, and
+/// [`members`](Checked::members) names what [`check`](Checked::check) reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Checked {
-    /// [`check_chat`]'s, for chat and legacy completions.
+    /// Chat completions and legacy completions.
     Chat,
-    /// [`check_responses`]'s.
+    /// Responses.
     Responses,
-    /// [`check_images`]'s.
+    /// Image generations.
     Images,
-    /// [`check_embeddings`]'s.
+    /// Embeddings.
     Embeddings,
 }
 
 impl Checked {
-    /// The members the check reads: a request with only these is checked the same, so the npm
-    /// package hands wasm these and not a long conversation or input.
+    // `rules` and `check` are inlined, so code that checks one kind (the npm package's core
+    // module: chat) links only that kind's rules.
+    #[inline(always)]
+    fn rules(self) -> &'static [(&'static str, Rule)] {
+        match self {
+            Checked::Chat => CHAT,
+            Checked::Responses => RESPONSES,
+            Checked::Images => IMAGES,
+            Checked::Embeddings => EMBEDDINGS,
+        }
+    }
+
+    /// Checks a request body (JSON text) against the documented ranges.
+    #[inline(always)]
+    pub fn check(self, body: &str) -> Result<(), Error> {
+        check(body, self.rules())
+    }
+
+    /// The members [`check`](Self::check) reads: a request with only these is checked the
+    /// same, so the npm package hands wasm these and not a long conversation or input.
     ///
     /// ```
     /// use llmwire::protocol::params::Checked;
@@ -71,34 +90,8 @@ impl Checked {
     /// assert_eq!(Checked::Embeddings.members().collect::<Vec<_>>(), ["dimensions"]);
     /// ```
     pub fn members(self) -> impl Iterator<Item = &'static str> {
-        let rules = match self {
-            Checked::Chat => CHAT,
-            Checked::Responses => RESPONSES,
-            Checked::Images => IMAGES,
-            Checked::Embeddings => EMBEDDINGS,
-        };
-        rules.iter().map(|(name, _)| *name)
+        self.rules().iter().map(|(name, _)| *name)
     }
-}
-
-/// Checks a chat completions (or legacy completions) request body.
-pub fn check_chat(body: &str) -> Result<(), Error> {
-    check(body, CHAT)
-}
-
-/// Checks a Responses request body.
-pub fn check_responses(body: &str) -> Result<(), Error> {
-    check(body, RESPONSES)
-}
-
-/// Checks an image generation request body.
-pub fn check_images(body: &str) -> Result<(), Error> {
-    check(body, IMAGES)
-}
-
-/// Checks an embeddings request body.
-pub fn check_embeddings(body: &str) -> Result<(), Error> {
-    check(body, EMBEDDINGS)
 }
 
 fn invalid(message: String) -> Error {
@@ -188,7 +181,7 @@ mod tests {
     use super::*;
 
     fn err(body: &str) -> String {
-        match check_chat(body) {
+        match Checked::Chat.check(body) {
             Err(Error::InvalidArgument { message }) => message,
             other => panic!("{body}: {other:?}"),
         }
@@ -204,7 +197,7 @@ mod tests {
             r#"{"stop":[]}"#,
             r#"{}"#,
         ] {
-            assert!(check_chat(ok).is_ok(), "{ok}");
+            assert!(Checked::Chat.check(ok).is_ok(), "{ok}");
         }
     }
 
@@ -228,7 +221,7 @@ mod tests {
 
     #[test]
     fn unknown_and_provider_params_pass() {
-        assert!(check_chat(r#"{"size":"2048x1152","lastOne":true,"top_k":-5,"temperature_x":99,"seed":-1}"#).is_ok());
+        assert!(Checked::Chat.check(r#"{"size":"2048x1152","lastOne":true,"top_k":-5,"temperature_x":99,"seed":-1}"#).is_ok());
     }
 
     #[test]
@@ -247,10 +240,10 @@ mod tests {
 
     #[test]
     fn other_endpoints() {
-        assert!(check_responses(r#"{"temperature":1,"max_output_tokens":16,"n":0}"#).is_ok(), "n is not a Responses parameter");
-        assert!(check_responses(r#"{"max_output_tokens":0}"#).is_err());
-        assert!(check_images(r#"{"n":0}"#).is_err());
-        assert!(check_embeddings(r#"{"dimensions":-1}"#).is_err());
-        assert!(check_embeddings(r#"{"dimensions":256}"#).is_ok());
+        assert!(Checked::Responses.check(r#"{"temperature":1,"max_output_tokens":16,"n":0}"#).is_ok(), "n is not a Responses parameter");
+        assert!(Checked::Responses.check(r#"{"max_output_tokens":0}"#).is_err());
+        assert!(Checked::Images.check(r#"{"n":0}"#).is_err());
+        assert!(Checked::Embeddings.check(r#"{"dimensions":-1}"#).is_err());
+        assert!(Checked::Embeddings.check(r#"{"dimensions":256}"#).is_ok());
     }
 }
