@@ -337,6 +337,26 @@ test("a stalled body from a fetch that ignores its signal still ends on idleTime
   assert.equal(aborted.partialCompletion?.choices[0].message.content, "partial");
 });
 
+test("a fetch that ignores its signal is limited before its answer and before its first byte; one that throws is a connection error", { timeout: 10_000 }, async () => {
+  const sse = { "content-type": "text/event-stream" };
+  const local = (fetch, options) => new Client({ baseURL: "http://limits.invalid/v1", fetch, maxRetries: 0, ...options });
+  const stream = (c) => c.chat.completions.create(ask("m", { stream: true })).then((s) => s.finalContent());
+
+  const started = Date.now();
+  const never = await thrown(() => stream(local(() => new Promise(() => {}), { headersTimeout: 100 })));
+  assert.equal(never.name, "APIConnectionTimeoutError", never.message);
+  // Headers, then a body that never sends its first byte.
+  const silent = await thrown(() => stream(local(async () => new Response(new ReadableStream({ start() {} }), { headers: sse }), { idleTimeout: 100 })));
+  assert.equal(silent.name, "APIConnectionTimeoutError", silent.message);
+  assert.ok(Date.now() - started < 2000);
+
+  const sync = await thrown(() => stream(local(() => { throw new TypeError("no network here"); })));
+  assert.ok(sync instanceof APIConnectionError, sync.name);
+  assert.match(sync.message, /no network here/);
+  const answer = 'data: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\n\ndata: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n';
+  assert.equal(await stream(local(() => new Response(answer, { headers: sse }))), "hi", "a fetch may return the Response itself");
+});
+
 test("bad arguments are typed errors", async () => {
   assert.throws(() => new Client({ apiKey: 42 }), InvalidArgumentError);
   await assert.rejects(client.chat.completions.create(null), InvalidArgumentError);

@@ -5,7 +5,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { ChatStream, init } from "../../pkg/index.js";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { ChatStream, Client, init } from "../../pkg/index.js";
 import { initSync } from "../../pkg/llmwire_core.js";
 
 /** Bytes of the wasm memory's pages that were touched: its mapping's `Rss` in /proc/self/smaps. */
@@ -58,4 +60,36 @@ test("a long answer touches wasm memory about twice its size, not three times", 
   const touched = touchedBytes(memory) - before;
   assert.ok(bytes > 1_000_000, `${bytes} bytes of text`);
   assert.ok(touched <= 2.3 * bytes, `wasm touched ${touched} bytes for ${bytes} bytes of text (${(touched / bytes).toFixed(2)}x)`);
+});
+
+test("a finished or failed request leaves its response to the garbage collector", async () => {
+  // transport.js keeps its latest Guard and BodyStream for their hidden classes; they are emptied
+  // when the request ends, so the last response a program received is not kept with them.
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc");
+  const sse = 'data: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\n\ndata: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n';
+  const json = '{"id":"c","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}]}';
+  const sent = [];
+  const fetch = async (url, init) => {
+    const { stream, model } = JSON.parse(init.body);
+    const response = model === "refused"
+      ? new Response('{"error":{"message":"no","type":"invalid_request_error"}}', { status: 400, headers: { "content-type": "application/json" } })
+      : new Response(stream ? sse : json, { headers: { "content-type": stream ? "text/event-stream" : "application/json" } });
+    sent.push(new WeakRef(response));
+    return response;
+  };
+  const client = new Client({ baseURL: "http://kept.invalid/v1", fetch });
+  const ask = (stream) => ({ model: "m", messages: [{ role: "user", content: "hi" }], stream });
+  assert.equal(await (await client.chat.completions.create(ask(true))).finalContent(), "hi");
+  for await (const chunk of await client.chat.completions.create(ask(true))) if (chunk.choices[0]?.delta?.content) break; // left early
+  assert.equal((await client.chat.completions.create(ask(false))).choices[0].message.content, "hi");
+  await assert.rejects(client.chat.completions.create({ ...ask(true), model: "refused" }), { status: 400 });
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+  for (let i = 0; i < 10; i++) {
+    await tick(); // a deref keeps its target alive until the end of its job: collect in a later one
+    gc();
+    await tick();
+    if (!sent.some((r) => r.deref())) break;
+  }
+  assert.deepEqual(sent.map((r) => r.deref() === undefined), [true, true, true, true], "each response was collected");
 });
