@@ -58,8 +58,8 @@ class Guard {
   /**
    * The latest guard, kept (emptied once it ends), and so the engine's hidden classes of a guard and
    * of its AbortController: a class whose instances all died is laid out again, field by field,
-   * after a garbage collection, and in Node that took ~0.1 ms of the first delta of each request
-   * that came after one (benches/README.md).
+   * after a garbage collection, and that took 0.1-0.2 ms of the first delta of each request that
+   * came after one in Node and Chromium (benches/README.md).
    */
   static #latest = null;
   #call;
