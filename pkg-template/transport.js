@@ -387,7 +387,8 @@ function meta(response, call) {
   return { requestId: response.headers.get("x-request-id") ?? undefined, baseURL: call ? call.baseUrl() : "", attempts: call ? call.attempts() : 1 };
 }
 
-const WARM_UP_STREAM = 'data: {"choices":[{"index":0,"delta":{"content":"w"}}]}\n\ndata: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n';
+/** @internal A canned three-event chat stream: the warm-ups' answer. */
+export const WARM_UP_STREAM = 'data: {"choices":[{"index":0,"delta":{"content":"w"}}]}\n\ndata: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n';
 
 /**
  * @internal Runs the wasm side of a streamed chat request once, on canned data, without I/O: a

@@ -63,3 +63,35 @@ test("in a page, a raw key needs dangerouslyAllowBrowser; errors are typed class
   });
   assert.deepEqual(out, { guard: true, leaks: false, allowed: "chat.completion", rate: [true, 429, true] });
 });
+
+test("after import, the default entry streams a canned answer through a client, without fetching", async () => {
+  // The warm-up (index.js, facade.js _warmUpClient) that moves a page's first-request compile off
+  // its first message: it must run, fetch nothing and throw nothing.
+  const fresh = await browser.newPage();
+  const errors = [];
+  fresh.on("pageerror", (e) => errors.push(e.message));
+  await fresh.addInitScript(() => {
+    window.seen = { fetches: 0, warmUps: 0 };
+    const fetch = window.fetch;
+    window.fetch = (...args) => (window.seen.fetches++, fetch(...args));
+    window.Response = new Proxy(Response, {
+      construct(target, args) {
+        if (typeof args[0] === "string" && args[0].includes('"content":"w"')) window.seen.warmUps++;
+        return Reflect.construct(target, args);
+      },
+    });
+  });
+  try {
+    await fresh.goto(new URL("/pkg/README.md", dev.url).href);
+    const seen = await fresh.evaluate(async () => {
+      await import("/pkg/index.js");
+      for (let i = 0; i < 100 && window.seen.warmUps < 2; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return window.seen;
+    });
+    assert.deepEqual(seen, { fetches: 0, warmUps: 2 });
+    assert.deepEqual(errors, []);
+  } finally {
+    await fresh.close();
+  }
+});

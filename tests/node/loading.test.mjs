@@ -52,6 +52,13 @@ test("the warm-up after import runs a chat request's wasm side and frees what it
   assert.equal(memory.buffer.byteLength, before, "2,000 warm-ups left wasm memory where it was");
 });
 
+test("the client warm-up of browsers streams a canned answer through a Client, as chunks and as text", async () => {
+  // index.js runs it where Response is the engine's own, and swallows a failure: this checks it works.
+  const { _warmUpClient, init } = await import(pkg("index.js"));
+  await init();
+  assert.deepEqual(await _warmUpClient(), ["w", "w"]);
+});
+
 test("importing llmwire leaves no timer that holds a Node program open", async () => {
   // (Module loading itself may leave a file handle closing: CloseReq.)
   const { out } = await run(`
