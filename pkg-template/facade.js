@@ -429,7 +429,7 @@ export default Client;
  * their workers, not Node, Bun or Deno, where the first Response loads a fetch implementation): a
  * canned stream through a client, read as chunk objects and as text, so that a page's first message
  * does not compile the JavaScript of a request or lay out its objects (a fresh Chromium page: its
- * first delta at ~0.9 ms instead of ~4.6; benches/README.md). Resolves to the two readings' text.
+ * first delta after 1.0-1.7 ms instead of 3.2-4.6; benches/README.md). Resolves to the two readings' text.
  */
 export async function _warmUpClient() {
   const fetch = () => new Response(WARM_UP_STREAM, { headers: { "content-type": "text/event-stream" } });
