@@ -194,14 +194,14 @@ const finished = (rules, endpoint, answer) => ({ text: rules.finish(endpoint, an
 /** A JSON request of `params` to `endpoint` (undefined: no body): resolves to `{ text, meta }`. */
 async function exchange(t, rules, endpoint, method, path, params, options) {
   const sent = params === undefined ? undefined : prepared(rules, endpoint, params);
-  return finished(rules, endpoint, await t.text(method, path, params === undefined ? KIND.empty : KIND.json, sent, signalOf(options)));
+  return finished(rules, endpoint, await t.text(method, path, params === undefined ? KIND.empty : KIND.json, sent, signalOf(options), params));
 }
 
 const post = (ready, endpoint, path, params, options) => use(ready, (t, rules) => exchange(t, rules, endpoint, "POST", path, params, options)).then(result);
 
 /** A streamed request of `params` to `endpoint` (legacy completions, Responses). */
 const stream = (ready, endpoint, path, params, options) =>
-  use(ready, (t, rules) => t.stream(path, prepared(rules, endpoint, params), signalOf(options), () => rules.decoder(endpoint)));
+  use(ready, (t, rules) => t.stream(path, prepared(rules, endpoint, params), signalOf(options), () => rules.decoder(endpoint), params));
 
 /** `images.generate`: POST /images/generations. */
 export async function imagesGenerate(ready, params, options) {
@@ -231,7 +231,7 @@ export async function imagesViaChat(ready, params, options) {
 export async function embeddings(ready, params, options) {
   needObject(params, "embeddings.create");
   const [out, vectors, lengths] = await use(ready, async (t, rules) => {
-    const answer = await t.text("POST", "/embeddings", KIND.json, prepared(rules, ENDPOINT.embeddings, params), signalOf(options));
+    const answer = await t.text("POST", "/embeddings", KIND.json, prepared(rules, ENDPOINT.embeddings, params), signalOf(options), params);
     const [text, vectors, lengths] = rules.embeddings(answer.text, answer.status);
     return [result({ text, meta: answer.meta }), vectors, lengths];
   });

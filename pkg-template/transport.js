@@ -201,6 +201,8 @@ async function readUpTo(read, limit) {
 const encoder = new TextEncoder();
 /** The members of a chat request that `prepareChat` reads (asked of the wasm once). */
 let chatMembers = null;
+/** The members of a request that a token estimate reads besides its length (src/protocol/limits.rs; a test there checks these). */
+const BUDGET_MEMBERS = ["max_tokens", "max_completion_tokens"];
 /**
  * @internal The members `names` of request `params`, as JSON text: all that the wasm's checks read,
  * so a long conversation or input never enters wasm memory.
@@ -247,7 +249,7 @@ export class Transport {
     this.#extras = extras;
     this.#options = options;
     this.session = new wasm.WasmSession(options, isBrowserPage());
-    /** Whether a request's body goes to WasmCall (for a token limit): a long one is not copied for nothing. */
+    /** Whether a request is measured for its token estimate (a token limit): the work is not done for nothing. */
     this.countsTokens = this.session.countsTokens;
     this.fetch = fetcher(fetch, this.session);
     this.aborted = () => this.session.error(0, "");
@@ -262,10 +264,13 @@ export class Transport {
 
   /**
    * Sends until a 2xx response arrives, retrying and failing over as WasmCall decides; resolves to
-   * `{ response, call, guard }` (the guard still limits reading the body) or rejects with the error object.
+   * `{ response, call, guard }` (the guard still limits reading the body) or rejects with the error
+   * object. `params`, the request's parameters, give a JSON `body` its token estimate's budget.
    */
-  async send(method, path, kind, body, signal) {
-    const call = this.session.call(this.countsTokens && typeof body === "string" ? body : undefined, Date.now());
+  async send(method, path, kind, body, signal, params) {
+    const call = this.countsTokens && typeof body === "string"
+      ? this.session.call(view(params ?? {}, BUDGET_MEMBERS), encoder.encode(body).byteLength, Date.now())
+      : this.session.call(undefined, 0, Date.now());
     try {
       return await this.#attempts(call, method, path, kind, body, signal);
     } catch (e) {
@@ -315,9 +320,9 @@ export class Transport {
     }
   }
 
-  /** A request whose whole answer is read as text: resolves to `{ text, status, json, meta }`. */
-  async text(method, path, kind, body, signal) {
-    const { response, call, guard } = await this.send(method, path, kind, body, signal);
+  /** A request whose whole answer is read as text (`send`'s arguments): resolves to `{ text, status, json, meta }`. */
+  async text(method, path, kind, body, signal, params) {
+    const { response, call, guard } = await this.send(method, path, kind, body, signal, params);
     try {
       const bytes = await guard.wait(response.arrayBuffer(), PHASE.body);
       if (bytes.byteLength > BODY_LIMIT) throw this.session.error(3, "the response body is too large");
@@ -349,13 +354,13 @@ export class Transport {
    */
   async chat(params, signal, body = JSON.stringify(params)) {
     this.session.prepareChat(this.#chatView(params), false);
-    const answer = await this.text("POST", "/chat/completions", KIND.json, body, signal);
+    const answer = await this.text("POST", "/chat/completions", KIND.json, body, signal, params);
     return { text: this.session.finishChat(answer.text, answer.status) ?? answer.text, meta: answer.meta };
   }
 
-  /** Opens a stream on a POST; resolves to a BodyStream over `decoder()` once the headers arrive. */
-  async stream(path, body, signal, decoder) {
-    const sent = await this.send("POST", path, KIND.stream, body, signal);
+  /** Opens a stream on a POST of `body` (`params` as `send` takes them); resolves to a BodyStream over `decoder()` once the headers arrive. */
+  async stream(path, body, signal, decoder, params) {
+    const sent = await this.send("POST", path, KIND.stream, body, signal, params);
     try {
       return new BodyStream(sent, decoder());
     } catch (e) {
@@ -374,10 +379,10 @@ export class Transport {
     const usage = this.session.prepareChat(this.#chatView(params), true);
     const decoder = () => this.session.chatDecoder();
     try {
-      return await this.stream("/chat/completions", bodyFor(usage), signal, decoder);
+      return await this.stream("/chat/completions", bodyFor(usage), signal, decoder, params);
     } catch (e) {
       if (!usage || !e?.rejectsStreamOptions) throw e;
-      return this.stream("/chat/completions", bodyFor(false), signal, decoder);
+      return this.stream("/chat/completions", bodyFor(false), signal, decoder, params);
     }
   }
 }
@@ -403,7 +408,7 @@ export function warmUp(wasm) {
   try {
     session.headers(KIND.stream);
     session.prepareChat('{"temperature":1}', true);
-    const call = session.call('{"model":"w","messages":[{"role":"user","content":"hi"}],"stream":true}', Date.now());
+    const call = session.call("{}", 8, Date.now());
     try {
       call.admit(Date.now());
       call.url("/chat/completions", Date.now());

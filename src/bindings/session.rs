@@ -11,6 +11,7 @@ use crate::protocol::decode::SseEvents;
 use crate::protocol::endpoint;
 use crate::protocol::error::{ApiError, Error};
 use crate::protocol::json::Reader;
+use crate::protocol::limits::estimate_tokens_of;
 use crate::protocol::params::Checked;
 use crate::protocol::request;
 use crate::protocol::retry::RetryHints;
@@ -61,9 +62,16 @@ impl WasmSession {
         call::counts_tokens(&self.settings.config)
     }
 
-    /// Starts a request at `now` (ms) with a JSON `body` (for its token estimate), if any.
-    pub fn call(&self, body: Option<String>, now: f64) -> WasmCall {
-        let call = Call::new(&self.settings.config, body.as_deref(), ms(now));
+    /// Starts a request at `now` (ms). For a token limit, its estimate comes from the request's
+    /// `budget`, the object of its `BUDGET_MEMBERS` as JSON text, and its length in UTF-8 `bytes`:
+    /// the request itself never enters wasm memory, which does not shrink.
+    pub fn call(&self, budget: Option<String>, bytes: f64, now: f64) -> WasmCall {
+        let config = &self.settings.config;
+        let tokens = match budget {
+            Some(budget) if call::counts_tokens(config) => estimate_tokens_of(&budget, bytes as usize),
+            _ => 0,
+        };
+        let call = Call::with_tokens(config, tokens, ms(now));
         WasmCall { settings: self.settings.clone(), gateway: self.gateway.clone(), call }
     }
 

@@ -103,11 +103,16 @@ impl Call {
     /// A request starting at `now_ms` with a JSON `body`, whose tokens are estimated when the
     /// client limits tokens per minute ([`counts_tokens`]).
     pub fn new(config: &ClientConfig, body: Option<&str>, now_ms: u64) -> Self {
+        Call::with_tokens(config, body.filter(|_| counts_tokens(config)).map_or(0, estimate_tokens), now_ms)
+    }
+
+    /// [`Call::new`] with the request's tokens already estimated (0 when they do not count).
+    pub fn with_tokens(config: &ClientConfig, tokens: u64, now_ms: u64) -> Self {
         let timeouts = config.timeouts();
         Call {
             deadline_ms: timeouts.total_ms.map(|ms| now_ms.saturating_add(ms)),
             timeouts,
-            tokens: body.filter(|_| counts_tokens(config)).map_or(0, estimate_tokens),
+            tokens,
             attempt: 0,
             index: 0,
             holds_slot: false,

@@ -146,26 +146,67 @@ pub fn parse_reset(v: &str) -> Option<u64> {
     (!v.is_empty()).then_some(total)
 }
 
+/// The members of a request that [`estimate_tokens`] reads besides its length: the completion
+/// budget (transport.js has the same list; a test here checks it).
+pub const BUDGET_MEMBERS: [&str; 2] = ["max_tokens", "max_completion_tokens"];
+
 /// Estimates a request's tokens: about four bytes of request per token, plus the completion
-/// budget it asks for (`max_tokens` or `max_completion_tokens`).
+/// budget it asks for (`max_tokens` or `max_completion_tokens`, the larger when both are given).
+///
+/// ```
+/// use llmwire::protocol::limits::estimate_tokens;
+/// assert_eq!(estimate_tokens(r#"{"model":"m","max_tokens":100}"#), 8 + 100);
+/// ```
 pub fn estimate_tokens(body: &str) -> u64 {
-    let mut budget = 0;
-    let mut r = Reader::new(body);
+    estimate_tokens_of(body, body.len())
+}
+
+/// [`estimate_tokens`] of a request `len` bytes long, its budget read from `budget`: the request
+/// itself, or an object of its [`BUDGET_MEMBERS`] (JSON text), so a long request need not be at hand.
+///
+/// ```
+/// use llmwire::protocol::limits::{estimate_tokens, estimate_tokens_of};
+/// let body = r#"{"model":"m","messages":[],"max_completion_tokens":50}"#;
+/// assert_eq!(estimate_tokens_of(r#"{"max_completion_tokens":50}"#, body.len()), estimate_tokens(body));
+/// ```
+pub fn estimate_tokens_of(budget: &str, len: usize) -> u64 {
+    let [tokens, completion_tokens] = BUDGET_MEMBERS;
+    let mut most = 0;
+    let mut r = Reader::new(budget);
     let _ = r.object(|key, r| {
-        if key == "max_tokens" || key == "max_completion_tokens" {
+        if key == tokens || key == completion_tokens {
             if let Ok(Some(n)) = r.index() {
-                budget = n;
+                most = most.max(n);
             }
             return Ok(());
         }
         r.skip()
     });
-    (body.len() as u64).div_ceil(4).saturating_add(budget)
+    (len as u64).div_ceil(4).saturating_add(most)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_is_estimated_the_same_from_its_budget_members_and_its_length() {
+        // Each request beside the object of its BUDGET_MEMBERS, as transport.js's `view` writes it.
+        for (body, view) in [
+            (r#"{"model":"m","messages":[{"role":"user","content":"东京 😀"}],"max_tokens":64}"#, r#"{"max_tokens":64}"#),
+            (r#"{"max_completion_tokens":7,"model":"m","max_tokens":300}"#, r#"{"max_tokens":300,"max_completion_tokens":7}"#),
+            (r#"{"model":"m","max_tokens":-1,"nested":{"max_tokens":5000}}"#, r#"{"max_tokens":-1}"#),
+            (r#"{"model":"m"}"#, "{}"),
+        ] {
+            assert_eq!(estimate_tokens_of(view, body.len()), estimate_tokens(body), "{body} as {view}");
+        }
+        assert_eq!(estimate_tokens(r#"{"max_completion_tokens":7,"max_tokens":300}"#), 11 + 300, "the larger budget");
+        assert_eq!(estimate_tokens("not json"), 2);
+        assert_eq!(estimate_tokens_of("{}", usize::MAX), (usize::MAX as u64).div_ceil(4));
+        let driver = include_str!("../../pkg-template/transport.js");
+        let names = BUDGET_MEMBERS.map(|n| crate::cat!("\"", n, "\"")).join(", ");
+        assert!(driver.contains(&crate::cat!("const BUDGET_MEMBERS = [", names, "];")), "transport.js BUDGET_MEMBERS");
+    }
 
     #[test]
     fn concurrency_waits_for_release() {

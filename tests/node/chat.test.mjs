@@ -389,3 +389,28 @@ test("a request's conversation never enters wasm memory: a 5 MB image leaves it 
   assert.ok(wasmMemory() - before < 1 << 20, `wasm memory grew from ${before} to ${wasmMemory()} bytes`);
   await assert.rejects(c.chat.completions.create({ model: "m", messages, stream: true, temperature: 3 }), (e) => e instanceof InvalidArgumentError && /temperature/.test(e.message));
 });
+
+test("with tokensPerMinute, a request is measured for its token estimate without entering wasm memory", async () => {
+  // The estimate takes the request's UTF-8 length and its max_tokens; the request stays in JS.
+  const { initSync } = await import("../../pkg/llmwire_core.js");
+  const wasmMemory = () => initSync().memory.buffer.byteLength;
+  const answer = 'data: {"choices":[{"index":0,"delta":{"content":"ok"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n';
+  const fetch = async () => new Response(answer, { headers: { "content-type": "text/event-stream" } });
+  // 17 bytes of UTF-8 in 11 UTF-16 units: ~4.25 MB, ~1.06M tokens by bytes (0.69M by units).
+  const content = "東京 😀 text ".repeat(250_000);
+  const ask = (max_tokens) => ({ model: "m", messages: [{ role: "user", content }], stream: true, max_tokens });
+  const c = new Client({ baseURL: "http://tpm.invalid/v1", fetch, tokensPerMinute: 2_000_000, timeout: 2000, maxRetries: 0 });
+  await (await c.chat.completions.create({ model: "m", messages: [{ role: "user", content: "warm" }], stream: true, max_tokens: 1 })).finalContent();
+  const before = wasmMemory();
+  assert.equal(await (await c.chat.completions.create(ask(1000))).finalContent(), "ok");
+  assert.ok(wasmMemory() - before < 1 << 20, `wasm memory grew from ${before} to ${wasmMemory()} bytes`);
+  // Two such requests pass 2M tokens a minute by their bytes (they would not by UTF-16 units).
+  const late = await thrown(() => c.chat.completions.create(ask(1000)));
+  assert.equal(late.name, "APIConnectionTimeoutError", late.message);
+  assert.match(late.message, /rate limit/);
+  // A small request with a budget that does not fit waits too: the budget counts.
+  const budget = new Client({ baseURL: "http://tpm.invalid/v1", fetch, tokensPerMinute: 1000, timeout: 2000, maxRetries: 0 });
+  await (await budget.chat.completions.create({ model: "m", messages: [{ role: "user", content: "hi" }], stream: true, max_completion_tokens: 600 })).finalContent();
+  const over = await thrown(() => budget.chat.completions.create({ model: "m", messages: [{ role: "user", content: "hi" }], max_completion_tokens: 600 }));
+  assert.equal(over.name, "APIConnectionTimeoutError", over.message);
+});
