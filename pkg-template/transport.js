@@ -408,7 +408,7 @@ export function warmUp(wasm) {
   try {
     session.headers(KIND.stream);
     session.prepareChat('{"temperature":1}', true);
-    const call = session.call("{}", 8, Date.now());
+    const call = session.call(undefined, 0, Date.now());
     try {
       call.admit(Date.now());
       call.url("/chat/completions", Date.now());
@@ -562,10 +562,15 @@ export class BodyStream {
     this.#guard?.end();
   }
 
-  #end() {
+  /** Stops reading: the stream is finished, its reader cancelled and its attempt released. */
+  #stop() {
     this.#finished = true;
     cancel(this.#reader);
     this.#release();
+  }
+
+  #end() {
+    this.#stop();
     return this.#decoder.end();
   }
 
@@ -644,9 +649,7 @@ export class BodyStream {
         if (out !== undefined) return out;
       } catch (e) {
         this.#error ??= this.#failure(e);
-        this.#finished = true;
-        cancel(this.#reader);
-        this.#release();
+        this.#stop();
       }
     }
   }
@@ -702,9 +705,7 @@ export class BodyStream {
   /** Stops reading and closes the connection, also while a read is pending. */
   cancel() {
     if (!this.#finished) this.#error = this.#decoder.withPartial(0, "");
-    this.#finished = true;
-    cancel(this.#reader);
-    this.#release();
+    this.#stop();
   }
   /** Frees the wasm state. */
   free() {
