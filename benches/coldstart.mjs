@@ -2,12 +2,14 @@
 // completion through its client (benches/cold/), minus that of a process running an empty module
 // (the headline), and minus that of a process that only builds and reads the tiny Response the
 // libraries' fetch returns (what the library itself adds: in Node the first Response loads undici
-// and the first body read the web streams, which every client pays). The processes run
-// interleaved, `runs` times each; medians are reported.
+// and the first body read the web streams, which every client pays). Each process also reports its
+// own time from before its module graph loads to its exit (cold/clock.mjs): Node's start-up, which
+// wall times here vary by tens of milliseconds, is not in it. The processes run interleaved, `runs`
+// times each; medians are reported.
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { median } from "./runner.mjs";
 
@@ -31,20 +33,27 @@ export async function benchColdStart({ runs, log }) {
     "openai-node (node_modules)": cold("openai.mjs"),
   };
   const times = Object.fromEntries(Object.keys(scripts).map((k) => [k, []]));
+  const inProcess = Object.fromEntries(Object.keys(scripts).map((k) => [k, []]));
   for (let i = 0; i < runs; i++) {
     for (const [name, script] of Object.entries(scripts)) {
       const t0 = performance.now();
-      const r = spawnSync(process.execPath, [script], { stdio: ["ignore", "ignore", "pipe"] });
+      const r = spawnSync(process.execPath, ["--import", pathToFileURL(cold("clock.mjs")).href, script], { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
       times[name].push(performance.now() - t0);
       if (r.status !== 0) throw new Error(`cold start ${name} failed: ${r.stderr}`);
+      inProcess[name].push(JSON.parse(r.stderr.trim().split("\n").at(-1)).inProcessMs);
     }
   }
-  const base = median(times["empty Node process"]);
-  const responseOnly = median(times["Node process building the tiny Response only"]);
+  const [empty, responseOnly] = ["empty Node process", "Node process building the tiny Response only"];
   return Object.entries(times).map(([name, ts]) => {
-    const ms = median(ts);
-    log(`${name}: ${ms.toFixed(1)} ms median of ${ts.length}`);
-    return { name, medianMs: ms, overEmptyMs: ms - base, overResponseOnlyMs: name === "empty Node process" ? null : ms - responseOnly, runsMs: ts };
+    const [ms, own] = [median(ts), median(inProcess[name])];
+    log(`${name}: ${ms.toFixed(1)} ms median of ${ts.length} (in process ${own.toFixed(1)} ms)`);
+    const over = (medians, from) => (name === from || name === empty ? null : medians(name) - medians(from));
+    const wall = (n) => median(times[n]);
+    const inside = (n) => median(inProcess[n]);
+    return {
+      name, medianMs: ms, overEmptyMs: ms - wall(empty), overResponseOnlyMs: over(wall, responseOnly), runsMs: ts,
+      inProcessMs: own, inProcessOverResponseOnlyMs: over(inside, responseOnly), inProcessRunsMs: inProcess[name],
+    };
   });
 }
 
