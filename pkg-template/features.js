@@ -325,17 +325,24 @@ function splitTools(params) {
  */
 export async function* toolLoop(ready, params, maxRounds, toolErrors, run) {
   const { body, functions } = splitTools(params);
-  run.begin(Array.isArray(params.messages) ? [...params.messages] : []);
+  // The conversation stays here, as the runner's messages (`run.message` adds to it): the wasm
+  // state gets the other parameters and hands back each message it adds, so a long conversation
+  // (an image as a data URL) never enters wasm memory, which would keep its size for good.
+  const conversation = Array.isArray(params.messages) ? [...params.messages] : [];
+  run.begin(conversation);
   const [b, inner] = [await ctx.extras(), await ready];
-  const state = wasm(() => new b.WasmToolLoop(JSON.stringify(body), JSON.stringify([...functions.keys()]), maxRounds));
+  const others = JSON.stringify({ ...body, messages: Array.isArray(body.messages) ? [] : body.messages });
+  const state = wasm(() => new b.WasmToolLoop(others, JSON.stringify([...functions.keys()]), maxRounds));
+  /** A round's body: the parameters Rust decided, then the conversation so far and `stream`, as Rust's own request body orders them. */
+  const bodyOf = (stream, usage) => JSON.stringify({ ...JSON.parse(state.requestParams(usage)), messages: conversation, stream });
   const { signal } = run;
   const streamed = params.stream === true;
   try {
     for (;;) {
       if (signal.aborted) throw aborted();
       let completion, text;
-      if (streamed) completion = JSON.parse((text = yield* streamRound(inner, body, (usage) => state.requestBody(true, usage), signal, wantsJSON(params))));
-      else completion = JSON.parse((text = (await inner.chat(body, signal, state.requestBody(false, false)).catch(ctx.rethrow)).text));
+      if (streamed) completion = JSON.parse((text = yield* streamRound(inner, body, (usage) => bodyOf(true, usage), signal, wantsJSON(params))));
+      else completion = JSON.parse((text = (await inner.chat(body, signal, bodyOf(false, false)).catch(ctx.rethrow)).text));
       if (signal.aborted) throw aborted();
       run.completion(completion);
       const plan = JSON.parse(wasm(() => state.onCompletion(text)));

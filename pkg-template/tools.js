@@ -72,6 +72,7 @@ export class ToolRunner {
     const run = {
       runner: this,
       signal: this.#controller.signal,
+      /** The run's conversation: each request sends it, and `message` extends it. */
       begin: (messages) => (this.#messages = messages),
       completion: (completion) => this.#completions.push(completion),
       message: (message) => {
@@ -295,7 +296,10 @@ export class Conversation {
 
   #trim() {
     if (!glue || (this.#maxMessages === undefined && this.#maxTokens === undefined)) return;
-    const keep = JSON.parse(wasm(() => glue.trimMessages(JSON.stringify(this.#messages), this.#maxMessages, this.#maxTokens)));
+    // The estimate counts an image part whatever its URL, so the URLs (data URLs of megabytes) stay
+    // here: wasm memory, which never shrinks, does not grow to the history's size.
+    const history = JSON.stringify(this.#messages, (key, value) => (key === "image_url" ? null : value));
+    const keep = JSON.parse(wasm(() => glue.trimMessages(history, this.#maxMessages, this.#maxTokens)));
     if (keep.length !== this.#messages.length) this.#messages = keep.map((i) => this.#messages[i]);
   }
 }

@@ -6,7 +6,7 @@ use crate::protocol::conversation::{keep, Window};
 use crate::protocol::error::Error;
 use crate::protocol::json::{ObjectWriter, Reader};
 use crate::protocol::structured::parsed_choices;
-use crate::protocol::tools::{Answer, ToolLoop};
+use crate::protocol::tools::{write_array, Answer, ToolLoop};
 use wasm_bindgen::prelude::*;
 
 fn js_err(e: &Error) -> JsValue {
@@ -26,7 +26,8 @@ pub struct WasmToolLoop {
 #[wasm_bindgen]
 impl WasmToolLoop {
     /// `request` is the params object as JSON, `runnable` a JSON array of the names that have a
-    /// function.
+    /// function. The facade keeps the conversation: its `messages` is `[]` here, and each step
+    /// hands the messages it adds back and keeps none of them.
     #[wasm_bindgen(constructor)]
     pub fn new(request: String, runnable: String, max_rounds: u32) -> Result<WasmToolLoop, JsValue> {
         let mut names = Vec::new();
@@ -41,11 +42,12 @@ impl WasmToolLoop {
         Ok(WasmToolLoop { inner })
     }
 
-    /// The next request's body; `usage` asks a stream for usage (`WasmSession.prepareChat` says
-    /// when), unless the request has `stream_options`.
-    #[wasm_bindgen(js_name = requestBody)]
-    pub fn request_body(&self, stream: bool, usage: bool) -> String {
-        self.inner.request_body(stream, usage)
+    /// The next request's members but `messages` and `stream`, as a JSON object; `usage` asks a
+    /// stream for usage (`WasmSession.prepareChat` says when), unless the request has
+    /// `stream_options`.
+    #[wasm_bindgen(js_name = requestParams)]
+    pub fn request_params(&self, usage: bool) -> String {
+        self.inner.request_params(usage)
     }
 
     /// Takes a round's completion (JSON); resolves to the plan as JSON:
@@ -70,7 +72,7 @@ impl WasmToolLoop {
             c.finish();
         }
         buf.push(']');
-        write_added(w.key("messages"), &self.inner, plan.added);
+        write_array(w.key("messages"), &self.inner.take_new_messages());
         w.finish();
         Ok(out)
     }
@@ -107,24 +109,11 @@ impl WasmToolLoop {
                 (id.as_ref(), r)
             })
             .collect();
-        let added = self.inner.on_results(&results).map_err(|e| js_err(&e))?;
+        self.inner.on_results(&results).map_err(|e| js_err(&e))?;
         let mut out = String::new();
-        write_added(&mut out, &self.inner, added);
+        write_array(&mut out, &self.inner.take_new_messages());
         Ok(out)
     }
-}
-
-/// The last `added` messages of the run, as a JSON array.
-fn write_added(out: &mut String, state: &ToolLoop, added: usize) {
-    let new = state.new_messages();
-    out.push('[');
-    for (i, m) in new.get(new.len().saturating_sub(added)..).unwrap_or_default().iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(m);
-    }
-    out.push(']');
 }
 
 /// The parsed JSON answer of every choice of a completion, as a JSON array text; an answer

@@ -314,6 +314,8 @@ mod tests {
         assert_eq!(estimate_tokens(r#"{"role":"user","content":"abcd"}"#), MESSAGE_OVERHEAD_TOKENS + 1 + 1);
         let image = r#"{"role":"user","content":[{"type":"text","text":"what?"},{"type":"image_url","image_url":{"url":"data:image/png;base64,AAAA"}}]}"#;
         assert_eq!(estimate_tokens(image), MESSAGE_OVERHEAD_TOKENS + 1 + 1 + 2 + 3 + IMAGE_TOKENS);
+        // An image counts the same whatever its URL: Conversation (tools.js) sends `image_url: null`.
+        assert_eq!(estimate_tokens(&image.replace(r#"{"url":"data:image/png;base64,AAAA"}"#, "null")), estimate_tokens(image));
         assert_eq!(estimate_tokens("not json at all"), MESSAGE_OVERHEAD_TOKENS + 4);
     }
 

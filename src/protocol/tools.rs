@@ -190,6 +190,33 @@ impl ToolLoop {
     pub fn request_body(&self, stream: bool, usage: bool) -> String {
         let mut out = String::with_capacity(256 + self.messages.iter().map(String::len).sum::<usize>());
         let mut w = ObjectWriter::new(&mut out);
+        self.write_params(&mut w, usage);
+        write_array(w.key("messages"), &self.messages);
+        w.bool("stream", stream);
+        w.finish();
+        out
+    }
+
+    /// The next request's members but `messages` and `stream`, as a JSON object: what
+    /// [`request_body`](Self::request_body) sends around the conversation, for a caller that
+    /// keeps the conversation itself (see [`take_new_messages`](Self::take_new_messages)).
+    ///
+    /// ```
+    /// # use llmwire::protocol::tools::ToolLoop;
+    /// let request = r#"{"model":"m","messages":[],"tools":[{"type":"function","function":{"name":"f"}}],"stream":true}"#;
+    /// let run = ToolLoop::new(request, &["f"], 3)?;
+    /// assert_eq!(run.request_params(true), r#"{"model":"m","tools":[{"type":"function","function":{"name":"f"}}],"stream_options":{"include_usage":true}}"#);
+    /// # Ok::<(), llmwire::Error>(())
+    /// ```
+    pub fn request_params(&self, usage: bool) -> String {
+        let mut out = String::with_capacity(256);
+        let mut w = ObjectWriter::new(&mut out);
+        self.write_params(&mut w, usage);
+        w.finish();
+        out
+    }
+
+    fn write_params(&self, w: &mut ObjectWriter<'_>, usage: bool) {
         for (key, raw) in &self.params {
             let auto = key == "tool_choice" && self.forced_choice && self.rounds > 0;
             w.raw(key, if auto { "\"auto\"" } else { raw });
@@ -197,10 +224,6 @@ impl ToolLoop {
         if usage && !self.params.iter().any(|(key, _)| key == "stream_options") {
             w.raw("stream_options", r#"{"include_usage":true}"#);
         }
-        write_array(w.key("messages"), &self.messages);
-        w.bool("stream", stream);
-        w.finish();
-        out
     }
 
     /// Every message of the run, the caller's included, as a JSON array text.
@@ -210,9 +233,20 @@ impl ToolLoop {
         out
     }
 
-    /// The messages the run added (assistant answers and tool results), as JSON texts.
+    /// The messages the run added (assistant answers and tool results), as JSON texts; since the
+    /// last [`take_new_messages`](Self::take_new_messages), if any.
     pub fn new_messages(&self) -> &[String] {
         self.messages.get(self.initial..).unwrap_or_default()
+    }
+
+    /// Moves out the messages the run added since it started or since the last take, for a
+    /// caller that keeps the conversation itself and sends [`request_params`](Self::request_params)
+    /// with it: the run then holds no message longer than a round (the package's `runTools`, whose
+    /// wasm memory would otherwise grow with the conversation and never shrink).
+    /// [`request_body`](Self::request_body) and [`messages_json`](Self::messages_json) leave the
+    /// taken messages out.
+    pub fn take_new_messages(&mut self) -> Vec<String> {
+        self.messages.split_off(self.initial.min(self.messages.len()))
     }
 
     /// Takes a round's chat completion: appends its assistant message (choice 0) and decides
@@ -294,7 +328,8 @@ fn not_run(why: &str) -> Cow<'static, str> {
     Cow::Owned(format!("Error: the tool was not run: {why}"))
 }
 
-fn write_array(out: &mut String, items: &[String]) {
+/// JSON texts as a JSON array.
+pub(crate) fn write_array(out: &mut String, items: &[String]) {
     out.push('[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {

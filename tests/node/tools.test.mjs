@@ -70,3 +70,83 @@ test("tool results from a slow consumer: the run waits for the iteration", LIMIT
   assert.equal(runs, 1);
   assert.ok(seen.indexOf("tool_call.done") < seen.lastIndexOf("message"));
 });
+
+test("a run's conversation never enters wasm memory: two rounds about a 5 MB image leave it the size it was", LIMIT, async () => {
+  // The runner keeps the conversation and sends it with the parameters the wasm state decides each
+  // round (requestParams); wasm memory, which never shrinks, does not grow to the conversation.
+  const [{ initSync: core }, { initSync: extras }] = await Promise.all([import("../../pkg/llmwire_core.js"), import("../../pkg/llmwire_extras.js")]);
+  const wasmMemory = () => core().memory.buffer.byteLength + extras().memory.buffer.byteLength;
+  const call = { id: "call_1", type: "function", function: { name: "lookup", arguments: '{"q":"cat"}' } };
+  const completion = (message, finish) => ({ id: "c", object: "chat.completion", created: 1, model: "m", choices: [{ index: 0, message, finish_reason: finish }] });
+  const chunk = (delta, finish = null) => `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  const sent = [];
+  const fetch = async (url, init) => {
+    const body = JSON.parse(init.body);
+    sent.push(body);
+    const first = body.messages.length === 1;
+    if (!body.stream) {
+      const message = first ? { role: "assistant", content: null, tool_calls: [call] } : { role: "assistant", content: "a cat, says lookup" };
+      return new Response(JSON.stringify(completion(message, first ? "tool_calls" : "stop")), { headers: { "content-type": "application/json" } });
+    }
+    const events = first
+      ? chunk({ role: "assistant", tool_calls: [{ index: 0, ...call }] }) + chunk({}, "tool_calls")
+      : chunk({ role: "assistant", content: "a cat, says lookup" }) + chunk({}, "stop");
+    return new Response(`${events}data: [DONE]\n\n`, { headers: { "content-type": "text/event-stream" } });
+  };
+  const client = new lib.Client({ apiKey: KEY, baseURL: "http://vision.invalid/v1", fetch, streamUsage: true });
+  const tools = [{ type: "function", function: { name: "lookup", parameters: { type: "object" }, function: ({ q }) => `found ${q}` } }];
+  const tool_choice = { type: "function", function: { name: "lookup" } };
+  const ask = (content, stream) => ({ model: "m", messages: [{ role: "user", content }], tools, tool_choice, stream, temperature: 0.2 });
+  await client.chat.completions.runTools(ask("warm", true)).finalContent();
+  await client.chat.completions.runTools(ask("warm", false)).finalContent();
+  sent.length = 0;
+  const before = wasmMemory();
+  const image = `data:image/png;base64,${"iVBORw0KGgo".repeat(500_000)}`;
+  const content = [{ type: "text", text: "这张图里有什么？ What is in it?" }, { type: "image_url", image_url: { url: image } }];
+  for (const stream of [true, false]) {
+    const runner = client.chat.completions.runTools(ask(content, stream));
+    assert.equal(await runner.finalContent(), "a cat, says lookup");
+    assert.deepEqual(runner.messages.map((m) => m.role), ["user", "assistant", "tool", "assistant"]);
+  }
+  assert.ok(wasmMemory() - before < 1 << 20, `wasm memory grew from ${before} to ${wasmMemory()} bytes`);
+  // Each round sent the whole conversation, with the parameters as the wasm state decided them.
+  assert.equal(sent.length, 4);
+  for (const [i, body] of sent.entries()) {
+    const round = i % 2;
+    assert.equal(body.messages[0].content[1].image_url.url, image);
+    assert.deepEqual(body.messages.slice(1).map((m) => m.role), round ? ["assistant", "tool"] : []);
+    if (round) assert.deepEqual(body.messages[2], { role: "tool", tool_call_id: "call_1", content: "found cat" });
+    assert.deepEqual(body.tool_choice, round ? "auto" : tool_choice, "a forced tool in the first round only");
+    assert.deepEqual(body.stream_options, i < 2 ? { include_usage: true } : undefined);
+    assert.deepEqual(Object.keys(body), ["model", "tools", "tool_choice", "temperature", ...(i < 2 ? ["stream_options"] : []), "messages", "stream"]);
+    assert.equal(body.stream, i < 2);
+  }
+});
+
+test("a Conversation's history never enters wasm memory: trimming around a 5 MB image leaves it the size it was", LIMIT, async () => {
+  // Trimming estimates each message in Rust; an image counts 765 tokens whatever its URL, so the
+  // history goes there without its image URLs.
+  const [{ initSync: core }, { initSync: extras }] = await Promise.all([import("../../pkg/llmwire_core.js"), import("../../pkg/llmwire_extras.js")]);
+  const wasmMemory = () => core().memory.buffer.byteLength + extras().memory.buffer.byteLength;
+  const sent = [];
+  const fetch = async (url, init) => {
+    sent.push(JSON.parse(init.body));
+    const message = { role: "assistant", content: "a cat" };
+    return new Response(JSON.stringify({ id: "c", object: "chat.completion", created: 1, model: "m", choices: [{ index: 0, message, finish_reason: "stop" }] }), { headers: { "content-type": "application/json" } });
+  };
+  const client = new lib.Client({ apiKey: KEY, baseURL: "http://vision.invalid/v1", fetch });
+  const chat = new lib.Conversation(client, { model: "m", system: "Be brief.", maxTokens: 1000 });
+  await chat.send("warm");
+  chat.clear();
+  const before = wasmMemory();
+  const image = `data:image/png;base64,${"iVBORw0KGgo".repeat(500_000)}`;
+  await chat.send([{ type: "text", text: "这张图里有什么？" }, { type: "image_url", image_url: { url: image } }]);
+  await chat.send("And the colour?");
+  assert.deepEqual(chat.messages.map((m) => m.role), ["system", "user", "assistant", "user", "assistant"]);
+  assert.equal(sent.at(-1).messages[1].content[1].image_url.url, image, "the image is sent whole");
+  // ~300 tokens more pass the budget with the image's 765: the oldest turn, the image's message, is dropped.
+  chat.push({ role: "user", content: "x".repeat(1200) });
+  assert.deepEqual(chat.messages.map((m) => m.role), ["system", "assistant", "user", "assistant", "user"]);
+  assert.equal(chat.messages[2].content, "And the colour?");
+  assert.ok(wasmMemory() - before < 1 << 20, `wasm memory grew from ${before} to ${wasmMemory()} bytes`);
+});
