@@ -64,7 +64,7 @@ export async function imageBlob(item, options = {}) {
 async function imageSource(source, mimeType) {
   const b = await ctx.extras();
   try {
-    if (typeof source === "string") return JSON.parse(b.imagePart(source, undefined)).image_url.url;
+    if (typeof source === "string") return b.imageUrl(source) ?? source;
     if (isBlob(source) || isBytes(source)) return b.imageBytesDataUrl(await bytesOf(source), mimeType ?? (source.type || undefined));
   } catch (e) {
     ctx.rethrow(e);
@@ -72,12 +72,20 @@ async function imageSource(source, mimeType) {
   throw new ctx.errors.InvalidArgumentError(`an image must be a URL, a data URL, base64, a Blob, a File, a Uint8Array or an ArrayBuffer; got ${source === null ? "null" : typeof source}`);
 }
 
+/**
+ * The URL Rust builds an image part from in place of a checked image's own (imagePart,
+ * imagesViaChat), which is put in here: an image crosses into wasm once, to be checked.
+ */
+const STAND_IN_URL = "https://image.invalid/";
+
 /** An `image_url` content part for a chat message, from a URL, a data URL, base64, or file data. */
 export async function imagePart(source, options = {}) {
   const url = await imageSource(source, options.mimeType);
   const b = await ctx.extras();
   try {
-    return JSON.parse(b.imagePart(url, options.detail ?? undefined));
+    const part = JSON.parse(b.imagePart(STAND_IN_URL, options.detail ?? undefined));
+    part.image_url.url = url;
+    return part;
   } catch (e) {
     ctx.rethrow(e);
   }
@@ -171,21 +179,17 @@ async function use(ready, fn) {
   }
 }
 
-/** `WasmEndpoints.members` by endpoint, asked once (null: its rules read the whole body). */
+/** `WasmEndpoints.members` by endpoint, asked once. */
 const membersOf = new Map();
 
 /**
- * The JSON text sent to `endpoint` for request `params`, checked by its `rules`: only the members
- * the rules check cross into wasm, so a long input never does; where the rules read the whole
- * body (an image request via chat), the text they make of it.
+ * The JSON text sent to `endpoint` (one whose rules check parameters) for request `params`: only
+ * the members the rules check cross into wasm, so a long input never does.
  */
 function prepared(rules, endpoint, params) {
-  if (!membersOf.has(endpoint)) membersOf.set(endpoint, JSON.parse(rules.members(endpoint) ?? "null"));
-  const names = membersOf.get(endpoint);
-  const text = JSON.stringify(params);
-  if (!names) return rules.prepare(endpoint, text) ?? text;
-  rules.prepare(endpoint, view(params, names));
-  return text;
+  if (!membersOf.has(endpoint)) membersOf.set(endpoint, JSON.parse(rules.members(endpoint)));
+  rules.prepare(endpoint, view(params, membersOf.get(endpoint)));
+  return JSON.stringify(params);
 }
 
 /** A 2xx `answer` of `endpoint` as `{ text, meta }`, its text checked and rewritten by `rules`. */
@@ -218,13 +222,27 @@ export async function imagesEdit(ready, params, options) {
   }));
 }
 
-/** `images.generateViaChat`: an image model on /chat/completions, reference images as data URLs. */
+/**
+ * `images.generateViaChat`: an image model on /chat/completions, reference images as data URLs.
+ * Rust builds the request from stand-ins, the history as `[]` and each image as STAND_IN_URL, and
+ * the history and the images are put in here: wasm memory, which never shrinks, holds an image
+ * once, alone, while it is checked, and never the request.
+ */
 export async function imagesViaChat(ready, params, options) {
   needObject(params, "images.generateViaChat");
   const sources = params.image ?? params.images;
   const list = sources === undefined || sources === null ? undefined : Array.isArray(sources) ? sources : [sources];
   const image = list && (await Promise.all(list.map((s) => imageSource(s))));
-  return post(ready, ENDPOINT.imagesViaChat, "/chat/completions", { ...params, images: undefined, image }, options);
+  const history = Array.isArray(params.messages) ? params.messages : undefined;
+  const standIns = { ...params, images: undefined, image: image?.map(() => STAND_IN_URL), messages: history ? [] : params.messages };
+  return result(await use(ready, async (t, rules) => {
+    const body = JSON.parse(rules.prepare(ENDPOINT.imagesViaChat, JSON.stringify(standIns)));
+    // The prompt's message comes last, its image parts in the order of `image` (images::via_chat_request).
+    if (image?.length) body.messages.at(-1).content.filter((part) => part.type === "image_url").forEach((part, i) => (part.image_url.url = image[i]));
+    if (history) body.messages.unshift(...history);
+    const answer = await t.text("POST", "/chat/completions", KIND.json, JSON.stringify(body), signalOf(options), params);
+    return finished(rules, ENDPOINT.imagesViaChat, answer);
+  }));
 }
 
 /** `embeddings.create`: POST /embeddings; base64 vectors decoded in Rust, each also as `float32`. */

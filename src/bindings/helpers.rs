@@ -21,6 +21,18 @@ pub fn image_item_bytes(url: Option<String>, b64_json: Option<String>) -> Result
     }
 }
 
+/// The `url` of an `image_url` part for a URL, a data URL or bare base64 image data: undefined
+/// when the source is that URL as it is (JavaScript keeps its string; a data URL of megabytes is
+/// not copied out again).
+#[wasm_bindgen(js_name = imageUrl)]
+pub fn image_url(source: &str) -> Result<Option<String>, JsValue> {
+    match multimodal::image_url(source) {
+        Ok(url) if url.len() == source.len() => Ok(None),
+        Ok(url) => Ok(Some(url.into_owned())),
+        Err(e) => Err(errors::to_js(&e, None)),
+    }
+}
+
 /// An `image_url` content part (JSON text) for a URL, a data URL or bare base64 image data.
 #[wasm_bindgen(js_name = imagePart)]
 pub fn image_part(url: String, detail: Option<String>) -> Result<String, JsValue> {

@@ -228,7 +228,9 @@ pub fn mark_chat_body(body: &str) -> Cow<'_, str> {
 /// Builds the chat request of `images.generateViaChat`: `prompt` becomes a user message (with an
 /// `image_url` part per reference image in `image`, a URL/data URL or an array of them), appended
 /// to `messages` for multi-turn refinement. `stream` is dropped (the models answer in one piece);
-/// every other member (`model`, `size`, ...) passes through.
+/// every other member (`model`, `size`, ...) passes through. The prompt's message comes last,
+/// its image parts in the order of `image`: the package's facade sends stand-ins (`messages: []`,
+/// short URLs) and puts the history and the images in that way, so they never enter wasm memory.
 ///
 /// ```
 /// use llmwire::protocol::images::via_chat_request;
@@ -308,7 +310,7 @@ pub fn via_chat_request(params: &str) -> Result<String, Error> {
 fn collect_images(raw: &str, out: &mut Vec<String>) -> Result<(), Error> {
     let one = |raw: &str, out: &mut Vec<String>| -> Result<(), Error> {
         let s = json::raw_str(raw).ok_or_else(|| invalid_argument("image must be a URL, a data URL, or an array of them"))?;
-        out.push(crate::protocol::multimodal::image_url(&s)?);
+        out.push(crate::protocol::multimodal::image_url(&s)?.into_owned());
         Ok(())
     };
     if !raw.starts_with('[') {

@@ -15,6 +15,7 @@ use crate::protocol::base64;
 use crate::protocol::error::{bounded, Error};
 use crate::protocol::json::ObjectWriter;
 use crate::protocol::media;
+use std::borrow::Cow;
 
 fn invalid(message: impl Into<String>) -> Error {
     Error::InvalidArgument { message: message.into() }
@@ -22,12 +23,13 @@ fn invalid(message: impl Into<String>) -> Error {
 
 /// The `url` of an `image_url` part for `source`: an `http(s)` URL as it is, a base64 `data:` URL
 /// after checking its payload, or bare base64 image data turned into a `data:` URL (its type
-/// sniffed from the bytes). Anything else is an [`Error::InvalidArgument`].
-pub fn image_url(source: &str) -> Result<String, Error> {
+/// sniffed from the bytes). Anything else is an [`Error::InvalidArgument`]. A source usable as it
+/// is comes back borrowed (trimmed), so a data URL of megabytes is checked without a copy.
+pub fn image_url(source: &str) -> Result<Cow<'_, str>, Error> {
     let s = source.trim();
     let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
     if lower.starts_with("https://") || lower.starts_with("http://") {
-        return Ok(s.to_string());
+        return Ok(Cow::Borrowed(s));
     }
     if lower.starts_with("data:") {
         let (mime, payload) = media::split_data_url(s).ok_or_else(|| invalid("an image data URL must be data:image/...;base64,..."))?;
@@ -35,7 +37,7 @@ pub fn image_url(source: &str) -> Result<String, Error> {
             return Err(invalid(format!("a data URL of type {mime:?} is not an image")));
         }
         base64::validate(payload).map_err(|e| invalid(format!("the image data URL is not valid base64: {e}")))?;
-        return Ok(s.to_string());
+        return Ok(Cow::Borrowed(s));
     }
     if !s.is_empty() && base64::validate(s).is_ok() {
         let head = base64::decode_prefix(s, media::SNIFF_BYTES).unwrap_or_default();
@@ -45,7 +47,7 @@ pub fn image_url(source: &str) -> Result<String, Error> {
             out.push_str(mime);
             out.push_str(";base64,");
             out.push_str(s);
-            return Ok(out);
+            return Ok(Cow::Owned(out));
         }
     }
     Err(invalid(format!(
@@ -98,7 +100,7 @@ mod tests {
     fn urls_pass_data_urls_are_checked() {
         assert_eq!(image_url(" https://x/y.jpg ").unwrap(), "https://x/y.jpg");
         assert_eq!(image_url("HTTP://x/y").unwrap(), "HTTP://x/y");
-        assert!(image_url("data:image/png;base64,iVBORw0KGgo=").is_ok());
+        assert!(matches!(image_url("data:image/png;base64,iVBORw0KGgo=").unwrap(), Cow::Borrowed(_)), "checked in place");
         assert!(image_url("data:image/png;base64,@@").is_err());
         assert!(image_url("data:text/plain;base64,aGk=").is_err());
         assert!(image_url("data:image/png,rawtext").is_err());
@@ -107,7 +109,7 @@ mod tests {
     #[test]
     fn bare_base64_images_become_data_urls() {
         let gif = base64::encode(b"GIF89a\x01\0\x01\0");
-        assert_eq!(image_url(&gif).unwrap(), format!("data:image/gif;base64,{gif}"));
+        assert!(matches!(image_url(&gif).unwrap(), Cow::Owned(url) if url == format!("data:image/gif;base64,{gif}")));
         assert!(image_url(&base64::encode(b"just some text")).is_err(), "base64 that is not an image");
         assert!(image_url("").is_err());
         assert!(image_url("photo.png").is_err());

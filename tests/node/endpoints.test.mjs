@@ -73,3 +73,42 @@ test("a request's input never enters wasm memory: 4 MB to responses, completions
   await assert.rejects(client.embeddings.create({ model: "m", input, dimensions: 0 }), (e) => invalid("dimensions", e));
   await assert.rejects(client.images.generate({ model: "m", prompt: input, n: 0 }), (e) => invalid("n ", e));
 });
+
+test("generateViaChat's history and reference images never enter wasm memory with the request: it is built from stand-ins", async () => {
+  // Each image crosses once, alone, to be checked; the request is built in Rust with the history as
+  // [] and short stand-in URLs, and they are put back in JavaScript. What is sent is what Rust
+  // builds from the real parameters.
+  const sent = [];
+  const fetch = async (url, init) => {
+    sent.push(init.body);
+    return new Response('{"created":1,"data":[{"url":"https://img.invalid/1.png"}]}', { headers: { "content-type": "application/json" } });
+  };
+  const client = new lib.Client({ apiKey: KEY, baseURL: "http://draw.invalid/v1", fetch });
+  const big = (n) => `data:image/png;base64,${"iVBORw0KGgo".repeat(n)}`;
+  const photo = big(300_000);
+  await client.images.generateViaChat({ model: "gpt-image-2-vip", prompt: "warm", image: photo });
+  const { initSync, WasmEndpoints } = await import("../../pkg/llmwire_extras.js");
+  const wasmMemory = () => initSync().memory.buffer.byteLength;
+  const before = wasmMemory();
+  const png = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="), (c) => c.charCodeAt(0));
+  const history = [
+    { role: "user", content: [{ type: "text", text: "画一座灯塔" }, { type: "image_url", image_url: { url: big(300_001) } }] },
+    { role: "assistant", content: "![image](https://img.invalid/0.png)" },
+  ];
+  const params = { model: "gpt-image-2-vip", messages: history, prompt: "Make the sky bluer 🌅", image: [photo, " https://img.invalid/0.png ", png], size: "2048x1152", stream: true };
+  const result = await client.images.generateViaChat(params);
+  assert.equal(result.data[0].url, "https://img.invalid/1.png");
+  assert.ok(wasmMemory() - before < 1 << 20, `wasm memory grew from ${before} to ${wasmMemory()} bytes`);
+  const body = JSON.parse(sent.at(-1));
+  assert.deepEqual(Object.keys(body), ["model", "size", "messages"]);
+  assert.deepEqual(body.messages.slice(0, 2), history);
+  const dataUrl = `data:image/png;base64,${btoa(String.fromCharCode(...png))}`;
+  const urls = [photo, "https://img.invalid/0.png", dataUrl];
+  assert.deepEqual(body.messages[2], { role: "user", content: [{ type: "text", text: "Make the sky bluer 🌅" }, ...urls.map((url) => ({ type: "image_url", image_url: { url } }))] });
+  const rules = new WasmEndpoints('{"baseURL":"http://draw.invalid/v1"}', false);
+  try {
+    assert.equal(sent.at(-1), rules.prepare(2, JSON.stringify({ ...params, image: urls })), "the body Rust builds from the real parameters");
+  } finally {
+    rules.free();
+  }
+});

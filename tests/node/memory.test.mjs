@@ -93,3 +93,19 @@ test("a finished or failed request leaves its response to the garbage collector"
   }
   assert.deepEqual(sent.map((r) => r.deref() === undefined), [true, true, true, true], "each response was collected");
 });
+
+test("a reference image crosses into wasm once: a 3.3 MB data URL grows the extras' memory by about its size", async () => {
+  // generateViaChat checks each image in wasm, which hands back nothing for a data URL usable as it
+  // is (imageUrl), and builds the request from stand-ins: neither the check's answer nor the
+  // request holds a copy. Before, one image grew this memory by 3x its size, for good.
+  const { initSync: extras } = await import("../../pkg/llmwire_extras.js");
+  const fetch = async () => new Response('{"created":1,"data":[{"url":"https://img.invalid/1.png"}]}', { headers: { "content-type": "application/json" } });
+  const client = new Client({ baseURL: "http://draw.invalid/v1", fetch });
+  await client.images.generateViaChat({ model: "m", prompt: "warm" });
+  const before = extras().memory.buffer.byteLength;
+  const image = `data:image/png;base64,${"iVBORw0KGgo".repeat(300_000)}`;
+  const result = await client.images.generateViaChat({ model: "m", prompt: "watercolor", image: [image, image] });
+  assert.equal(result.data[0].url, "https://img.invalid/1.png");
+  const grown = extras().memory.buffer.byteLength - before;
+  assert.ok(grown < 1.5 * image.length, `wasm memory grew by ${grown} bytes for a ${image.length}-byte image (${(grown / image.length).toFixed(2)}x)`);
+});

@@ -433,6 +433,8 @@ export const cases = {
     same(fromBytes, { type: "image_url", image_url: { url: `data:image/png;base64,${PNG_B64}`, detail: "high" } }, "bytes");
     same((await lib.imagePart(new Blob([png()], { type: "image/png" }))).image_url.url, `data:image/png;base64,${PNG_B64}`, "Blob");
     same((await lib.imagePart(PNG_B64)).image_url.url, `data:image/png;base64,${PNG_B64}`, "bare base64");
+    same(await lib.imagePart(`data:image/png;base64,${PNG_B64}`, { detail: "low" }), { type: "image_url", image_url: { url: `data:image/png;base64,${PNG_B64}`, detail: "low" } }, "data URL");
+    same((await lib.imagePart(` https://x.invalid/y.png\n`)).image_url.url, "https://x.invalid/y.png", "trimmed");
     same((await lib.imagePart(new Uint8Array([1, 2, 3]), { mimeType: "image/avif" })).image_url.url, "data:image/avif;base64,AQID", "mimeType");
     await rejects(() => lib.imagePart(42), lib.InvalidArgumentError, "a number");
     await rejects(() => lib.imagePart(new Uint8Array([1, 2, 3])), lib.InvalidArgumentError, "bytes of no known type");
