@@ -5,13 +5,13 @@ use super::decoder::{decoder_class, Decoding};
 use super::settings::Settings;
 use crate::protocol::audio::{transcription_result, ResponseFormat};
 use crate::protocol::completions::CompletionsProtocol;
-use crate::protocol::embeddings::decode_embeddings;
+use crate::protocol::embeddings::{decode_embeddings, decode_one};
 use crate::protocol::endpoint::Endpoint;
 use crate::protocol::error::{check_json_object, Error};
 use crate::protocol::event_stream::EventStreamDecoder;
 use crate::protocol::responses::ResponsesProtocol;
 use crate::protocol::{media, multipart};
-use js_sys::{Array, Float32Array, Uint32Array};
+use js_sys::{Array, Float32Array};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -79,14 +79,21 @@ impl WasmEndpoints {
         endpoint(id).and_then(|e| e.finish(text, status)).map(super::rewritten).map_err(|e| self.settings.error(e, None))
     }
 
-    /// An embeddings body as `[JSON text with null for each base64 vector, the decoded vectors
-    /// one after another, their lengths]`.
-    pub fn embeddings(&self, text: String, status: u16) -> Result<Array, JsValue> {
-        let decoded = check_json_object(&text, status).and_then(|()| decode_embeddings(&text));
-        let decoded = decoded.map_err(|e| self.settings.error(e, None))?;
-        let lengths: Vec<u32> = decoded.lengths.iter().map(|n| u32::try_from(*n).unwrap_or(u32::MAX)).collect();
-        let vectors = Float32Array::from(decoded.vectors.as_slice());
-        Ok(Array::of3(&JsValue::from_str(&decoded.json), &vectors, &Uint32Array::from(lengths.as_slice())))
+    /// Checks the shape of an embeddings body that the facade parsed: `text` is the body with
+    /// each vector as `[]` (or the body itself when it is not JSON); its vectors are checked
+    /// one at a time by `embeddingVector`, so the response never enters wasm memory whole.
+    #[wasm_bindgen(js_name = embeddingsShape)]
+    pub fn embeddings_shape(&self, text: &str, status: u16) -> Result<(), JsValue> {
+        check_json_object(text, status).and_then(|()| decode_embeddings(text)).map(|_| ()).map_err(|e| self.settings.error(e, None))
+    }
+
+    /// One vector of an embeddings body (`raw`, its JSON value; `i`, its position; `first`, the
+    /// first vector's number of values): its values when it is base64, undefined when it is a
+    /// number array.
+    #[wasm_bindgen(js_name = embeddingVector)]
+    pub fn embedding_vector(&self, i: u32, raw: &str, first: Option<u32>) -> Result<Option<Float32Array>, JsValue> {
+        let decoded = decode_one(raw, i as usize, first.map(|n| n as usize)).map_err(|e| self.settings.error(e, None))?;
+        Ok(decoded.map(|values| Float32Array::from(values.as_slice())))
     }
 
     /// The names of a multipart request's file parameters (`form` 0 image edits, 1 transcriptions)

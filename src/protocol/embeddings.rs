@@ -9,7 +9,9 @@
 //! buffer (a `Float32Array` in JavaScript). The JSON it gives back keeps number arrays as sent
 //! and has `"embedding": null` where a base64 vector was, to be filled from that buffer: writing
 //! floats as text here would cost the wasm module a float formatter, and JavaScript makes the
-//! arrays for free. [`EmbeddingResponse::from_body`] does the filling for Rust.
+//! arrays for free. [`EmbeddingResponse::from_body`] does the filling for Rust. The package's
+//! facade checks a response it parsed itself a vector at a time ([`decode_one`]), so a batch never
+//! enters wasm memory whole.
 //!
 //! ```
 //! use llmwire::protocol::embeddings::decode_embeddings;
@@ -113,12 +115,45 @@ pub fn decode_embeddings(body: &str) -> Result<DecodedEmbeddings, Error> {
     if !saw_data {
         return Err(invalid("expected an embeddings response with a data array".into(), body));
     }
-    if let Some(first) = all_lengths.first() {
-        if let Some((i, len)) = all_lengths.iter().enumerate().find(|(_, l)| *l != first) {
-            return Err(invalid(format!("embedding {i} has {len} values but embedding 0 has {first}"), body));
+    equal_lengths(&all_lengths).map_err(|m| invalid(m, body))?;
+    Ok(out)
+}
+
+/// One vector of an embeddings response, checked as [`decode_embeddings`] checks it: `raw` is its
+/// JSON value, `i` its position in `data`, `first` how many values the response's first vector
+/// has (none for that one). Returns its values when it is base64, `None` when it is a number
+/// array (kept as sent). The package's facade parses a response itself and runs
+/// [`decode_embeddings`] on it with every vector as `[]` (its shape), then this on each vector:
+/// a batch's response never enters wasm memory whole.
+///
+/// ```
+/// use llmwire::protocol::embeddings::decode_one;
+/// assert_eq!(decode_one(r#""AACAPwAAIMA=""#, 0, None)?, Some(vec![1.0, -2.5]));
+/// assert_eq!(decode_one("[1, 2]", 1, Some(2))?, None);
+/// assert!(decode_one("[1, 2, 3]", 2, Some(2)).is_err());
+/// assert!(decode_one(r#"["1"]"#, 3, Some(1)).is_err());
+/// # Ok::<(), llmwire::Error>(())
+/// ```
+pub fn decode_one(raw: &str, i: usize, first: Option<usize>) -> Result<Option<Vec<f32>>, Error> {
+    let mut values = Vec::new();
+    let (count, base64) = decode_vector(raw, i, &mut values).map_err(|m| invalid(m, raw))?;
+    match first {
+        Some(first) if count != first => Err(invalid(length_mismatch(i, count, first), raw)),
+        _ => Ok(base64.then_some(values)),
+    }
+}
+
+fn equal_lengths(counts: &[usize]) -> Result<(), String> {
+    if let Some(first) = counts.first() {
+        if let Some((i, len)) = counts.iter().enumerate().find(|(_, l)| *l != first) {
+            return Err(length_mismatch(i, *len, *first));
         }
     }
-    Ok(out)
+    Ok(())
+}
+
+fn length_mismatch(i: usize, len: usize, first: usize) -> String {
+    format!("embedding {i} has {len} values but embedding 0 has {first}")
 }
 
 fn decode_data(raw: &str, out: &mut String, vectors: &mut Vec<f32>, lengths: &mut Vec<usize>, all: &mut Vec<usize>) -> Result<(), String> {
@@ -147,12 +182,11 @@ fn decode_data(raw: &str, out: &mut String, vectors: &mut Vec<f32>, lengths: &mu
             }
             found = true;
             let start = vectors.len();
-            let count = decode_vector(raw, i, w.key("embedding"), vectors)?;
-            if vectors.len() > start {
+            let (count, base64) = decode_vector(raw, i, vectors)?;
+            if base64 {
                 lengths.push(vectors.len() - start);
-            } else if json::raw_str(raw).is_some() {
-                lengths.push(0);
             }
+            w.raw("embedding", if base64 { "null" } else { raw });
             all.push(count);
         }
         w.finish();
@@ -164,8 +198,9 @@ fn decode_data(raw: &str, out: &mut String, vectors: &mut Vec<f32>, lengths: &mu
     Ok(())
 }
 
-/// Checks one vector and writes what stands for it; returns how many values it has.
-fn decode_vector(raw: &str, i: usize, out: &mut String, vectors: &mut Vec<f32>) -> Result<usize, String> {
+/// Checks one vector; a base64 one is decoded onto `vectors`. Returns how many values it has and
+/// whether it was base64.
+fn decode_vector(raw: &str, i: usize, vectors: &mut Vec<f32>) -> Result<(usize, bool), String> {
     if let Some(text) = json::raw_str(raw) {
         let bytes = base64::decode(&text).map_err(|e| format!("embedding {i} is not valid base64: {e}"))?;
         if bytes.len() % 4 != 0 {
@@ -179,8 +214,7 @@ fn decode_vector(raw: &str, i: usize, out: &mut String, vectors: &mut Vec<f32>) 
             }
             vectors.push(v);
         }
-        out.push_str("null");
-        return Ok(bytes.len() / 4);
+        return Ok((bytes.len() / 4, true));
     }
     let mut r = Reader::new(raw);
     if r.peek().ok() != Some(Kind::Array) {
@@ -193,8 +227,7 @@ fn decode_vector(raw: &str, i: usize, out: &mut String, vectors: &mut Vec<f32>) 
         Ok(())
     })
     .map_err(|_| format!("embedding {i} holds something other than numbers"))?;
-    out.push_str(raw);
-    Ok(count)
+    Ok((count, false))
 }
 
 #[cfg(test)]
