@@ -203,6 +203,31 @@ async function exchange(t, rules, endpoint, method, path, params, options) {
 
 const post = (ready, endpoint, path, params, options) => use(ready, (t, rules) => exchange(t, rules, endpoint, "POST", path, params, options)).then(result);
 
+/** Whether an image's `url` or `b64_json` is checked as a stand-in: a long one, not blank by any measure of blank. */
+const longImage = (value) => typeof value === "string" && value.length > 256 && /[A-Za-z0-9]/.test(value);
+
+/**
+ * The result of a 2xx images `answer` of `endpoint` (images, or images via chat), checked by
+ * `rules` with each long `url` and `b64_json` in `data` as a stand-in: the checks read only
+ * whether they are blank, and rewrite nothing. The images (megabytes of base64 each) stay here
+ * instead of entering wasm memory, which would keep the size of the largest answer for good.
+ */
+function imagesResult(rules, endpoint, answer) {
+  let body;
+  try {
+    body = JSON.parse(answer.text);
+  } catch {
+    return result(finished(rules, endpoint, answer)); // Rust says what is wrong with it
+  }
+  const standIn = (item) =>
+    typeof item === "object" && item !== null && !Array.isArray(item)
+      ? { ...item, ...(longImage(item.url) && { url: "x" }), ...(longImage(item.b64_json) && { b64_json: "x" }) }
+      : item;
+  const shape = Array.isArray(body?.data) ? { ...body, data: body.data.map(standIn) } : body;
+  rules.finish(endpoint, JSON.stringify(shape) ?? "", answer.status);
+  return typeof body === "object" && body !== null ? ctx.withMeta(body, answer.meta) : body;
+}
+
 /** A streamed request of `params` to `endpoint` (legacy completions, Responses). */
 const stream = (ready, endpoint, path, params, options) =>
   use(ready, (t, rules) => t.stream(path, prepared(rules, endpoint, params), signalOf(options), () => rules.decoder(endpoint), params));
@@ -210,16 +235,19 @@ const stream = (ready, endpoint, path, params, options) =>
 /** `images.generate`: POST /images/generations. */
 export async function imagesGenerate(ready, params, options) {
   needObject(params, "images.generate");
-  return post(ready, ENDPOINT.images, "/images/generations", params, options);
+  return use(ready, async (t, rules) => {
+    const answer = await t.text("POST", "/images/generations", KIND.json, prepared(rules, ENDPOINT.images, params), signalOf(options), params);
+    return imagesResult(rules, ENDPOINT.images, answer);
+  });
 }
 
 /** `images.edit`: POST /images/edits (multipart). */
 export async function imagesEdit(ready, params, options) {
   needObject(params, "images.edit");
-  return result(await use(ready, async (t, rules, b) => {
+  return use(ready, async (t, rules, b) => {
     const [form] = await formOf(b, rules, 0, params, "images.edit");
-    return finished(rules, ENDPOINT.images, await t.text("POST", "/images/edits", KIND.form, form, signalOf(options)));
-  }));
+    return imagesResult(rules, ENDPOINT.images, await t.text("POST", "/images/edits", KIND.form, form, signalOf(options)));
+  });
 }
 
 /**
@@ -235,14 +263,14 @@ export async function imagesViaChat(ready, params, options) {
   const image = list && (await Promise.all(list.map((s) => imageSource(s))));
   const history = Array.isArray(params.messages) ? params.messages : undefined;
   const standIns = { ...params, images: undefined, image: image?.map(() => STAND_IN_URL), messages: history ? [] : params.messages };
-  return result(await use(ready, async (t, rules) => {
+  return use(ready, async (t, rules) => {
     const body = JSON.parse(rules.prepare(ENDPOINT.imagesViaChat, JSON.stringify(standIns)));
     // The prompt's message comes last, its image parts in the order of `image` (images::via_chat_request).
     if (image?.length) body.messages.at(-1).content.filter((part) => part.type === "image_url").forEach((part, i) => (part.image_url.url = image[i]));
     if (history) body.messages.unshift(...history);
     const answer = await t.text("POST", "/chat/completions", KIND.json, JSON.stringify(body), signalOf(options), params);
-    return finished(rules, ENDPOINT.imagesViaChat, answer);
-  }));
+    return imagesResult(rules, ENDPOINT.imagesViaChat, answer);
+  });
 }
 
 /**

@@ -398,6 +398,13 @@ mod tests {
         assert!(check_images_response(r#"{"data":{}}"#).is_err());
         assert!(check_images_response(r#"{"created":1}"#).is_err());
         assert!(check_images_response("[]").is_err());
+        // Only whether a url or b64_json is blank is read: the package checks long ones as "x".
+        for blank in [r#"" ""#, r#""\u0085\t""#] {
+            assert!(check_images_response(&format!(r#"{{"data":[{{"b64_json":{blank}}}]}}"#)).is_err(), "{blank}");
+        }
+        let long = format!(r#"{{"data":[{{"b64_json":"{PNG_B64}","url":"data:image/png;base64,{PNG_B64}"}}]}}"#);
+        assert_eq!(check_images_response(&long).is_ok(), check_images_response(r#"{"data":[{"b64_json":"x","url":"x"}]}"#).is_ok());
+        assert!(via_chat_result(&long).is_ok() && via_chat_result(r#"{"data":[{"b64_json":"x"}]}"#).is_ok());
     }
 
     #[test]

@@ -158,3 +158,44 @@ test("an embeddings batch never enters wasm memory whole: 2,048 vectors as base6
     assert.match(e.message, message, what);
   }
 });
+
+test("images answers never enter wasm memory: four 3 MB b64_json images leave it the size it was", async () => {
+  // The checks read only whether each url and b64_json is blank, so long ones cross as a stand-in
+  // (imagesResult in features.js). Before, such an answer grew the extras' memory by 2-3x its size.
+  const b64 = "iVBORw0KGgo".repeat(280_000);
+  let next = "";
+  const fetch = async () => new Response(next, { headers: { "content-type": "application/json" } });
+  const client = new lib.Client({ apiKey: KEY, baseURL: "http://draw.invalid/v1", fetch });
+  next = JSON.stringify({ created: 1, data: [{ url: "https://img.invalid/w.png" }] });
+  await client.images.generate({ model: "gpt-image-1", prompt: "warm" });
+  await client.images.generateViaChat({ model: "gpt-image-2-vip", prompt: "warm" });
+  const { initSync } = await import("../../pkg/llmwire_extras.js");
+  const wasmMemory = () => initSync().memory.buffer.byteLength;
+  const before = wasmMemory();
+  const images = [0, 1, 2, 3].map((i) => ({ b64_json: `${b64}${i}A==`, revised_prompt: `p${i}` }));
+  next = JSON.stringify({ created: 1, data: images, usage: { total_tokens: 9 } });
+  const generated = await client.images.generate({ model: "gpt-image-1", prompt: "four cats", n: 4 });
+  assert.deepEqual(generated.data, images);
+  assert.equal(generated._base_url, "http://draw.invalid/v1");
+  next = JSON.stringify({ data: [{ url: `data:image/png;base64,${b64}` }], created: 2 });
+  const viaChat = await client.images.generateViaChat({ model: "gpt-image-2-vip", prompt: "a cat" });
+  assert.equal(viaChat.data[0].url, `data:image/png;base64,${b64}`);
+  assert.ok(wasmMemory() - before < 1 << 20, `wasm memory grew from ${before} to ${wasmMemory()} bytes`);
+  // Blank images are still caught, however long their blank; so are the other faults.
+  const faults = [
+    ["a blank b64_json", { data: [{ b64_json: " ".repeat(300) }] }, /image 0 has neither/],
+    ["a blank url beside a good one", { data: [{ url: "https://img.invalid/a.png" }, { url: "\n\t".repeat(200) }] }, /image 1 has neither/],
+    ["no data", { created: 1 }, /data array/],
+    ["an item that is not an object", { data: [{ b64_json: b64 }, "x"] }, /image 1 is not an object/],
+  ];
+  for (const [what, body, message] of faults) {
+    next = JSON.stringify(body);
+    const e = await client.images.generate({ model: "m", prompt: "x" }).then(() => null, (e) => e);
+    assert.ok(e instanceof lib.InvalidResponseError, `${what}: ${e?.name}: ${e?.message}`);
+    assert.match(e.message, message, what);
+  }
+  next = "<html>busy</html>";
+  await assert.rejects(client.images.generate({ model: "m", prompt: "x" }), lib.InvalidResponseError);
+  next = JSON.stringify({ id: "c", object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: "I cannot draw" }, finish_reason: "stop" }] });
+  await assert.rejects(client.images.generateViaChat({ model: "m", prompt: "x" }), (e) => e instanceof lib.InvalidResponseError && /answered with text/.test(e.message));
+});
