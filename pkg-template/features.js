@@ -203,30 +203,38 @@ async function exchange(t, rules, endpoint, method, path, params, options) {
 
 const post = (ready, endpoint, path, params, options) => use(ready, (t, rules) => exchange(t, rules, endpoint, "POST", path, params, options)).then(result);
 
-/** Whether an image's `url` or `b64_json` is checked as a stand-in: a long one, not blank by any measure of blank. */
-const longImage = (value) => typeof value === "string" && value.length > 256 && /[A-Za-z0-9]/.test(value);
-
 /**
- * The result of a 2xx images `answer` of `endpoint` (images, or images via chat), checked by
- * `rules` with each long `url` and `b64_json` in `data` as a stand-in: the checks read only
- * whether they are blank, and rewrite nothing. The images (megabytes of base64 each) stay here
- * instead of entering wasm memory, which would keep the size of the largest answer for good.
+ * The result of a 2xx `answer` of `endpoint`, parsed here and checked by `rules` on `shapeOf(body)`:
+ * the body without what the checks do not read (images as base64, tool calls, reasoning), which
+ * would otherwise enter wasm memory and keep it at the size of the largest answer for good. The
+ * members `rewritten` are taken from what the check wrote, at the end, as Rust puts them.
  */
-function imagesResult(rules, endpoint, answer) {
+function checkedResult(rules, endpoint, answer, shapeOf, rewritten = []) {
   let body;
   try {
     body = JSON.parse(answer.text);
   } catch {
     return result(finished(rules, endpoint, answer)); // Rust says what is wrong with it
   }
-  const standIn = (item) =>
-    typeof item === "object" && item !== null && !Array.isArray(item)
-      ? { ...item, ...(longImage(item.url) && { url: "x" }), ...(longImage(item.b64_json) && { b64_json: "x" }) }
-      : item;
-  const shape = Array.isArray(body?.data) ? { ...body, data: body.data.map(standIn) } : body;
-  rules.finish(endpoint, JSON.stringify(shape) ?? "", answer.status);
+  const text = rules.finish(endpoint, JSON.stringify(shapeOf(body)) ?? "", answer.status);
+  const checked = text === undefined ? {} : JSON.parse(text);
+  for (const key of rewritten) {
+    delete body[key];
+    body[key] = checked[key];
+  }
   return typeof body === "object" && body !== null ? ctx.withMeta(body, answer.meta) : body;
 }
+
+const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+/** A long `url` or `b64_json`, not blank by any measure of blank: the images checks read only whether one is blank. */
+const longImage = (value) => typeof value === "string" && value.length > 256 && /[A-Za-z0-9]/.test(value);
+/** An images answer with each long `url` and `b64_json` in `data` as "x". */
+const imagesShape = (body) =>
+  Array.isArray(body?.data)
+    ? { ...body, data: body.data.map((item) => (isObject(item) ? { ...item, ...(longImage(item.url) && { url: "x" }), ...(longImage(item.b64_json) && { b64_json: "x" }) } : item)) }
+    : body;
+/** A Responses answer with every output item but the messages as `{}`: output_text is made of the messages alone. */
+const responsesShape = (body) => (Array.isArray(body?.output) ? { ...body, output: body.output.map((item) => (isObject(item) && item.type !== "message" ? {} : item)) } : body);
 
 /** A streamed request of `params` to `endpoint` (legacy completions, Responses). */
 const stream = (ready, endpoint, path, params, options) =>
@@ -237,7 +245,7 @@ export async function imagesGenerate(ready, params, options) {
   needObject(params, "images.generate");
   return use(ready, async (t, rules) => {
     const answer = await t.text("POST", "/images/generations", KIND.json, prepared(rules, ENDPOINT.images, params), signalOf(options), params);
-    return imagesResult(rules, ENDPOINT.images, answer);
+    return checkedResult(rules, ENDPOINT.images, answer, imagesShape);
   });
 }
 
@@ -246,7 +254,7 @@ export async function imagesEdit(ready, params, options) {
   needObject(params, "images.edit");
   return use(ready, async (t, rules, b) => {
     const [form] = await formOf(b, rules, 0, params, "images.edit");
-    return imagesResult(rules, ENDPOINT.images, await t.text("POST", "/images/edits", KIND.form, form, signalOf(options)));
+    return checkedResult(rules, ENDPOINT.images, await t.text("POST", "/images/edits", KIND.form, form, signalOf(options)), imagesShape);
   });
 }
 
@@ -269,7 +277,7 @@ export async function imagesViaChat(ready, params, options) {
     if (image?.length) body.messages.at(-1).content.filter((part) => part.type === "image_url").forEach((part, i) => (part.image_url.url = image[i]));
     if (history) body.messages.unshift(...history);
     const answer = await t.text("POST", "/chat/completions", KIND.json, JSON.stringify(body), signalOf(options), params);
-    return imagesResult(rules, ENDPOINT.imagesViaChat, answer);
+    return checkedResult(rules, ENDPOINT.imagesViaChat, answer, imagesShape);
   });
 }
 
@@ -290,8 +298,7 @@ export async function embeddings(ready, params, options) {
       rules.embeddingsShape(answer.text, answer.status); // the error of a body that is not JSON
     }
     const items = Array.isArray(body?.data) ? body.data : undefined;
-    const isItem = (item) => typeof item === "object" && item !== null && !Array.isArray(item) && "embedding" in item;
-    const shape = items ? { ...body, data: items.map((item) => (isItem(item) ? { ...item, embedding: [] } : item)) } : body;
+    const shape = items ? { ...body, data: items.map((item) => (isObject(item) && "embedding" in item ? { ...item, embedding: [] } : item)) } : body;
     rules.embeddingsShape(JSON.stringify(shape) ?? "", answer.status);
     let first;
     (items ?? []).forEach((item, i) => {
@@ -336,7 +343,10 @@ export async function completions(ready, params, options) {
 export async function responses(ready, params, options) {
   needObject(params, "responses.create");
   if (params.stream) return new ResponseStream(await stream(ready, ENDPOINT.responses, "/responses", params, options));
-  return post(ready, ENDPOINT.responses, "/responses", params, options);
+  return use(ready, async (t, rules) => {
+    const answer = await t.text("POST", "/responses", KIND.json, prepared(rules, ENDPOINT.responses, params), signalOf(options), params);
+    return checkedResult(rules, ENDPOINT.responses, answer, responsesShape, ["output_text"]);
+  });
 }
 
 // ---------------------------------------------------------------- tool calling (tools.js's ToolRunner)

@@ -672,5 +672,10 @@ mod tests {
         let typed: Response = serde_json::from_str(&with_output_text(std::str::from_utf8(body).unwrap()).unwrap()).unwrap();
         assert_eq!(typed.output_text, "AB");
         assert_eq!(typed.output.len(), 2);
+        // Only message items count: the package sends every other item as {}.
+        let message = r#"{"type":"message","content":[{"type":"output_text","text":"A cat"}]}"#;
+        let image = r#"{"type":"image_generation_call","result":"iVBORw0KGgo","content":[{"type":"output_text","text":"no"}]}"#;
+        assert_eq!(output_text_of(&format!("[{image},{message}]")), output_text_of(&format!("[{{}},{message}]")));
+        assert_eq!(output_text_of(&format!("[{image},{message}]")), "A cat");
     }
 }

@@ -199,3 +199,31 @@ test("images answers never enter wasm memory: four 3 MB b64_json images leave it
   next = JSON.stringify({ id: "c", object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: "I cannot draw" }, finish_reason: "stop" }] });
   await assert.rejects(client.images.generateViaChat({ model: "m", prompt: "x" }), (e) => e instanceof lib.InvalidResponseError && /answered with text/.test(e.message));
 });
+
+test("a Responses answer's image never enters wasm memory: output_text is computed from its message items", async () => {
+  // Rust checks the answer and computes output_text with every item but the messages as {}.
+  const image = "iVBORw0KGgo".repeat(300_000);
+  const answerOf = (items, extra = {}) => JSON.stringify({ id: "resp_1", object: "response", status: "completed", error: null, output: items, ...extra, usage: { total_tokens: 3 } });
+  const message = (text) => ({ type: "message", role: "assistant", content: [{ type: "output_text", text, annotations: [] }] });
+  let next = answerOf([message("warm")]);
+  const fetch = async () => new Response(next, { headers: { "content-type": "application/json" } });
+  const client = new lib.Client({ apiKey: KEY, baseURL: "http://resp.invalid/v1", fetch });
+  assert.equal((await client.responses.create({ model: "m", input: "warm" })).output_text, "warm");
+  const { initSync } = await import("../../pkg/llmwire_extras.js");
+  const wasmMemory = () => initSync().memory.buffer.byteLength;
+  const before = wasmMemory();
+  const call = { type: "image_generation_call", id: "ig_1", status: "completed", result: image };
+  next = answerOf([call, message("Here is "), message("a cat 🐱")], { output_text: "stale" });
+  const out = await client.responses.create({ model: "gpt-image-1", input: "draw a cat", tools: [{ type: "image_generation" }] });
+  assert.equal(out.output_text, "Here is a cat 🐱");
+  assert.equal(out.output[0].result, image);
+  assert.deepEqual(Object.keys(out), ["id", "object", "status", "error", "output", "usage", "output_text"]);
+  assert.equal(out._base_url, "http://resp.invalid/v1");
+  assert.ok(wasmMemory() - before < 1 << 20, `wasm memory grew from ${before} to ${wasmMemory()} bytes`);
+  next = JSON.stringify({ id: "resp_2", object: "response" });
+  await assert.rejects(client.responses.create({ model: "m", input: "x" }), (e) => e instanceof lib.InvalidResponseError && /output array/.test(e.message));
+  next = JSON.stringify({ error: { message: "quota", type: "insufficient_quota" } });
+  await assert.rejects(client.responses.create({ model: "m", input: "x" }), (e) => e instanceof lib.APIError && /quota/.test(e.message));
+  next = "<html>busy</html>";
+  await assert.rejects(client.responses.create({ model: "m", input: "x" }), lib.InvalidResponseError);
+});
