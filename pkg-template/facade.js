@@ -417,8 +417,8 @@ export class Client {
       const json = ["json_object", "json_schema"].includes(params.response_format?.type);
       return new ChatStream(await inner.chatStream(params, signal).catch(rethrow), json);
     }
-    const { text, meta } = await inner.chat(params, signal).catch(rethrow);
-    return withMeta(JSON.parse(text), meta);
+    const { completion, meta } = await inner.chat(params, signal).catch(rethrow);
+    return withMeta(completion, meta);
   }
 }
 

@@ -405,7 +405,7 @@ export async function* toolLoop(ready, params, maxRounds, toolErrors, run) {
       if (signal.aborted) throw aborted();
       let completion, text;
       if (streamed) completion = JSON.parse((text = yield* streamRound(inner, body, (usage) => bodyOf(true, usage), signal, wantsJSON(params))));
-      else completion = JSON.parse((text = (await inner.chat(body, signal, bodyOf(false, false)).catch(ctx.rethrow)).text));
+      else text = JSON.stringify((completion = (await inner.chat(body, signal, bodyOf(false, false)).catch(ctx.rethrow)).completion));
       if (signal.aborted) throw aborted();
       run.completion(completion);
       const plan = JSON.parse(wasm(() => state.onCompletion(text)));

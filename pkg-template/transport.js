@@ -349,13 +349,34 @@ export class Transport {
   }
 
   /**
-   * A chat completion of `params` without streaming: resolves to `{ text, meta }` with the
-   * completion's JSON text. `body` is what is sent: `params` as JSON text unless given.
+   * A chat completion of `params` without streaming: resolves to `{ completion, meta }`, the
+   * completion parsed. `body` is what is sent: `params` as JSON text unless given.
    */
   async chat(params, signal, body = JSON.stringify(params)) {
     this.session.prepareChat(this.#chatView(params), false);
     const answer = await this.text("POST", "/chat/completions", KIND.json, body, signal, params);
-    return { text: this.session.finishChat(answer.text, answer.status) ?? answer.text, meta: answer.meta };
+    return { completion: this.#finishChat(answer), meta: answer.meta };
+  }
+
+  /**
+   * A 2xx chat `answer`, parsed here and checked in wasm with its `choices` and `data` arrays as
+   * `[]`: the checks read which members there are, not what the arrays hold, so a long answer (an
+   * image model's base64 above all) never enters wasm memory, which would keep its size for good.
+   */
+  #finishChat({ text, status }) {
+    let body;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return JSON.parse(this.session.finishChat(text, status) ?? text); // Rust says what is wrong with it
+    }
+    const object = typeof body === "object" && body !== null && !Array.isArray(body);
+    const emptied = (key) => Array.isArray(body[key]) && { [key]: [] };
+    const marked = this.session.finishChat(object ? JSON.stringify({ ...body, ...emptied("choices"), ...emptied("data") }) : text, status);
+    if (marked === undefined) return body;
+    const result = JSON.parse(marked);
+    if (Array.isArray(body.data)) result.data = body.data;
+    return result;
   }
 
   /** Opens a stream on a POST of `body` (`params` as `send` takes them); resolves to a BodyStream over `decoder()` once the headers arrive. */

@@ -109,3 +109,37 @@ test("a reference image crosses into wasm once: a 3.3 MB data URL grows the extr
   const grown = extras().memory.buffer.byteLength - before;
   assert.ok(grown < 1.5 * image.length, `wasm memory grew by ${grown} bytes for a ${image.length}-byte image (${(grown / image.length).toFixed(2)}x)`);
 });
+
+test("a chat answer's content and images never enter wasm memory: 6 MB answers leave it the size it was", async () => {
+  // finishChat checks the answer with its choices and data as []: it reads which members there
+  // are, not what they hold. Before, each of these answers grew the core's memory by 2-3x its size.
+  const image = "iVBORw0KGgo".repeat(550_000);
+  let next = '{"id":"c","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}]}';
+  const fetch = async () => new Response(next, { headers: { "content-type": "application/json" } });
+  const client = new Client({ baseURL: "http://chat.invalid/v1", fetch });
+  const ask = () => client.chat.completions.create({ model: "gemini-2.5-flash-image", messages: [{ role: "user", content: "a cat" }] });
+  assert.equal((await ask()).choices[0].message.content, "hi");
+  const memory = () => initSync().memory.buffer.byteLength;
+  const before = memory();
+  // A model that answers with an image as a markdown data URL in its content.
+  const content = `Here it is: ![cat](data:image/png;base64,${image})`;
+  next = JSON.stringify({ id: "c2", object: "chat.completion", model: "m", choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }], usage: { total_tokens: 9 } });
+  const answered = await ask();
+  assert.equal(answered.choices[0].message.content, content);
+  assert.deepEqual(Object.keys(answered), ["id", "object", "model", "choices", "usage"]);
+  assert.equal(answered._base_url, "http://chat.invalid/v1");
+  // An image model behind the chat endpoint answering as the images endpoint does: marked as one.
+  const data = [{ b64_json: image }, { url: "https://img.invalid/2.png" }];
+  next = JSON.stringify({ created: 7, data, usage: { total_tokens: 3 } });
+  const drawn = await ask();
+  assert.deepEqual(drawn, { object: "image.generation", choices: [], created: 7, data, usage: { total_tokens: 3 } });
+  assert.equal(drawn._base_url, "http://chat.invalid/v1");
+  assert.ok(memory() - before < 1 << 20, `wasm memory grew from ${before} to ${memory()} bytes`);
+  // What the check reads still fails as it did.
+  next = JSON.stringify({ error: { message: "quota", type: "insufficient_quota" }, choices: [{ index: 0 }] });
+  await assert.rejects(ask(), (e) => e.status === 200 && /quota/.test(e.message));
+  for (const body of ["[1]", "null", "<html>busy</html>", `{"choices":[${JSON.stringify(content)}]`]) {
+    next = body;
+    await assert.rejects(ask(), (e) => e.name === "InvalidResponseError", body.slice(0, 20));
+  }
+});
