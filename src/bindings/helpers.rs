@@ -39,10 +39,11 @@ pub fn image_part(url: String, detail: Option<String>) -> Result<String, JsValue
     multimodal::image_part(&url, detail.as_deref()).map_err(|e| errors::to_js(&e, None))
 }
 
-/// A `data:` URL for image bytes; `mime` overrides the type told from the bytes.
-#[wasm_bindgen(js_name = imageBytesDataUrl)]
-pub fn image_bytes_data_url(bytes: &[u8], mime: Option<String>) -> Result<String, JsValue> {
-    multimodal::bytes_data_url(bytes, mime.as_deref()).map_err(|e| errors::to_js(&e, None))
+/// The media type of a `data:` URL for `len` image bytes beginning with `head`; `mime` overrides
+/// the type told from the bytes, which JavaScript encodes (they never enter wasm memory).
+#[wasm_bindgen(js_name = imageBytesType)]
+pub fn image_bytes_type(head: &[u8], len: f64, mime: Option<String>) -> Result<String, JsValue> {
+    multimodal::bytes_mime(head, len as usize, mime.as_deref()).map(str::to_string).map_err(|e| errors::to_js(&e, None))
 }
 
 /// The media type of a file from its first bytes, else its name's extension.

@@ -58,14 +58,29 @@ pub fn image_url(source: &str) -> Result<Cow<'_, str>, Error> {
 
 /// A `data:` URL for image bytes; `mime` overrides the type sniffed from the bytes.
 pub fn bytes_data_url(bytes: &[u8], mime: Option<&str>) -> Result<String, Error> {
-    if bytes.is_empty() {
+    let head = bytes.get(..media::SNIFF_BYTES).unwrap_or(bytes);
+    Ok(media::data_url(bytes_mime(head, bytes.len(), mime)?, bytes))
+}
+
+/// The media type of [`bytes_data_url`] for `len` image bytes beginning with `head` (their first
+/// [`media::SNIFF_BYTES`], or all of them): `mime` unless blank or `application/octet-stream`, else
+/// the type sniffed from `head`, which must be an image's. The npm package encodes the bytes in
+/// JavaScript, so that they never enter wasm memory.
+///
+/// ```
+/// use llmwire::protocol::multimodal::bytes_mime;
+/// assert_eq!(bytes_mime(b"\x89PNG\r\n\x1a\n", 2_000_000, None).unwrap(), "image/png");
+/// assert_eq!(bytes_mime(b"????", 4, Some("image/avif")).unwrap(), "image/avif");
+/// assert!(bytes_mime(b"", 0, Some("image/png")).is_err());
+/// ```
+pub fn bytes_mime<'a>(head: &[u8], len: usize, mime: Option<&'a str>) -> Result<&'a str, Error> {
+    if len == 0 {
         return Err(invalid("the image is empty (0 bytes)"));
     }
     let declared = mime.map(str::trim).filter(|m| !m.is_empty() && *m != "application/octet-stream");
-    let mime = declared
-        .or_else(|| media::sniff(bytes).filter(|m| m.starts_with("image/")))
-        .ok_or_else(|| invalid("cannot tell the image type from its bytes (not PNG, JPEG, GIF or WebP); pass mimeType"))?;
-    Ok(media::data_url(mime, bytes))
+    declared
+        .or_else(|| media::sniff(head).filter(|m| m.starts_with("image/")))
+        .ok_or_else(|| invalid("cannot tell the image type from its bytes (not PNG, JPEG, GIF or WebP); pass mimeType"))
 }
 
 /// An `image_url` content part as JSON text. `url` goes through [`image_url`]; `detail` must be
@@ -122,6 +137,12 @@ mod tests {
         assert!(bytes_data_url(b"????", None).unwrap_err().to_string().contains("mimeType"));
         assert!(bytes_data_url(b"", None).is_err());
         assert!(bytes_data_url(b"RIFF\0\0\0\0WAVEfmt ", None).is_err(), "audio is not an image");
+        let jpeg = [b"\xff\xd8\xff\xe0".as_slice(), &[7; 40_000]].concat();
+        let url = bytes_data_url(&jpeg, None).unwrap();
+        assert_eq!(
+            url,
+            format!("data:{};base64,{}", bytes_mime(&jpeg[..media::SNIFF_BYTES], jpeg.len(), None).unwrap(), base64::encode(&jpeg))
+        );
     }
 
     #[test]

@@ -438,6 +438,13 @@ export const cases = {
     same((await lib.imagePart(new Uint8Array([1, 2, 3]), { mimeType: "image/avif" })).image_url.url, "data:image/avif;base64,AQID", "mimeType");
     await rejects(() => lib.imagePart(42), lib.InvalidArgumentError, "a number");
     await rejects(() => lib.imagePart(new Uint8Array([1, 2, 3])), lib.InvalidArgumentError, "bytes of no known type");
+    await rejects(() => lib.imagePart(new Uint8Array(0), { mimeType: "image/png" }), lib.InvalidArgumentError, "no bytes");
+    // A photo's worth of bytes, of a length no chunk divides, in the middle of a larger buffer.
+    const photo = new Uint8Array(300_001).map((_, i) => (i * 2654435761) >>> 24);
+    photo.set([0xff, 0xd8, 0xff, 0xe0], 5);
+    let binary = "";
+    for (let i = 5; i < photo.length; i += 0x1000) binary += String.fromCharCode(...photo.subarray(i, Math.min(i + 0x1000, photo.length)));
+    same((await lib.imagePart(photo.subarray(5))).image_url.url, `data:image/jpeg;base64,${btoa(binary)}`, "a JPEG's bytes at an offset");
     await rejects(() => lib.imagePart("data:image/png;base64,@@"), lib.InvalidArgumentError, "a bad data URL");
     await rejects(() => lib.imagePart("https://x/y.png", { detail: "ultra" }), lib.InvalidArgumentError, "a bad detail");
     const vision = await c.chat.completions.create({ model: "yi-vision-v2", messages: [{ role: "user", content: [{ type: "text", text: "describe" }, fromBytes] }] });
