@@ -37,7 +37,7 @@ async function bytesOf(source) {
  */
 function base64Of(bytes) {
   if (bytes.toBase64) return bytes.toBase64();
-  const buffer = globalThis.process?.getBuiltinModule?.("node:buffer").Buffer; // Node without toBase64; its btoa is 10x slower
+  const buffer = globalThis.process?.getBuiltinModule?.("node:buffer")?.Buffer; // Node without toBase64; its btoa is 10x slower
   if (buffer) return buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
   let out = "";
   for (let i = 0; i < bytes.length; i += 0x6000) out += btoa(String.fromCharCode.apply(null, bytes.subarray(i, i + 0x6000)));

@@ -163,6 +163,8 @@ test("image bytes never enter wasm memory: a 4 MB photo becomes a data URL encod
     process.getBuiltinModule = undefined;
     assert.equal((await imagePart(new Blob([photo]))).image_url.url, expected);
     assert.equal((await imagePart(photo.subarray(0, 0x6000 + 1))).image_url.url, `data:image/png;base64,${Buffer.from(photo.subarray(0, 0x6000 + 1)).toString("base64")}`);
+    process.getBuiltinModule = () => undefined; // a runtime with the function but no node:buffer
+    assert.equal((await imagePart(photo.subarray(0, 20))).image_url.url, `data:image/png;base64,${Buffer.from(photo.subarray(0, 20)).toString("base64")}`);
   } finally {
     if (toBase64) Uint8Array.prototype.toBase64 = toBase64;
     process.getBuiltinModule = builtin;
