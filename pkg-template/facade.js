@@ -4,7 +4,7 @@
 // Chat is here. The other endpoints and tool calling have their classes and client methods in
 // resources.js and tools.js, and their bodies in features.js, imported on first use with the extras wasm.
 
-import { _initResources, attachResources, sseReadable } from "./resources.js";
+import { _initResources, attachResources, needObject, sseReadable } from "./resources.js";
 import { batchIterator, BodyStream, DECODER, Transport, WARM_UP_STREAM } from "./transport.js";
 
 import { _initTools, runTools, parseCompletion } from "./tools.js";
@@ -410,7 +410,7 @@ export class Client {
   }
 
   async #chatCreate(params, options = {}) {
-    if (!params || typeof params !== "object" || Array.isArray(params)) throw new InvalidArgumentError("chat.completions.create expects a params object");
+    needObject(params, "chat.completions.create");
     const inner = await this.#ready;
     const signal = options?.signal ?? undefined;
     if (params.stream) {

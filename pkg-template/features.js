@@ -5,7 +5,7 @@
 // tool loop's decisions happen in Rust (src/bindings/endpoints.rs, src/bindings/tools.rs).
 import { CompletionStream, needObject, ResponseStream } from "./resources.js";
 import { invalid, wasm } from "./tools.js";
-import { ENDPOINT, KIND, view } from "./transport.js";
+import { checkedAnswer, ENDPOINT, isObject, KIND, view } from "./transport.js";
 
 let ctx = null;
 
@@ -219,38 +219,22 @@ async function exchange(t, rules, endpoint, method, path, params, options) {
 
 const post = (ready, endpoint, path, params, options) => use(ready, (t, rules) => exchange(t, rules, endpoint, "POST", path, params, options)).then(result);
 
-/**
- * The result of a 2xx `answer` of `endpoint`, parsed here and checked by `rules` on `shapeOf(body)`:
- * the body without what the checks do not read (images as base64, tool calls, reasoning), which
- * would otherwise enter wasm memory and keep it at the size of the largest answer for good. The
- * members `rewritten` are taken from what the check wrote, at the end, as Rust puts them.
- */
-function checkedResult(rules, endpoint, answer, shapeOf, rewritten = []) {
-  let body;
-  try {
-    body = JSON.parse(answer.text);
-  } catch {
-    return result(finished(rules, endpoint, answer)); // Rust says what is wrong with it
-  }
-  const text = rules.finish(endpoint, JSON.stringify(shapeOf(body)) ?? "", answer.status);
-  const checked = text === undefined ? {} : JSON.parse(text);
-  for (const key of rewritten) {
-    delete body[key];
-    body[key] = checked[key];
-  }
+/** The result of a 2xx `answer` of `endpoint`, checked by `rules` with the arrays `stoodIn` stood in by `shapeOf` (checkedAnswer). */
+function checkedResult(rules, endpoint, answer, stoodIn, shapeOf) {
+  const body = checkedAnswer(answer.text, (shape) => rules.finish(endpoint, shape, answer.status), stoodIn, shapeOf);
   return typeof body === "object" && body !== null ? ctx.withMeta(body, answer.meta) : body;
 }
 
-const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+/** `body` with each object in its array `key` (if it has one) as `standIn(item)`, for checks that do not read what those hold. */
+const standIns = (body, key, standIn) => (Array.isArray(body[key]) ? { ...body, [key]: body[key].map((item) => (isObject(item) ? standIn(item) : item)) } : body);
 /** A long `url` or `b64_json`, not blank by any measure of blank: the images checks read only whether one is blank. */
 const longImage = (value) => typeof value === "string" && value.length > 256 && /[A-Za-z0-9]/.test(value);
 /** An images answer with each long `url` and `b64_json` in `data` as "x". */
-const imagesShape = (body) =>
-  Array.isArray(body?.data)
-    ? { ...body, data: body.data.map((item) => (isObject(item) ? { ...item, ...(longImage(item.url) && { url: "x" }), ...(longImage(item.b64_json) && { b64_json: "x" }) } : item)) }
-    : body;
+const imagesShape = (body) => standIns(body, "data", (item) => ({ ...item, ...(longImage(item.url) && { url: "x" }), ...(longImage(item.b64_json) && { b64_json: "x" }) }));
 /** A Responses answer with every output item but the messages as `{}`: output_text is made of the messages alone. */
-const responsesShape = (body) => (Array.isArray(body?.output) ? { ...body, output: body.output.map((item) => (isObject(item) && item.type !== "message" ? {} : item)) } : body);
+const responsesShape = (body) => standIns(body, "output", (item) => (item.type === "message" ? item : {}));
+/** An embeddings answer with each vector as `[]`: they are checked one at a time. */
+const embeddingsShape = (body) => standIns(body, "data", (item) => ("embedding" in item ? { ...item, embedding: [] } : item));
 
 /** A streamed request of `params` to `endpoint` (legacy completions, Responses). */
 const stream = (ready, endpoint, path, params, options) =>
@@ -261,7 +245,7 @@ export async function imagesGenerate(ready, params, options) {
   needObject(params, "images.generate");
   return use(ready, async (t, rules) => {
     const answer = await t.text("POST", "/images/generations", KIND.json, prepared(rules, ENDPOINT.images, params), signalOf(options), params);
-    return checkedResult(rules, ENDPOINT.images, answer, imagesShape);
+    return checkedResult(rules, ENDPOINT.images, answer, ["data"], imagesShape);
   });
 }
 
@@ -270,7 +254,7 @@ export async function imagesEdit(ready, params, options) {
   needObject(params, "images.edit");
   return use(ready, async (t, rules, b) => {
     const [form] = await formOf(b, rules, 0, params, "images.edit");
-    return checkedResult(rules, ENDPOINT.images, await t.text("POST", "/images/edits", KIND.form, form, signalOf(options)), imagesShape);
+    return checkedResult(rules, ENDPOINT.images, await t.text("POST", "/images/edits", KIND.form, form, signalOf(options)), ["data"], imagesShape);
   });
 }
 
@@ -293,7 +277,7 @@ export async function imagesViaChat(ready, params, options) {
     if (image?.length) body.messages.at(-1).content.filter((part) => part.type === "image_url").forEach((part, i) => (part.image_url.url = image[i]));
     if (history) body.messages.unshift(...history);
     const answer = await t.text("POST", "/chat/completions", KIND.json, JSON.stringify(body), signalOf(options), params);
-    return checkedResult(rules, ENDPOINT.imagesViaChat, answer, imagesShape);
+    return checkedResult(rules, ENDPOINT.imagesViaChat, answer, ["data"], imagesShape);
   });
 }
 
@@ -307,17 +291,9 @@ export async function embeddings(ready, params, options) {
   needObject(params, "embeddings.create");
   return await use(ready, async (t, rules) => {
     const answer = await t.text("POST", "/embeddings", KIND.json, prepared(rules, ENDPOINT.embeddings, params), signalOf(options), params);
-    let body;
-    try {
-      body = JSON.parse(answer.text);
-    } catch {
-      rules.embeddingsShape(answer.text, answer.status); // the error of a body that is not JSON
-    }
-    const items = Array.isArray(body?.data) ? body.data : undefined;
-    const shape = items ? { ...body, data: items.map((item) => (isObject(item) && "embedding" in item ? { ...item, embedding: [] } : item)) } : body;
-    rules.embeddingsShape(JSON.stringify(shape) ?? "", answer.status);
+    const body = checkedAnswer(answer.text, (shape) => rules.embeddingsShape(shape, answer.status), [], embeddingsShape);
     let first;
-    (items ?? []).forEach((item, i) => {
+    body.data.forEach((item, i) => {
       const float32 = rules.embeddingVector(i, JSON.stringify(item.embedding), first) ?? Float32Array.from(item.embedding);
       if (typeof item.embedding === "string") item.embedding = Array.from(float32);
       Object.defineProperty(item, "float32", { value: float32, enumerable: false, configurable: true });
@@ -361,7 +337,7 @@ export async function responses(ready, params, options) {
   if (params.stream) return new ResponseStream(await stream(ready, ENDPOINT.responses, "/responses", params, options));
   return use(ready, async (t, rules) => {
     const answer = await t.text("POST", "/responses", KIND.json, prepared(rules, ENDPOINT.responses, params), signalOf(options), params);
-    return checkedResult(rules, ENDPOINT.responses, answer, responsesShape, ["output_text"]);
+    return checkedResult(rules, ENDPOINT.responses, answer, ["output"], responsesShape);
   });
 }
 

@@ -4,7 +4,7 @@
 // streams use too), the client's methods and the helpers' names. Their bodies are in features.js,
 // which facade.js imports on first use; each endpoint's checks and decoding happen in Rust
 // (src/bindings/endpoints.rs), and the transport (transport.js) sends.
-import { batchIterator } from "./transport.js";
+import { batchIterator, isObject } from "./transport.js";
 
 let ctx = null;
 
@@ -15,7 +15,7 @@ export function _initResources(context) {
 
 /** @internal Throws the InvalidArgumentError of a `params` that is not an object. */
 export function needObject(params, what) {
-  if (!params || typeof params !== "object" || Array.isArray(params)) throw new ctx.errors.InvalidArgumentError(`${what} expects a params object`);
+  if (!isObject(params)) throw new ctx.errors.InvalidArgumentError(`${what} expects a params object`);
 }
 
 // ---------------------------------------------------------------- streams

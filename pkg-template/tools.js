@@ -3,6 +3,8 @@
 // goes back to the model and when to stop is decided in Rust (WasmToolLoop, src/protocol/tools.rs),
 // as are JSON checks and trimming. Here: the runner's state and events, and Conversation.
 
+import { isObject } from "./transport.js";
+
 let ctx = null;
 let glue = null;
 
@@ -206,7 +208,7 @@ export function runTools(ready, params, options) {
   return new ToolRunner(ready, params, options);
 }
 
-const isMessage = (m) => m !== null && typeof m === "object" && !Array.isArray(m) && typeof m.role === "string";
+const isMessage = (m) => isObject(m) && typeof m.role === "string";
 
 /**
  * A chat's history: keeps the system prompt, adds your messages and the model's answers (streamed ones

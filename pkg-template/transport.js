@@ -232,6 +232,33 @@ function fetcher(custom, session) {
   };
 }
 
+/** @internal Whether `value` is an object: not null, not an array. */
+export const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+
+const CHAT_STOOD_IN = ["choices", "data"];
+const emptied = (body, key) => Array.isArray(body[key]) && { [key]: [] };
+
+/**
+ * @internal A 2xx answer's JSON `text`, parsed here and checked by `check` (a wasm call: the JSON
+ * text of what to check, to a rewrite of it or undefined) on `shapeOf(body)`, the body with the
+ * arrays `stoodIn` holding what the checks do not read (images as base64, long texts) replaced.
+ * A long answer so never enters wasm memory, which would keep its size for good. Returns the body,
+ * or Rust's rewrite with the arrays `stoodIn` taken back from the body.
+ */
+export function checkedAnswer(text, check, stoodIn, shapeOf) {
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return JSON.parse(check(text) ?? text); // Rust says what is wrong with it
+  }
+  const rewritten = check(isObject(body) ? JSON.stringify(shapeOf(body)) : text);
+  if (rewritten === undefined) return body;
+  const result = JSON.parse(rewritten);
+  for (const key of stoodIn) if (Array.isArray(body[key])) result[key] = body[key];
+  return result;
+}
+
 /**
  * @internal A client's transport: `wasm` the initialised bindings, `options` the client options as
  * JSON text, `fetch` the user's fetch (optional).
@@ -358,25 +385,9 @@ export class Transport {
     return { completion: this.#finishChat(answer), meta: answer.meta };
   }
 
-  /**
-   * A 2xx chat `answer`, parsed here and checked in wasm with its `choices` and `data` arrays as
-   * `[]`: the checks read which members there are, not what the arrays hold, so a long answer (an
-   * image model's base64 above all) never enters wasm memory, which would keep its size for good.
-   */
+  /** A 2xx chat `answer`, checked in wasm with its `choices` and `data` as `[]` (checkedAnswer). */
   #finishChat({ text, status }) {
-    let body;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return JSON.parse(this.session.finishChat(text, status) ?? text); // Rust says what is wrong with it
-    }
-    const object = typeof body === "object" && body !== null && !Array.isArray(body);
-    const emptied = (key) => Array.isArray(body[key]) && { [key]: [] };
-    const marked = this.session.finishChat(object ? JSON.stringify({ ...body, ...emptied("choices"), ...emptied("data") }) : text, status);
-    if (marked === undefined) return body;
-    const result = JSON.parse(marked);
-    if (Array.isArray(body.data)) result.data = body.data;
-    return result;
+    return checkedAnswer(text, (shape) => this.session.finishChat(shape, status), CHAT_STOOD_IN, (body) => ({ ...body, ...emptied(body, "choices"), ...emptied(body, "data") }));
   }
 
   /** Opens a stream on a POST of `body` (`params` as `send` takes them); resolves to a BodyStream over `decoder()` once the headers arrive. */
