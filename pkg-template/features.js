@@ -50,7 +50,7 @@ function base64Of(bytes) {
 export async function imageURL(item) {
   const b = await ctx.extras();
   try {
-    return b.imageItemSrc(item?.url ?? undefined, item?.b64_json ?? undefined);
+    return b.imageItemSrc(item?.url, item?.b64_json);
   } catch (e) {
     ctx.rethrow(e);
   }
@@ -61,11 +61,11 @@ export async function imageBlob(item, options = {}) {
   const b = await ctx.extras();
   let decoded;
   try {
-    decoded = b.imageItemBytes(item?.url ?? undefined, item?.b64_json ?? undefined);
+    decoded = b.imageItemBytes(item?.url, item?.b64_json);
   } catch (e) {
     ctx.rethrow(e);
   }
-  if (decoded) return new Blob([decoded[0]], { type: decoded[1] });
+  if (decoded) return new Blob(decoded[0], { type: decoded[1] });
   const response = await (options.fetch ?? fetch)(item.url).catch((e) => {
     throw new ctx.errors.APIConnectionError(`could not fetch the image: ${e?.message ?? e}`);
   });
@@ -77,7 +77,7 @@ export async function imageBlob(item, options = {}) {
 async function imageSource(source, mimeType) {
   const b = await ctx.extras();
   try {
-    if (typeof source === "string") return b.imageUrl(source) ?? source;
+    if (typeof source === "string") return b.imageUrl(source);
     if (isBlob(source) || isBytes(source)) {
       const bytes = await bytesOf(source);
       return `data:${b.imageBytesType(bytes.subarray(0, 16), bytes.length, mimeType ?? (source.type || undefined))};base64,${base64Of(bytes)}`;
@@ -90,7 +90,8 @@ async function imageSource(source, mimeType) {
 
 /**
  * The URL Rust builds an image part from in place of a checked image's own (imagePart,
- * imagesViaChat), which is put in here: an image crosses into wasm once, to be checked.
+ * imagesViaChat), which is put in here: Rust reads an image string in slices to check it, and
+ * never holds it whole.
  */
 const STAND_IN_URL = "https://image.invalid/";
 
@@ -261,8 +262,8 @@ export async function imagesEdit(ready, params, options) {
 /**
  * `images.generateViaChat`: an image model on /chat/completions, reference images as data URLs.
  * Rust builds the request from stand-ins, the history as `[]` and each image as STAND_IN_URL, and
- * the history and the images are put in here: wasm memory, which never shrinks, holds an image
- * once, alone, while it is checked, and never the request.
+ * the history and the images are put in here: wasm memory, which never shrinks, holds neither an
+ * image (checked in slices) nor the request.
  */
 export async function imagesViaChat(ready, params, options) {
   needObject(params, "images.generateViaChat");

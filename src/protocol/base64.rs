@@ -44,48 +44,84 @@ fn value(b: u8) -> Option<u32> {
     }
 }
 
-/// Runs over the sextets of `text`, calling `out` with each decoded byte.
-fn walk(text: &str, mut out: impl FnMut(u8)) -> Result<(), Base64Error> {
-    let mut acc: u32 = 0;
-    let mut bits = 0u32;
-    let mut sextets = 0usize;
-    let mut padding_at: Option<usize> = None;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        if b.is_ascii_whitespace() {
-            continue;
+/// A base64 check and decode fed in pieces, for text too long to hand over whole (the npm
+/// package reads a JavaScript string of megabytes in slices, so it never enters wasm memory
+/// whole). Error offsets count from the start of the first piece.
+///
+/// ```
+/// use llmwire::protocol::base64::Decoder;
+/// let (mut d, mut out) = (Decoder::default(), Vec::new());
+/// d.push(b"aG", Some(&mut out)).unwrap();
+/// d.push(b"k=", Some(&mut out)).unwrap();
+/// d.finish().unwrap();
+/// assert_eq!(out, b"hi");
+/// assert_eq!(Decoder::default().push(b"a$", None).unwrap_err().offset, 1);
+/// ```
+#[derive(Debug, Default, Clone)]
+pub struct Decoder {
+    acc: u32,
+    bits: u32,
+    sextets: usize,
+    padding_at: Option<usize>,
+    pads: usize,
+    offset: usize,
+}
+
+impl Decoder {
+    /// Checks the next piece, appending its decoded bytes to `out` when there is one.
+    pub fn push(&mut self, piece: &[u8], mut out: Option<&mut Vec<u8>>) -> Result<(), Base64Error> {
+        for (i, &b) in piece.iter().enumerate() {
+            if b.is_ascii_whitespace() {
+                continue;
+            }
+            if b == b'=' {
+                self.padding_at.get_or_insert(self.offset + i);
+                self.pads += 1;
+                continue;
+            }
+            if self.padding_at.is_some() {
+                return Err(Base64Error { message: "data after padding", offset: self.offset + i });
+            }
+            let v = value(b).ok_or(Base64Error { message: "invalid base64 character", offset: self.offset + i })?;
+            self.acc = (self.acc << 6) | v;
+            self.bits += 6;
+            self.sextets += 1;
+            if self.bits >= 8 {
+                self.bits -= 8;
+                if let Some(out) = out.as_deref_mut() {
+                    out.push((self.acc >> self.bits) as u8);
+                }
+                self.acc &= (1 << self.bits) - 1;
+            }
         }
-        if b == b'=' {
-            padding_at.get_or_insert(i);
-            continue;
+        self.offset += piece.len();
+        Ok(())
+    }
+
+    /// Checks that the text ended cleanly: no character left over, padding where it may be.
+    pub fn finish(&self) -> Result<(), Base64Error> {
+        if self.sextets % 4 == 1 {
+            return Err(Base64Error { message: "truncated base64 (one character left over)", offset: self.offset });
         }
-        if padding_at.is_some() {
-            return Err(Base64Error { message: "data after padding", offset: i });
-        }
-        let v = value(b).ok_or(Base64Error { message: "invalid base64 character", offset: i })?;
-        acc = (acc << 6) | v;
-        bits += 6;
-        sextets += 1;
-        if bits >= 8 {
-            bits -= 8;
-            out((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
+        match self.padding_at {
+            Some(at) if self.sextets % 4 == 0 || (self.sextets % 4) + self.pads > 4 => {
+                Err(Base64Error { message: "misplaced padding", offset: at })
+            }
+            _ => Ok(()),
         }
     }
-    if sextets % 4 == 1 {
-        return Err(Base64Error { message: "truncated base64 (one character left over)", offset: text.len() });
-    }
-    if let Some(at) = padding_at {
-        let pads = text.as_bytes().get(at..).unwrap_or_default().iter().filter(|b| **b == b'=').count();
-        if sextets % 4 == 0 || (sextets % 4) + pads > 4 {
-            return Err(Base64Error { message: "misplaced padding", offset: at });
-        }
-    }
-    Ok(())
+}
+
+/// Checks `text`, appending its decoded bytes to `out` when there is one.
+fn walk(text: &str, out: Option<&mut Vec<u8>>) -> Result<(), Base64Error> {
+    let mut decoder = Decoder::default();
+    decoder.push(text.as_bytes(), out)?;
+    decoder.finish()
 }
 
 /// Checks `text` without allocating.
 pub fn validate(text: &str) -> Result<(), Base64Error> {
-    walk(text, |_| {})
+    walk(text, None)
 }
 
 /// The number of bytes `text` decodes to, assuming it is valid.
@@ -97,7 +133,7 @@ pub fn decoded_len(text: &str) -> usize {
 /// Decodes `text`.
 pub fn decode(text: &str) -> Result<Vec<u8>, Base64Error> {
     let mut out = Vec::with_capacity(text.len() / 4 * 3 + 3);
-    walk(text, |b| out.push(b))?;
+    walk(text, Some(&mut out))?;
     Ok(out)
 }
 
@@ -114,7 +150,7 @@ pub fn decode_prefix(text: &str, max: usize) -> Result<Vec<u8>, Base64Error> {
     let complete = head.len() == text.len();
     // A cut in the middle is fine; only a complete text must end cleanly.
     let usable = if complete { head } else { head.get(..head.len() - head.len() % 4).unwrap_or(head) };
-    match walk(usable, |b| out.push(b)) {
+    match walk(usable, Some(&mut out)) {
         Ok(()) => {}
         Err(e) if !complete && e.message.starts_with("truncated") => {}
         Err(e) => return Err(e),
@@ -195,6 +231,19 @@ mod tests {
         assert!(decode("data:image/png;base64,AAAA").is_err(), "a data URL is not bare base64");
         assert!(decode("Zm9-").is_err(), "the URL-safe alphabet is not standard base64");
         assert!(validate("Zm9vYg==").is_ok());
+    }
+
+    #[test]
+    fn pieces_decode_and_fail_as_the_whole_does() {
+        let cases = ["Zm9vYmFy", "Zm9v\r\nYmE=", "Zg==", "Zg= =", "Zm9v!", "Z", "Zg==Zg==", "Zm9v====", "Zg===", "aGk"];
+        for text in cases {
+            for cut in 0..=text.len() {
+                let (mut d, mut out) = (Decoder::default(), Vec::new());
+                let (a, b) = text.as_bytes().split_at(cut);
+                let result = d.push(a, Some(&mut out)).and_then(|()| d.push(b, Some(&mut out))).and_then(|()| d.finish());
+                assert_eq!(result.map(|()| out), decode(text), "{text:?} cut at {cut}");
+            }
+        }
     }
 
     #[test]

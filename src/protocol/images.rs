@@ -18,6 +18,7 @@
 use crate::protocol::base64;
 use crate::protocol::error::{snippet_of, Error};
 use crate::protocol::json::{self, JsonError, Kind, ObjectWriter, Reader};
+use crate::protocol::long_text::{LongText, Sink};
 use crate::protocol::media;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -83,69 +84,93 @@ fn invalid_response(message: String, body: &str) -> Error {
     Error::InvalidResponse { message, snippet: snippet_of(body.as_bytes()) }
 }
 
-fn non_empty(s: Option<&str>) -> Option<&str> {
-    s.map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// The payload and declared media type of a `b64_json` value, with or without a `data:` prefix.
-fn b64_payload(b64: &str) -> Result<(Option<&str>, &str), Error> {
-    if b64.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("data:")) {
+/// The payload's offset in a `b64_json` value's (trimmed) beginning, and its declared media type,
+/// with or without a `data:` prefix.
+fn b64_payload(head: &str) -> Result<(Option<&str>, usize), Error> {
+    if head.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("data:")) {
         let (mime, payload) =
-            media::split_data_url(b64).ok_or_else(|| invalid_argument("b64_json starts with data: but is not a base64 data URL"))?;
-        return Ok((Some(mime).filter(|m| !m.is_empty()), payload));
+            media::split_data_url(head).ok_or_else(|| invalid_argument("b64_json starts with data: but is not a base64 data URL"))?;
+        return Ok((Some(mime).filter(|m| !m.is_empty()), head.len() - payload.len()));
     }
-    Ok((None, b64))
+    Ok((None, 0))
 }
 
-fn check_base64(what: &str, payload: &str) -> Result<(), Error> {
-    base64::validate(payload).map_err(|e| invalid_argument(format!("{what} is not valid base64: {e}")))
+/// The media type base64 image data beginning with `payload` sniffs as.
+fn sniffed(payload: &str) -> Option<&'static str> {
+    media::sniff(&base64::decode_prefix(payload, media::SNIFF_BYTES).unwrap_or_default())
 }
 
-/// The media type of base64 image data: declared, else sniffed from its first bytes, else PNG
-/// (what image endpoints return by default).
-fn image_mime(declared: Option<&str>, payload: &str) -> String {
-    if let Some(m) = declared {
-        return m.to_string();
+fn neither() -> Error {
+    invalid_argument("an image item needs a url or a b64_json, and this one has neither")
+}
+
+/// A text that is there and not blank.
+fn given(text: Option<&dyn LongText>) -> Option<&dyn LongText> {
+    text.filter(|t| !t.head().is_empty())
+}
+
+/// What an `<img src>` shows for an image item, as [`item_src_of`] finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Src {
+    /// The item's `url`, as it is.
+    Url,
+    /// The item's `b64_json`, as it is: a `data:` URL already.
+    B64,
+    /// `prefix` and then the item's `b64_json` from byte `at`: a `data:` URL made of bare base64.
+    Prefixed { prefix: String, at: usize },
+}
+
+/// [`item_src`] for texts that may be too long to copy (each given trimmed): which of them an
+/// `<img src>` shows, and how. The base64 is checked.
+pub fn item_src_of(url: Option<&dyn LongText>, b64_json: Option<&dyn LongText>) -> Result<Src, Error> {
+    if given(url).is_some() {
+        return Ok(Src::Url);
     }
-    let head = base64::decode_prefix(payload, media::SNIFF_BYTES).unwrap_or_default();
-    media::sniff(&head).filter(|m| m.starts_with("image/")).unwrap_or("image/png").to_string()
+    let b64 = given(b64_json).ok_or_else(neither)?;
+    let (declared, at) = b64_payload(b64.head())?;
+    b64.base64(at, None).map_err(|e| invalid_argument(format!("b64_json is not valid base64: {e}")))?;
+    if declared.is_some() {
+        return Ok(Src::B64);
+    }
+    let mime = sniffed(b64.head().get(at..).unwrap_or_default()).filter(|m| m.starts_with("image/")).unwrap_or("image/png");
+    Ok(Src::Prefixed { prefix: crate::cat!("data:", mime, ";base64,"), at })
 }
 
 /// A displayable source for an image item: its `url`, or a `data:` URL made from `b64_json`
 /// (kept as it is when it already has the `data:image/...;base64,` prefix). The base64 is
 /// validated; an item with neither field is an [`Error::InvalidArgument`].
 pub fn item_src(url: Option<&str>, b64_json: Option<&str>) -> Result<String, Error> {
-    if let Some(url) = non_empty(url) {
-        return Ok(url.to_string());
-    }
-    let b64 = non_empty(b64_json).ok_or_else(|| invalid_argument("an image item needs a url or a b64_json, and this one has neither"))?;
-    let (declared, payload) = b64_payload(b64)?;
-    check_base64("b64_json", payload)?;
-    if declared.is_some() {
-        return Ok(b64.to_string());
-    }
-    let mime = image_mime(None, payload);
-    let mut out = String::with_capacity(payload.len() + mime.len() + 13);
-    out.push_str("data:");
-    out.push_str(&mime);
-    out.push_str(";base64,");
-    out.push_str(payload);
-    Ok(out)
+    let (url, b64) = (url.map(str::trim), b64_json.map(str::trim).unwrap_or_default());
+    Ok(match item_src_of(url.as_ref().map(|u| u as &dyn LongText), Some(&b64))? {
+        Src::Url => url.unwrap_or_default().to_string(),
+        Src::B64 => b64.to_string(),
+        Src::Prefixed { prefix, at } => prefix + b64.get(at..).unwrap_or_default(),
+    })
+}
+
+/// [`item_bytes`] for texts that may be too long to copy (each given trimmed): hands the decoded
+/// bytes to `out` in pieces and returns their media type, or `Ok(None)` for a remote URL.
+pub fn item_bytes_of(url: Option<&dyn LongText>, b64_json: Option<&dyn LongText>, out: Sink<'_>) -> Result<Option<String>, Error> {
+    let source = match (given(url), given(b64_json)) {
+        (Some(u), _) if media::split_data_url(u.head()).is_some() => u,
+        (Some(_), _) => return Ok(None),
+        (None, Some(b)) => b,
+        (None, None) => return Err(neither()),
+    };
+    let (declared, at) = b64_payload(source.head())?;
+    source.base64(at, Some(out)).map_err(|e| invalid_argument(format!("the image data is not valid base64: {e}")))?;
+    let mime = declared.or_else(|| sniffed(source.head().get(at..).unwrap_or_default())).unwrap_or("image/png");
+    Ok(Some(mime.to_string()))
 }
 
 /// The bytes and media type of an image item that carries them: `b64_json` (with or without a
 /// prefix) or a `data:` URL in `url`. `Ok(None)` for a remote URL.
 pub fn item_bytes(url: Option<&str>, b64_json: Option<&str>) -> Result<Option<(Vec<u8>, String)>, Error> {
-    let source = match (non_empty(url), non_empty(b64_json)) {
-        (Some(u), _) if media::split_data_url(u).is_some() => u,
-        (Some(_), _) => return Ok(None),
-        (None, Some(b)) => b,
-        (None, None) => return Err(invalid_argument("an image item needs a url or a b64_json, and this one has neither")),
-    };
-    let (declared, payload) = b64_payload(source)?;
-    let bytes = base64::decode(payload).map_err(|e| invalid_argument(format!("the image data is not valid base64: {e}")))?;
-    let mime = declared.map(str::to_string).or_else(|| media::sniff(&bytes).map(str::to_string)).unwrap_or_else(|| "image/png".to_string());
-    Ok(Some((bytes, mime)))
+    let mut bytes = Vec::new();
+    let (url, b64) = (url.map(str::trim), b64_json.map(str::trim));
+    let (url, b64) = (url.as_ref().map(|t| t as &dyn LongText), b64.as_ref().map(|t| t as &dyn LongText));
+    let mime = item_bytes_of(url, b64, &mut |piece| bytes.extend_from_slice(piece))?;
+    Ok(mime.map(|mime| (bytes, mime)))
 }
 
 /// Checks an images response: a JSON object whose `data` is an array of items that each carry a

@@ -21,6 +21,7 @@ pub mod event_stream;
 pub mod images;
 pub mod json;
 pub mod limits;
+pub mod long_text;
 pub mod media;
 pub mod models;
 pub mod multimodal;

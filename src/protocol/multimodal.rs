@@ -14,6 +14,7 @@
 use crate::protocol::base64;
 use crate::protocol::error::{bounded, Error};
 use crate::protocol::json::ObjectWriter;
+use crate::protocol::long_text::LongText;
 use crate::protocol::media;
 use std::borrow::Cow;
 
@@ -27,27 +28,32 @@ fn invalid(message: impl Into<String>) -> Error {
 /// is comes back borrowed (trimmed), so a data URL of megabytes is checked without a copy.
 pub fn image_url(source: &str) -> Result<Cow<'_, str>, Error> {
     let s = source.trim();
+    Ok(match image_url_prefix(&s)? {
+        None => Cow::Borrowed(s),
+        Some(prefix) => Cow::Owned(prefix + s),
+    })
+}
+
+/// [`image_url`] for a source that may be too long to copy, given trimmed: `None` when it is the
+/// URL as it is, else the `data:` prefix that goes before it (bare base64).
+pub fn image_url_prefix(source: &dyn LongText) -> Result<Option<String>, Error> {
+    let s = source.head();
     let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
     if lower.starts_with("https://") || lower.starts_with("http://") {
-        return Ok(Cow::Borrowed(s));
+        return Ok(None);
     }
     if lower.starts_with("data:") {
         let (mime, payload) = media::split_data_url(s).ok_or_else(|| invalid("an image data URL must be data:image/...;base64,..."))?;
         if !mime.to_ascii_lowercase().starts_with("image/") {
             return Err(invalid(format!("a data URL of type {mime:?} is not an image")));
         }
-        base64::validate(payload).map_err(|e| invalid(format!("the image data URL is not valid base64: {e}")))?;
-        return Ok(Cow::Borrowed(s));
+        source.base64(s.len() - payload.len(), None).map_err(|e| invalid(format!("the image data URL is not valid base64: {e}")))?;
+        return Ok(None);
     }
-    if !s.is_empty() && base64::validate(s).is_ok() {
+    if !s.is_empty() && source.base64(0, None).is_ok() {
         let head = base64::decode_prefix(s, media::SNIFF_BYTES).unwrap_or_default();
         if let Some(mime) = media::sniff(&head).filter(|m| m.starts_with("image/")) {
-            let mut out = String::with_capacity(s.len() + 32);
-            out.push_str("data:");
-            out.push_str(mime);
-            out.push_str(";base64,");
-            out.push_str(s);
-            return Ok(Cow::Owned(out));
+            return Ok(Some(crate::cat!("data:", mime, ";base64,")));
         }
     }
     Err(invalid(format!(

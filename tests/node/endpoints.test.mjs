@@ -75,7 +75,7 @@ test("a request's input never enters wasm memory: 4 MB to responses, completions
 });
 
 test("generateViaChat's history and reference images never enter wasm memory with the request: it is built from stand-ins", async () => {
-  // Each image crosses once, alone, to be checked; the request is built in Rust with the history as
+  // Each image is checked in slices (never whole in wasm); the request is built in Rust with the history as
   // [] and short stand-in URLs, and they are put back in JavaScript. What is sent is what Rust
   // builds from the real parameters.
   const sent = [];

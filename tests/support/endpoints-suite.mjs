@@ -96,6 +96,40 @@ export const cases = {
     await rejects(() => c.images.generate({ model: "gpt-image-1", prompt: "p", n: 0 }), lib.InvalidArgumentError, "n: 0");
   },
 
+  async "image helpers read long base64 in slices: shown, decoded and checked as short ones are"(lib) {
+    // Past 1,024 characters a text is read in slices of 32 Ki units (helpers.rs JsText), never whole:
+    // these are 400 KB, their line breaks fall across the slices, and the faults sit deep inside.
+    const bytes = new Uint8Array(300_001).map((_, i) => (i * 2654435761) >>> 24);
+    bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    let binary = "";
+    for (let i = 0; i < bytes.length; i += 0x1000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x1000));
+    const b64 = btoa(binary);
+    const wrapped = b64.replace(/.{76}/g, "$&\r\n");
+    const decoded = async (blob) => new Uint8Array(await blob.arrayBuffer());
+    const sameBytes = (a, b, message) => check(a.length === b.length && a.every((x, i) => x === b[i]), `${message}: ${a.length} bytes, not the ${b.length} sent`);
+
+    same(await lib.imageURL({ b64_json: ` ${wrapped}\n` }), `data:image/png;base64,${wrapped}`, "bare base64, trimmed and prefixed");
+    const blob = await lib.imageBlob({ b64_json: wrapped });
+    same(blob.type, "image/png", "sniffed type");
+    sameBytes(await decoded(blob), bytes, "bare base64 decoded");
+    const webp = `data:image/webp;base64,${b64}`;
+    same(await lib.imageURL({ b64_json: webp }), webp, "a prefixed b64_json as it is");
+    same((await lib.imageBlob({ url: webp })).type, "image/webp", "a data: url's declared type");
+    sameBytes(await decoded(await lib.imageBlob({ url: webp })), bytes, "a data: url decoded");
+    same((await lib.imagePart(wrapped)).image_url.url, `data:image/png;base64,${wrapped}`, "imagePart of bare base64");
+    same((await lib.imagePart(`\n${webp} `)).image_url.url, webp, "imagePart of a data URL, trimmed");
+
+    const at = (text, offset, c) => text.slice(0, offset) + c + text.slice(offset + 1);
+    const star = await rejects(() => lib.imageURL({ b64_json: at(b64, 100_000, "*") }), lib.InvalidArgumentError, "a bad character deep inside");
+    check(/not valid base64: invalid base64 character at byte 100000/.test(star.message), star.message);
+    const accent = await rejects(() => lib.imageBlob({ b64_json: at(b64, 70_000, "é") }), lib.InvalidArgumentError, "a non-ASCII character");
+    check(/at byte 70000/.test(accent.message), accent.message);
+    const cut = await rejects(() => lib.imageURL({ b64_json: `${b64.slice(0, 400_000)}A` }), lib.InvalidArgumentError, "one character left over");
+    check(/truncated/.test(cut.message), cut.message);
+    await rejects(() => lib.imagePart(at(webp, 200_000, "-")), lib.InvalidArgumentError, "imagePart of a bad data URL");
+    await rejects(() => lib.imagePart(at(b64, 200_000, "-")), lib.InvalidArgumentError, "imagePart of bad base64");
+  },
+
   async "images.edit: multipart with several images and a mask, checked by the gateway"(lib, env) {
     const c = client(lib, env);
     const file = new File([png()], "photo.png", { type: "image/png" });
