@@ -396,12 +396,14 @@ export async function* toolLoop(ready, params, maxRounds, toolErrors, run) {
   try {
     for (;;) {
       if (signal.aborted) throw aborted();
-      let completion, text;
-      if (streamed) completion = JSON.parse((text = yield* streamRound(inner, body, (usage) => bodyOf(true, usage), signal, wantsJSON(params))));
-      else text = JSON.stringify((completion = (await inner.chat(body, signal, bodyOf(false, false)).catch(ctx.rethrow)).completion));
+      const completion = streamed
+        ? JSON.parse(yield* streamRound(inner, body, (usage) => bodyOf(true, usage), signal, wantsJSON(params)))
+        : (await inner.chat(body, signal, bodyOf(false, false)).catch(ctx.rethrow)).completion;
       if (signal.aborted) throw aborted();
       run.completion(completion);
-      const plan = JSON.parse(wasm(() => state.onCompletion(text)));
+      const [shape, restore] = answerShape(completion);
+      const plan = JSON.parse(wasm(() => state.onCompletion(shape)));
+      plan.messages[0] = restore(plan.messages[0]); // the assistant message; tool messages for calls not run follow
       yield* added(run, plan.messages);
       if (plan.stop !== null) {
         run.stop(plan.stop);
@@ -414,6 +416,25 @@ export async function* toolLoop(ready, params, maxRounds, toolErrors, run) {
   } finally {
     state.free();
   }
+}
+
+/** Marks a message member Rust does not read (answerShape). */
+const STOOD_IN = "llmwire:stood-in";
+
+/**
+ * What Rust reads of a chat completion to make the assistant message for a history (runTools,
+ * Conversation), as JSON: the choices' index, finish_reason and message, with every member of a
+ * message but role and tool_calls stood in unless null (Rust reads only whether they are). And
+ * `restore`, which puts them back into the message Rust makes. A long answer, its reasoning or an
+ * image in it never enters wasm memory, and the completion is not serialised again whole.
+ */
+export function answerShape(completion) {
+  const held = [];
+  const member = ([key, value]) => [key, key === "role" || key === "tool_calls" || value === null ? value : { [STOOD_IN]: held.push(value) - 1 }];
+  const choice = (c) => (isObject(c) ? { index: c.index, finish_reason: c.finish_reason, message: isObject(c.message) ? Object.fromEntries(Object.entries(c.message).map(member)) : c.message } : c);
+  const shape = JSON.stringify({ choices: Array.isArray(completion?.choices) ? completion.choices.map(choice) : completion?.choices });
+  const restore = (message) => Object.fromEntries(Object.entries(message).map(([key, value]) => [key, isObject(value) && STOOD_IN in value ? held[value[STOOD_IN]] : value]));
+  return [shape, restore];
 }
 
 /** Calls one of your functions; its result (or error, unless `toolErrors` is "throw") goes back to the model. */

@@ -7,6 +7,7 @@ import { isObject } from "./transport.js";
 
 let ctx = null;
 let glue = null;
+let features = null;
 
 /** @internal Called once by facade.js with what this module needs from it. */
 export function _initTools(context) {
@@ -14,6 +15,7 @@ export function _initTools(context) {
 }
 
 async function loaded() {
+  features ??= await ctx.features();
   return (glue ??= await ctx.extras());
 }
 
@@ -256,7 +258,7 @@ export class Conversation {
   async send(content, params, options) {
     await this.#ask(content);
     const completion = await this.#client.chat.completions.create(this.#params(params, false), options);
-    this.#answer(JSON.stringify(completion));
+    this.#answer(completion);
     return completion;
   }
 
@@ -264,7 +266,7 @@ export class Conversation {
   async stream(content, params, options) {
     await this.#ask(content);
     const stream = await this.#client.chat.completions.create(this.#params(params, true), options);
-    stream[ctx.ON_COMPLETE]((completion) => this.#answer(JSON.stringify(completion)));
+    stream[ctx.ON_COMPLETE]((completion) => this.#answer(completion));
     return stream;
   }
 
@@ -291,8 +293,9 @@ export class Conversation {
     this.#trim();
   }
 
-  #answer(completionJSON) {
-    this.#messages.push(JSON.parse(wasm(() => glue.assistantMessage(completionJSON))));
+  #answer(completion) {
+    const [shape, restore] = features.answerShape(completion);
+    this.#messages.push(restore(JSON.parse(wasm(() => glue.assistantMessage(shape)))));
     this.#trim();
   }
 

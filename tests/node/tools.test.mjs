@@ -150,3 +150,44 @@ test("a Conversation's history never enters wasm memory: trimming around a 5 MB 
   assert.equal(chat.messages[2].content, "And the colour?");
   assert.ok(wasmMemory() - before < 1 << 20, `wasm memory grew from ${before} to ${wasmMemory()} bytes`);
 });
+
+test("a long answer never enters the tool loop's wasm memory: runTools and Conversation add a 4 MB assistant message as it came", LIMIT, async () => {
+  // Rust makes the history's assistant message from the completion's shape, its members stood in
+  // (features.js answerShape), and JavaScript puts them back. Before, each completion crossed into
+  // the extras' memory whole and came back as the message: about 3x the answer, for good.
+  const { initSync: extras } = await import("../../pkg/llmwire_extras.js");
+  const memory = () => extras().memory.buffer.byteLength;
+  const long = "长".repeat(500_000) + "\u2028\"\\ end";
+  const image = `data:image/png;base64,${"iVBORw0KGgo".repeat(100_000)}`;
+  let message = { role: "assistant", content: "hi" };
+  const completion = () => ({ id: "c", object: "chat.completion", created: 1, model: "m", choices: [{ index: 0, message, finish_reason: "stop", logprobs: { content: [] } }] });
+  const chunk = (delta, finish = null) => `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  const fetch = async (url, init) =>
+    JSON.parse(init.body).stream
+      ? new Response(`${chunk({ role: "assistant", content: message.content })}${chunk({}, "stop")}data: [DONE]\n\n`, { headers: { "content-type": "text/event-stream" } })
+      : new Response(JSON.stringify(completion()), { headers: { "content-type": "application/json" } });
+  const client = new lib.Client({ apiKey: KEY, baseURL: "http://long.invalid/v1", fetch });
+  const tools = [{ type: "function", function: { name: "noop", parameters: { type: "object", properties: {} }, function: () => "" } }];
+  const ask = (stream) => client.chat.completions.runTools({ model: "m", messages: [{ role: "user", content: "go" }], tools, stream });
+  const chat = new lib.Conversation(client, { model: "m" });
+  await ask(false).finalContent();
+  await ask(true).finalContent();
+  await chat.send("warm");
+  const before = memory();
+  // Every member but role and tool_calls is stood in; null ones are dropped, as Rust always did.
+  message = { role: "assistant", content: long, refusal: null, reasoning_content: long, images: [{ type: "image_url", image_url: { url: image } }], annotations: [] };
+  const expected = { role: "assistant", content: long, reasoning_content: long, images: message.images, annotations: [] };
+  const runner = ask(false);
+  assert.equal(await runner.finalContent(), long);
+  assert.deepEqual(runner.messages.at(-1), expected);
+  assert.deepEqual(Object.keys(runner.messages.at(-1)), Object.keys(expected));
+  const streamed = ask(true);
+  assert.equal(await streamed.finalContent(), long);
+  assert.deepEqual(streamed.messages.at(-1), { role: "assistant", content: long });
+  await chat.send("tell me");
+  assert.deepEqual(chat.messages.at(-1), expected);
+  const sent = await chat.stream("again");
+  await sent.finalChatCompletion();
+  assert.deepEqual(chat.messages.at(-1), { role: "assistant", content: long });
+  assert.ok(memory() - before < 1 << 20, `the extras' wasm memory grew from ${before} to ${memory()} bytes`);
+});
