@@ -247,6 +247,65 @@ mod tests {
     }
 
     #[test]
+    fn random_texts_in_random_pieces_decode_and_fail_as_the_whole_does() {
+        // Texts of base64 characters, padding, whitespace and the odd invalid byte, cut anywhere.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let symbols = b"ABCXYZabcxyz0189+/==  \r\n!";
+        let mut decoded = 0;
+        for _ in 0..3000 {
+            let text: Vec<u8> = (0..next(40)).map(|_| symbols[next(symbols.len())]).collect();
+            let text = String::from_utf8(text).unwrap();
+            let (mut d, mut out) = (Decoder::default(), Vec::new());
+            let mut rest = text.as_bytes();
+            let mut result = Ok(());
+            while !rest.is_empty() && result.is_ok() {
+                let (piece, tail) = rest.split_at(1 + next(rest.len()));
+                result = d.push(piece, Some(&mut out));
+                rest = tail;
+            }
+            let result = result.and_then(|()| d.finish()).map(|()| out);
+            assert_eq!(result, reference(&text), "{text:?} in pieces");
+            assert_eq!(decode(&text), reference(&text), "{text:?}");
+            decoded += usize::from(result.is_ok());
+        }
+        assert!(decoded > 300, "only {decoded} of the texts were valid");
+    }
+
+    /// The rules, written the other way round: the non-blank bytes in order, then the counts.
+    fn reference(text: &str) -> Result<Vec<u8>, Base64Error> {
+        let bytes: Vec<(usize, u8)> = text.bytes().enumerate().filter(|(_, b)| !b.is_ascii_whitespace()).collect();
+        let first_pad = bytes.iter().position(|&(_, b)| b == b'=');
+        let (data, pads) = bytes.split_at(first_pad.unwrap_or(bytes.len()));
+        if let Some(&(at, _)) = data.iter().find(|(_, b)| !ALPHABET.contains(b)) {
+            return Err(Base64Error { message: "invalid base64 character", offset: at });
+        }
+        if let Some(&(at, _)) = pads.iter().find(|(_, b)| *b != b'=') {
+            return Err(Base64Error { message: "data after padding", offset: at });
+        }
+        if data.len() % 4 == 1 {
+            return Err(Base64Error { message: "truncated base64 (one character left over)", offset: text.len() });
+        }
+        if let Some(&(at, _)) = pads.first() {
+            if data.len() % 4 == 0 || data.len() % 4 + pads.len() > 4 {
+                return Err(Base64Error { message: "misplaced padding", offset: at });
+            }
+        }
+        let sextets: Vec<u32> = data.iter().filter_map(|&(_, b)| ALPHABET.iter().position(|&a| a == b)).map(|v| v as u32).collect();
+        let mut out = Vec::new();
+        for group in sextets.chunks(4) {
+            let n = group.iter().enumerate().fold(0, |n, (i, v)| n | v << (18 - 6 * i));
+            out.extend(n.to_be_bytes().get(1..group.len()).unwrap_or_default());
+        }
+        Ok(out)
+    }
+
+    #[test]
     fn prefix_decoding() {
         let data: Vec<u8> = (0..100u8).collect();
         let text = encode(&data);
