@@ -15,7 +15,6 @@
 //! assert_eq!(images::item_src(None, Some("iVBORw0KGgo=")).unwrap(), "data:image/png;base64,iVBORw0KGgo=");
 //! ```
 
-use crate::protocol::base64;
 use crate::protocol::error::{snippet_of, Error};
 use crate::protocol::json::{self, JsonError, Kind, ObjectWriter, Reader};
 use crate::protocol::long_text::{LongText, Sink};
@@ -95,11 +94,6 @@ fn b64_payload(head: &str) -> Result<(Option<&str>, usize), Error> {
     Ok((None, 0))
 }
 
-/// The media type base64 image data beginning with `payload` sniffs as.
-fn sniffed(payload: &str) -> Option<&'static str> {
-    media::sniff(&base64::decode_prefix(payload, media::SNIFF_BYTES).unwrap_or_default())
-}
-
 fn neither() -> Error {
     invalid_argument("an image item needs a url or a b64_json, and this one has neither")
 }
@@ -132,7 +126,7 @@ pub fn item_src_of(url: Option<&dyn LongText>, b64_json: Option<&dyn LongText>) 
     if declared.is_some() {
         return Ok(Src::B64);
     }
-    let mime = sniffed(b64.head().get(at..).unwrap_or_default()).filter(|m| m.starts_with("image/")).unwrap_or("image/png");
+    let mime = media::sniff_base64(b64.head().get(at..).unwrap_or_default()).filter(|m| m.starts_with("image/")).unwrap_or("image/png");
     Ok(Src::Prefixed { prefix: crate::cat!("data:", mime, ";base64,"), at })
 }
 
@@ -159,7 +153,7 @@ pub fn item_bytes_of(url: Option<&dyn LongText>, b64_json: Option<&dyn LongText>
     };
     let (declared, at) = b64_payload(source.head())?;
     source.base64(at, Some(out)).map_err(|e| invalid_argument(format!("the image data is not valid base64: {e}")))?;
-    let mime = declared.or_else(|| sniffed(source.head().get(at..).unwrap_or_default())).unwrap_or("image/png");
+    let mime = declared.or_else(|| media::sniff_base64(source.head().get(at..).unwrap_or_default())).unwrap_or("image/png");
     Ok(Some(mime.to_string()))
 }
 
@@ -368,6 +362,7 @@ pub fn via_chat_result(body: &str) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::base64;
 
     const PNG_B64: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 

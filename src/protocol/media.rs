@@ -19,6 +19,18 @@ use crate::protocol::error::Error;
 /// How many leading bytes [`sniff`] looks at.
 pub const SNIFF_BYTES: usize = 16;
 
+/// The media type that base64 data beginning with `text` sniffs as: [`sniff`] of its first
+/// decoded bytes (only those are read, so `text` may be the beginning of a longer payload).
+///
+/// ```
+/// use llmwire::protocol::media::sniff_base64;
+/// assert_eq!(sniff_base64("iVBORw0KGgoAAAANSUhEUg"), Some("image/png"));
+/// assert_eq!(sniff_base64("not base64!"), None);
+/// ```
+pub fn sniff_base64(text: &str) -> Option<&'static str> {
+    sniff(&base64::decode_prefix(text, SNIFF_BYTES).unwrap_or_default())
+}
+
 /// The media type the bytes' signature says, for the image and audio formats gateways accept.
 pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     let at = |offset: usize, magic: &[u8]| bytes.get(offset..offset + magic.len()) == Some(magic);

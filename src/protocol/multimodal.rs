@@ -11,7 +11,6 @@
 //! assert!(url.starts_with("data:image/png;base64,"));
 //! ```
 
-use crate::protocol::base64;
 use crate::protocol::error::{bounded, Error};
 use crate::protocol::json::ObjectWriter;
 use crate::protocol::long_text::LongText;
@@ -51,8 +50,7 @@ pub fn image_url_prefix(source: &dyn LongText) -> Result<Option<String>, Error> 
         return Ok(None);
     }
     if !s.is_empty() && source.base64(0, None).is_ok() {
-        let head = base64::decode_prefix(s, media::SNIFF_BYTES).unwrap_or_default();
-        if let Some(mime) = media::sniff(&head).filter(|m| m.starts_with("image/")) {
+        if let Some(mime) = media::sniff_base64(s).filter(|m| m.starts_with("image/")) {
             return Ok(Some(crate::cat!("data:", mime, ";base64,")));
         }
     }
@@ -116,6 +114,7 @@ pub fn image_part(url: &str, detail: Option<&str>) -> Result<String, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::base64;
 
     #[test]
     fn urls_pass_data_urls_are_checked() {
