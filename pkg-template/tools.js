@@ -15,7 +15,6 @@ export function _initTools(context) {
 }
 
 async function loaded() {
-  features ??= await ctx.features();
   return (glue ??= await ctx.extras());
 }
 
@@ -289,6 +288,7 @@ export class Conversation {
 
   async #ask(content) {
     await loaded();
+    features ??= await ctx.features(); // answerShape, for #answer
     if (content !== undefined) this.#messages.push(isMessage(content) ? content : { role: "user", content });
     this.#trim();
   }
