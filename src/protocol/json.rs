@@ -331,29 +331,67 @@ impl<'a> Reader<'a> {
         F: FnMut(Cow<'a, str>, &mut Self) -> Res<()>,
     {
         // One non-generic body for every caller keeps the wasm small; the indirect call is cheap.
-        self.object_dyn(&mut member)
+        self.object_dyn(false, &mut member)
     }
 
+    /// Reads the rest of the top-level object of a reader made by [`Reader::resume`]: from just
+    /// after one of its members' values, calling `member(key, reader)` for each further member.
+    ///
+    /// ```
+    /// use llmwire::protocol::json::Reader;
+    /// let text = r#"{"a":1, "b":2}"#;
+    /// let mut keys = Vec::new();
+    /// let mut r = Reader::resume(text, 6); // just after the value of "a"
+    /// r.rest_of_object(|key, r| { keys.push(key); r.skip() }).unwrap();
+    /// r.end().unwrap();
+    /// assert_eq!(keys, ["b"]);
+    /// ```
     #[cfg_attr(llmwire_oz, optimize(speed))]
-    fn object_dyn(&mut self, member: &mut dyn FnMut(Cow<'a, str>, &mut Self) -> Res<()>) -> Res<()> {
-        if self.peek()? != Kind::Object {
-            return self.err("expected an object");
-        }
-        self.enter()?;
-        self.skip_ws();
-        if self.byte() == Some(b'}') {
-            self.pos += 1;
-            self.depth -= 1;
-            return Ok(());
+    pub fn rest_of_object<F>(&mut self, mut member: F) -> Res<()>
+    where
+        F: FnMut(Cow<'a, str>, &mut Self) -> Res<()>,
+    {
+        self.depth += 1;
+        self.object_dyn(true, &mut member)
+    }
+
+    /// A reader at `pos` of `src`, inside its top-level object, for [`Reader::rest_of_object`].
+    pub fn resume(src: &'a str, pos: usize) -> Self {
+        Reader { src, pos, depth: 0 }
+    }
+
+    /// The byte offset of the next unread byte.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// `resumed`: the object was opened and one member read before (`rest_of_object`).
+    #[cfg_attr(llmwire_oz, optimize(speed))]
+    fn object_dyn(&mut self, resumed: bool, member: &mut dyn FnMut(Cow<'a, str>, &mut Self) -> Res<()>) -> Res<()> {
+        let mut read = !resumed;
+        if read {
+            if self.peek()? != Kind::Object {
+                return self.err("expected an object");
+            }
+            self.enter()?;
+            self.skip_ws();
+            if self.byte() == Some(b'}') {
+                self.pos += 1;
+                self.depth -= 1;
+                return Ok(());
+            }
         }
         loop {
-            let key = self.string()?;
-            self.skip_ws();
-            if self.byte() != Some(b':') {
-                return self.err("expected ':'");
+            if read {
+                let key = self.string()?;
+                self.skip_ws();
+                if self.byte() != Some(b':') {
+                    return self.err("expected ':'");
+                }
+                self.pos += 1;
+                member(key, self)?;
             }
-            self.pos += 1;
-            member(key, self)?;
+            read = true;
             self.skip_ws();
             match self.byte() {
                 Some(b',') => self.pos += 1,

@@ -39,6 +39,9 @@ pub struct ChatAccumulator {
     chunks: u64,
     /// Where the last `content.delta` event of choice 0 ends in the event batch being written.
     text_event_end: Option<usize>,
+    /// The header of the last chunk applied, as sent: a chunk that starts with it is read from
+    /// after it (`ChunkView::parse_after`).
+    header: String,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -89,8 +92,17 @@ impl ChatAccumulator {
     /// JSON becomes [`Error::MalformedEvent`] with a bounded snippet. On error nothing is applied.
     #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn apply_json(&mut self, data: &str) -> Result<(), Error> {
-        let view = parse_chunk(data)?;
+        let view = self.parse(data)?;
         self.apply(&view)
+    }
+
+    /// Parses one event's data for [`apply`](Self::apply), leaving out a header that the last
+    /// chunk applied had too (see [`ChunkView::parse_after`]). Invalid JSON becomes
+    /// [`Error::MalformedEvent`] with a bounded snippet.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
+    pub fn parse<'a>(&self, data: &'a str) -> Result<ChunkView<'a>, Error> {
+        ChunkView::parse_after(data, &self.header)
+            .map_err(|e| Error::MalformedEvent { message: crate::cat!(e), snippet: bounded(data, EVENT_SNIPPET_CHARS) })
     }
 
     /// Applies a parsed chunk.
@@ -117,7 +129,10 @@ impl ChatAccumulator {
             set_string(self.created.get_or_insert_with(String::new), created);
         }
         if let Some(fp) = &chunk.system_fingerprint {
-            self.system_fingerprint = Some(fp.to_string());
+            set_string(self.system_fingerprint.get_or_insert_with(String::new), fp);
+        }
+        if let Some(header) = chunk.header {
+            set_string(&mut self.header, header);
         }
         if let Some(usage) = chunk.usage {
             self.usage = Some(usage.to_owned());
@@ -446,12 +461,6 @@ fn write_raw_object(out: &mut String, fields: &[(String, String)]) {
     let mut w = ObjectWriter::new(out);
     write_raw_fields(&mut w, fields);
     w.finish();
-}
-
-/// Parses one event's data into a chunk view, mapping failures to typed errors.
-#[cfg_attr(llmwire_oz, optimize(speed))]
-pub fn parse_chunk(data: &str) -> Result<ChunkView<'_>, Error> {
-    ChunkView::parse(data).map_err(|e| Error::MalformedEvent { message: crate::cat!(e), snippet: bounded(data, EVENT_SNIPPET_CHARS) })
 }
 
 fn index_u32(index: u64) -> Result<u32, Error> {
@@ -829,5 +838,101 @@ mod tests {
             r#"{"choices":[{"index":0,"delta":{"content":"b"},"logprobs":{"content":[{"token":"b"}]}}]}"#,
         ]);
         assert_eq!(c.choices[0].logprobs.as_ref().unwrap()["content"].as_array().unwrap().len(), 2);
+    }
+
+    /// A stream's chunks applied as the decoder applies them (a header seen before is skipped)
+    /// and each read whole: the same completion and the same errors after every chunk.
+    fn assert_skipping_changes_nothing(chunks: &[&str]) {
+        let (mut skipping, mut whole) = (ChatAccumulator::new(), ChatAccumulator::new());
+        for (at, data) in chunks.iter().enumerate() {
+            let a = skipping.parse(data).and_then(|view| skipping.apply(&view));
+            let b = ChatAccumulator::new().parse(data).and_then(|view| whole.apply(&view));
+            assert_eq!(a.map_err(|e| crate::cat!(e)), b.map_err(|e| crate::cat!(e)), "chunk {at} of {chunks:?}");
+            assert_eq!(skipping.to_json(), whole.to_json(), "after chunk {at} of {chunks:?}");
+        }
+    }
+
+    #[test]
+    fn a_repeated_header_is_read_once() {
+        let h = r#"{"id":"c1","object":"chat.completion.chunk","created":7,"model":"m","system_fingerprint":"fp""#;
+        let acc = &mut ChatAccumulator::new();
+        let data = format!(r#"{h},"choices":[{{"index":0,"delta":{{"content":"a"}}}}]}}"#);
+        let first = acc.parse(&data).unwrap();
+        assert_eq!((first.id.as_deref(), first.header), (Some("c1"), Some(h)));
+        acc.apply(&first).unwrap();
+        let data = format!(r#"{h} ,"choices":[{{"index":0,"delta":{{"content":"b"}}}}]}}"#);
+        let next = acc.parse(&data).unwrap();
+        assert!(next.id.is_none() && next.model.is_none() && next.created.is_none() && next.header.is_none());
+        acc.apply(&next).unwrap();
+        let done = acc.snapshot();
+        assert_eq!((done.id.as_str(), done.model.as_str(), done.text()), ("c1", "m", Some("ab")));
+    }
+
+    #[test]
+    fn skipping_headers_changes_nothing() {
+        let h = r#"{"id":"c1","object":"chat.completion.chunk","created":7,"model":"m","system_fingerprint":"fp""#;
+        let chunk = |rest: &str| format!(r#"{h}{rest}"#);
+        let plain = chunk(r#","choices":[{"index":0,"delta":{"content":"x"}}]}"#);
+        let cases: [Vec<String>; 7] = [
+            // The same header, then one that differs in a value, then the first again.
+            vec![plain.clone(), plain.clone(), r#"{"id":"c2","choices":[]}"#.into(), plain.clone()],
+            // A header member repeated after `choices` wins for its chunk; the next is read whole.
+            vec![plain.clone(), chunk(r#","choices":[],"id":"late"}"#), plain.clone()],
+            vec![chunk(r#","choices":[],"model":"late"}"#), plain.clone()],
+            // An `error` member: its chunk applies nothing, its header included.
+            vec![chunk(r#","error":{"message":"busy"}}"#), plain.clone()],
+            // A chunk that fails after its header: nothing applied, the next one still complete.
+            vec![chunk(r#","choices":[{"index":0,"delta":{"content":5}}]}"#), plain.clone()],
+            // Members other than the header's before `choices` are read every time; nulls.
+            vec![
+                r#"{"id":"c","provider":"p","model":"m","choices":[{"delta":{"content":"a"}}]}"#.into(),
+                r#"{"id":"c","provider":"q","model":"m2","choices":[{"delta":{"content":"b"}}]}"#.into(),
+                r#"{"id":"c","system_fingerprint":null,"choices":[]}"#.into(),
+                r#"{"id":"c","system_fingerprint":null,"choices":[],"usage":{"total_tokens":1}}"#.into(),
+            ],
+            // A chunk that starts with another's header but goes on differently.
+            vec![
+                r#"{"id":"c","model":"m","choices":[]}"#.into(),
+                r#"{"id":"c","model":"m2","choices":[]}"#.into(),
+                r#"{"id":"c","model":"m"}"#.into(),
+            ],
+        ];
+        for chunks in cases {
+            assert_skipping_changes_nothing(&chunks.iter().map(String::as_str).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn skipping_headers_changes_nothing_in_random_streams() {
+        // Chunks made of a few headers (one a prefix of another), bodies and trailing members,
+        // in random orders, some malformed: every step must agree with reading each chunk whole.
+        let heads = [r#"{"id":"a","model":"m""#, r#"{"id":"a","model":"m","created":1"#, r#"{"id":"b""#, r#"{ "id":"a""#, "{"];
+        let bodies = [
+            r#","choices":[{"index":0,"delta":{"content":"t"}}]"#,
+            r#","choices":[{"index":1,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{"}}]}}]"#,
+            r#","choices":[]"#,
+            r#","choices":[{"delta":{"content":7}}]"#,
+            r#","error":{"message":"e"}"#,
+            "",
+        ];
+        let tails = ["}", r#","id":"z"}"#, r#","created":2}"#, r#","usage":{"n":1}}"#, "", r#","model":"q"}"#];
+        let mut seed: u64 = 11;
+        let mut pick = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as usize % n
+        };
+        for _ in 0..2000 {
+            let chunks: Vec<String> = (0..1 + pick(8))
+                .map(|_| {
+                    let head = heads[pick(heads.len())];
+                    let body = bodies[pick(bodies.len())];
+                    // `{` then `,...` is malformed: kept, as a server could send it.
+                    crate::cat!(head, body, tails[pick(tails.len())])
+                })
+                .collect();
+            assert_skipping_changes_nothing(&chunks.iter().map(String::as_str).collect::<Vec<_>>());
+        }
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! Strings borrow from the event's data where they have no escapes; unknown fields are kept as
 //! raw JSON slices so the accumulator can keep them without re-parsing. A chunk is parsed whole
-//! before anything is applied, so a malformed event leaves the accumulated state untouched.
+//! before anything is applied, so a malformed event leaves the accumulated state untouched. The
+//! header every chunk of a stream repeats (`id`, `object`, `created`, `model`,
+//! `system_fingerprint`) is read once: see [`ChunkView::parse_after`].
 
 use crate::protocol::json::{JsonError, Kind, Reader};
 use std::borrow::Cow;
@@ -29,6 +31,10 @@ pub struct ChunkView<'a> {
     /// The raw JSON of an `error` member: the server reports a failure inside the stream.
     pub error: Option<&'a str>,
     pub extra: Vec<RawField<'a>>,
+    /// The leading `id`, `object`, `created`, `model` and `system_fingerprint` members as sent
+    /// (from `{` to the end of the last one's value; `""` when there are none), or `None` when
+    /// they were skipped by [`parse_after`](Self::parse_after).
+    pub header: Option<&'a str>,
 }
 
 /// One entry of `choices` in a chunk.
@@ -70,38 +76,111 @@ impl<'a> ChunkView<'a> {
     /// Parses one event's data. Fails on invalid JSON and on JSON that is not an object.
     #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn parse(data: &'a str) -> Res<Self> {
-        let mut r = Reader::new(data);
+        Self::parse_after(data, "")
+    }
+
+    /// Parses one event's data whose first bytes may be `known`, the [`header`](Self::header) of
+    /// an earlier chunk: then it is read from after them, and its header fields are `None`.
+    ///
+    /// OpenAI and most gateways start every chunk of a stream with the same `id`, `object`,
+    /// `created`, `model` and `system_fingerprint`, byte for byte: over half of a short chunk.
+    /// The same bytes read the same, and the accumulator sets those fields last-wins, so a chunk
+    /// whose header was applied before has nothing new in it.
+    ///
+    /// ```
+    /// use llmwire::protocol::chat::chunk::ChunkView;
+    /// let first = r#"{"id":"c1","model":"m","choices":[{"delta":{"content":"a"}}]}"#;
+    /// let second = r#"{"id":"c1","model":"m","choices":[{"delta":{"content":"b"}}]}"#;
+    /// let view = ChunkView::parse(first).unwrap();
+    /// assert_eq!(view.header, Some(r#"{"id":"c1","model":"m""#));
+    /// let next = ChunkView::parse_after(second, view.header.unwrap()).unwrap();
+    /// assert_eq!((next.id, next.header), (None, None));
+    /// assert_eq!(next.first_choice.unwrap().delta.content.as_deref(), Some("b"));
+    /// ```
+    #[cfg_attr(llmwire_oz, optimize(speed))]
+    pub fn parse_after(data: &'a str, known: &str) -> Res<Self> {
         let mut out = ChunkView::default();
-        r.object(|key, r| {
-            match key.as_ref() {
-                "choices" => {
-                    if !r.null()? {
-                        // Read in place: a choice is a large struct, and moving it out of a
-                        // returned Result was a tenth of the decoding time (perf).
-                        r.array(|r| {
-                            if out.first_choice.is_none() {
-                                return out.first_choice.insert(ChoiceDelta::default()).read(r);
-                            }
-                            let mut choice = ChoiceDelta::default();
-                            choice.read(r)?;
-                            out.more_choices.push(choice);
-                            Ok(())
-                        })?;
-                    }
-                }
-                "id" => out.id = r.opt_string()?,
-                "model" => out.model = r.opt_string()?,
-                "created" => out.created = Some(r.raw()?),
-                "object" => r.skip()?,
-                "usage" => out.usage = non_null(r.raw()?),
-                "error" => out.error = non_null(r.raw()?),
-                "system_fingerprint" => out.system_fingerprint = r.opt_string()?,
-                _ => out.extra.push((key, r.raw()?)),
-            }
-            Ok(())
-        })?;
+        let resumed = !known.is_empty() && data.as_bytes().starts_with(known.as_bytes());
+        let (mut r, mut header) =
+            if resumed { (Reader::resume(data, known.len()), Header::Closed(known.len())) } else { (Reader::new(data), Header::Open(0)) };
+        let mut member = |key, r: &mut Reader<'a>| out.member(key, r, &mut header);
+        if resumed {
+            r.rest_of_object(&mut member)?;
+        } else {
+            r.object(&mut member)?;
+        }
         r.end()?;
+        out.header = match header {
+            // A header member repeated later was read, not skipped: the next chunk is read whole.
+            Header::Repeated => Some(""),
+            _ if resumed => None,
+            Header::Open(end) | Header::Closed(end) => Some(data.get(..end).unwrap_or_default()),
+        };
         Ok(out)
+    }
+
+    /// Reads one member; `header` follows where the leading `id`, `object`, `created`, `model`
+    /// and `system_fingerprint` members end.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
+    fn member(&mut self, key: Str<'a>, r: &mut Reader<'a>, header: &mut Header) -> Res<()> {
+        let out = self;
+        let in_header = match key.as_ref() {
+            "choices" => {
+                if !r.null()? {
+                    // Read in place: a choice is a large struct, and moving it out of a
+                    // returned Result was a tenth of the decoding time (perf).
+                    r.array(|r| {
+                        if out.first_choice.is_none() {
+                            return out.first_choice.insert(ChoiceDelta::default()).read(r);
+                        }
+                        let mut choice = ChoiceDelta::default();
+                        choice.read(r)?;
+                        out.more_choices.push(choice);
+                        Ok(())
+                    })?;
+                }
+                false
+            }
+            "id" => {
+                out.id = r.opt_string()?;
+                true
+            }
+            "model" => {
+                out.model = r.opt_string()?;
+                true
+            }
+            "created" => {
+                out.created = Some(r.raw()?);
+                true
+            }
+            "object" => {
+                r.skip()?;
+                true
+            }
+            "system_fingerprint" => {
+                out.system_fingerprint = r.opt_string()?;
+                true
+            }
+            "usage" => {
+                out.usage = non_null(r.raw()?);
+                false
+            }
+            "error" => {
+                out.error = non_null(r.raw()?);
+                false
+            }
+            _ => {
+                out.extra.push((key, r.raw()?));
+                false
+            }
+        };
+        *header = match (*header, in_header) {
+            (Header::Open(_), true) => Header::Open(r.position()),
+            (Header::Open(end), false) => Header::Closed(end),
+            (Header::Closed(_), true) => Header::Repeated,
+            (other, _) => other,
+        };
+        Ok(())
     }
 
     /// The choices in the order they were sent.
@@ -109,6 +188,15 @@ impl<'a> ChunkView<'a> {
     pub fn choices(&self) -> impl Iterator<Item = &ChoiceDelta<'a>> {
         self.first_choice.iter().chain(self.more_choices.iter())
     }
+}
+
+/// Where a chunk's leading header members end: `Open` while every member so far was one of
+/// them, `Closed` once another came, `Repeated` when one came again after another member.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Header {
+    Open(usize),
+    Closed(usize),
+    Repeated,
 }
 
 #[cfg_attr(llmwire_oz, optimize(speed))]

@@ -16,7 +16,7 @@
 //! assert_eq!(dec.snapshot().choices[0].finish_reason.as_deref(), Some("stop"));
 //! ```
 
-use super::accumulator::{parse_chunk, ChatAccumulator};
+use super::accumulator::ChatAccumulator;
 use super::types::ChatCompletion;
 use crate::protocol::error::{snippet_of, ApiError, Error};
 use crate::protocol::images;
@@ -202,7 +202,7 @@ impl ChatStreamDecoder {
             return take_image(&mut self.image, &mut self.out, mode, marked);
         }
         let text = completion_as_chunk(body_text).map_err(|e| invalid(crate::cat!("expected a chat completion: ", e)))?;
-        let chunk = parse_chunk(&text)?;
+        let chunk = self.acc.parse(&text)?;
         self.out_mode = mode;
         self.acc.take_text_event_end();
         match mode {
@@ -318,7 +318,7 @@ fn handle_event(
         *done = true;
         return Ok(());
     }
-    let chunk = parse_chunk(data)?;
+    let chunk = acc.parse(data)?;
     if chunk.first_choice.is_none() && chunk.extra.iter().any(|(k, _)| k == "data") && images::is_image_result(data) {
         let marked = images::mark_image_result(data)
             .map_err(|e| Error::InvalidResponse { message: crate::cat!(e), snippet: snippet_of(data.as_bytes()) })?;
