@@ -84,8 +84,10 @@ impl<'a> ChunkView<'a> {
     ///
     /// OpenAI and most gateways start every chunk of a stream with the same `id`, `object`,
     /// `created`, `model` and `system_fingerprint`, byte for byte: over half of a short chunk.
-    /// The same bytes read the same, and the accumulator sets those fields last-wins, so a chunk
-    /// whose header was applied before has nothing new in it.
+    /// The same bytes read the same, and the accumulator sets those fields last-wins, so a header
+    /// it applied before has nothing new in it ([`ChatAccumulator::parse`] passes the last one).
+    ///
+    /// [`ChatAccumulator::parse`]: crate::protocol::chat::ChatAccumulator::parse
     ///
     /// ```
     /// use llmwire::protocol::chat::chunk::ChunkView;
