@@ -271,6 +271,33 @@ test("chunk objects and events carry non-ASCII text as the server sent it", asyn
   assert.deepEqual(events, ["héllo 😀"]);
 });
 
+test("the header every chunk repeats is read once, and one that changes mid-stream is taken", async () => {
+  // The decoder skips a header equal to the last one applied (ChunkView::parse_after): a changed
+  // header, and a member repeated after choices (JSON.parse: the last one wins), must still count.
+  const header = (created, fp) => `{"id":"chatcmpl-1","object":"chat.completion.chunk","created":${created},"model":"gpt-4o-mini","system_fingerprint":"${fp}"`;
+  const choice = (content) => `"choices":[{"index":0,"delta":{"content":"${content}"},"logprobs":null,"finish_reason":null}]`;
+  const payloads = [
+    `${header(1, "fp_a")},${choice("a")}}`,
+    `${header(1, "fp_a")},${choice("b")}}`,
+    `${header(2, "fp_b")},${choice("c")}}`,
+    `${header(2, "fp_b")},${choice("d")}}`,
+    `${header(2, "fp_b")},${choice("e")},"model":"late"}`,
+    `${header(2, "fp_b")},${choice("f")}}`,
+  ];
+  const body = payloads.map((p) => `data: ${p}\n\n`).join("") + "data: [DONE]\n\n";
+  const stream = await ChatStream.fromResponse(new Response(body));
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  assert.deepEqual(chunks, payloads.map((p) => JSON.parse(p)));
+  const final = await stream.finalChatCompletion();
+  assert.deepEqual(
+    [final.id, final.created, final.model, final.system_fingerprint, final.choices[0].message.content],
+    ["chatcmpl-1", 2, "gpt-4o-mini", "fp_b", "abcdef"],
+  );
+  const late = await ChatStream.fromResponse(new Response(payloads.slice(0, 5).map((p) => `data: ${p}\n\n`).join("") + "data: [DONE]\n\n"));
+  assert.equal((await late.finalChatCompletion()).model, "late");
+});
+
 test("finalChatCompletion hands each message text over whole, beside the rest of the message", async () => {
   // The texts leave wasm apart from the completion's JSON (BodyStream.result): every kind of text
   // must land where the JSON left it empty, and nothing else may be touched.
