@@ -1,5 +1,6 @@
-// Cold start: import llmwire and stream a tiny completion through the client.
-import { Client } from "../../pkg/index.js";
+// Cold start: import llmwire and stream a tiny completion through the client. In Node, `llmwire`
+// resolves to index.node.js (the manifest's "node" condition).
+import { Client } from "../../pkg/index.node.js";
 import { check, tinyResponse } from "./tiny.mjs";
 
 const client = new Client({ apiKey: "sk-cold", baseURL: "http://bench.invalid/v1", fetch: async () => tinyResponse() });

@@ -143,11 +143,11 @@ test("Node ESM: import, init(), errors, and llmwire/slim with the .wasm bytes", 
   assertRuntime(await runScript(process.execPath, ["main.mjs"], dir));
 });
 
-test("Node CommonJS: require() shares index.js with import(); without require(esm), index.cjs and slim.cjs", async () => {
+test("Node CommonJS: require() shares index.node.js with import(); without require(esm), index.cjs and slim.cjs", async () => {
   const dir = copyFixture("cjs", installed.dir);
   const result = await runScript(process.execPath, ["main.cjs"], dir);
   assertRuntime(result);
-  assert.deepEqual([result.entry, result.sameAsImport], ["index.js", true]);
+  assert.deepEqual([result.entry, result.sameAsImport], ["index.node.js", true]);
   // What Node before 20.19 / 22.12 does: the CommonJS copy, a second module beside import()'s.
   const old = await runScript(process.execPath, ["--no-experimental-require-module", "main.cjs"], dir);
   assertRuntime(old);

@@ -71,15 +71,17 @@ function declaredValues(name) {
 
 test("the declared exports are the entries' run-time exports", async () => {
   const req = createRequire(join(installed.dir, "package.json"));
-  const entries = {
-    "index.d.ts": await import(join(root, "pkg/index.js")),
-    "slim.d.ts": await import(join(root, "pkg/slim.js")),
-    "index.d.cts": req("llmwire"),
-    "slim.d.cts": req("llmwire/slim"),
-  };
-  for (const [types, module] of Object.entries(entries)) {
+  const entries = [
+    ["index.d.ts", "index.js", await import(join(root, "pkg/index.js"))],
+    ["index.d.ts", "index.node.js", await import(join(root, "pkg/index.node.js"))],
+    ["slim.d.ts", "slim.js", await import(join(root, "pkg/slim.js"))],
+    ["slim.d.ts", "slim.node.js", await import(join(root, "pkg/slim.node.js"))],
+    ["index.d.cts", 'require("llmwire")', req("llmwire")],
+    ["slim.d.cts", 'require("llmwire/slim")', req("llmwire/slim")],
+  ];
+  for (const [types, entry, module] of entries) {
     const actual = Object.keys(module).filter((k) => !k.startsWith("_") && k !== "__esModule").sort();
     const declared = [...declaredValues(types)].sort();
-    assert.deepEqual(actual, declared, `${types} vs its entry`);
+    assert.deepEqual(actual, declared, `${types} vs ${entry}`);
   }
 });

@@ -1,5 +1,5 @@
-// CommonJS consumer: `node main.cjs <gateway-url>`. With require(esm), require() gets index.js
-// (the "module-sync" condition) and shares it with import(); without (older Node, or
+// CommonJS consumer: `node main.cjs <gateway-url>`. With require(esm), require() gets index.node.js
+// (the "node" then "module-sync" conditions) and shares it with import(); without (older Node, or
 // --no-experimental-require-module), index.cjs and slim.cjs.
 const { readFileSync } = require("node:fs");
 const llmwire = require("llmwire");
