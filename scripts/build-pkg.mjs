@@ -127,13 +127,13 @@ copyFileSync(join(root, "README.md"), join(pkg, "README.md"));
 
 // CommonJS builds for `require("llmwire")` on runtimes and tools without require(esm). Node with
 // require(esm) (20.19+, 22.12+) and Deno match the manifest's "module-sync" condition first and
-// load the ES module (`<entry>.node.js`, below) for require() too, so import and require share one copy. Elsewhere each .cjs
-// is one self-contained file, and a program that both imports and requires the package gets two
-// copies (the usual dual-package caveat: `instanceof` across them fails). Bundled as one ES module
-// (the dynamic imports inlined), then turned into CommonJS, so the entry's exports come first in
-// the file: bundled straight to CommonJS, the namespace of a dynamically imported module
-// (features.js) came first, and tools that read the first esbuild `__export(...)` as the
-// module's exports (@arethetypeswrong/cli) found no default export.
+// load the ES module (`<entry>.node.js`, below) for require() too, so import and require share
+// one copy. Elsewhere each .cjs is one self-contained file, and a program that both imports and
+// requires the package gets two copies (the usual dual-package caveat: `instanceof` across them
+// fails). Bundled as one ES module (the dynamic imports inlined), then turned into CommonJS, so
+// the entry's exports come first in the file: bundled straight to CommonJS, the namespace of a
+// dynamically imported module (features.js) came first, and tools that read the first esbuild
+// `__export(...)` as the module's exports (@arethetypeswrong/cli) found no default export.
 //
 // The same ES module bundle is also `<entry>.node.js`, which the manifest's "node" condition gives
 // Node, Deno and Bun: one file loads faster there than the entry's graph of eight modules (the
