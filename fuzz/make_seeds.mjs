@@ -12,7 +12,7 @@ const chunk = (choices, extra = {}) => ({ id: "chatcmpl-1", object: "chat.comple
 const delta = (d, finish = null, index = 0) => ({ index, delta: d, finish_reason: finish });
 
 // The 01.AI streaming samples, as printed in their docs (line numbers stripped).
-const yi = readFileSync("/work/shared/seeds/004_801e6ecdae9833b3.txt", "utf8").split("\n");
+const yi = readFileSync(join(here, "../../shared/seeds/004_801e6ecdae9833b3.txt"), "utf8").split("\n");
 const sample = (from, to) => yi.slice(from - 1, to).filter((l) => /^\d+data: /.test(l)).map((l) => l.replace(/^\d+/, ""));
 const yiVision = sample(669, 674); // holds the malformed line with an extra `}`
 const yiLarge = sample(315, 319);
