@@ -2,7 +2,10 @@
 //! chunking changes neither the output, nor the error, nor the completion; `to_json()` and every
 //! `Output::Chunks` and `Output::Events` batch are valid JSON. Also `push_json_body` on the same
 //! bytes, and the events with partial JSON answers (`parsed`), which must stay valid JSON; the
-//! completion's texts taken apart from its JSON (`to_json_apart`, `take_text`) rebuild it.
+//! completion's texts taken apart from its JSON (`to_json_apart`, `take_text`) rebuild it. The
+//! events' data applied one by one: leaving out the header the last chunk repeated
+//! (`ChatAccumulator::parse`) changes no result, no error and no completion against reading every
+//! chunk whole.
 //!
 //! Flags: bit 0 set = a small event bound (`16 + 16 * (flags >> 4)` bytes); bit 1 set = also feed
 //! the body to `push_json_body`.
@@ -11,8 +14,9 @@
 mod common;
 
 use libfuzzer_sys::fuzz_target;
-use llmwire::protocol::chat::{ChatStreamDecoder, Output};
+use llmwire::protocol::chat::{ChatAccumulator, ChatStreamDecoder, Output};
 use llmwire::protocol::json::is_valid;
+use llmwire::protocol::sse::decode_all;
 use serde_json::Value;
 
 const MODES: [Output; 4] = [Output::Text, Output::Chunks, Output::Events, Output::None];
@@ -112,6 +116,20 @@ fn texts_apart_rebuild(dec: &mut ChatStreamDecoder, json: &str) {
     assert_eq!(rebuilt, whole, "the texts taken apart do not rebuild to_json(): {apart}");
 }
 
+/// Applies each event's data to an accumulator that skips repeated headers and, read whole by a
+/// fresh accumulator each time, to another: every step must agree, result and completion.
+fn headers_skipped_change_nothing(body: &[u8]) {
+    let Ok(events) = decode_all(body) else { return };
+    let (mut skipping, mut whole) = (ChatAccumulator::new(), ChatAccumulator::new());
+    for (at, event) in events.iter().filter(|e| e.data != "[DONE]").enumerate() {
+        let a = skipping.parse(&event.data).and_then(|view| skipping.apply(&view));
+        let b = ChatAccumulator::new().parse(&event.data).and_then(|view| whole.apply(&view));
+        let (a, b) = (a.map_err(|e| format!("{e:?}")), b.map_err(|e| format!("{e:?}")));
+        assert_eq!(a, b, "skipping the header changed event {at}'s result: {:?}", event.data);
+        assert_eq!(skipping.to_json(), whole.to_json(), "skipping the header changed the completion after event {at}");
+    }
+}
+
 fn run(flags: u8, chunks: &[&[u8]], mode: Output) -> Outcome {
     let mut dec = decoder(flags);
     let mut output = String::new();
@@ -185,6 +203,7 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let _ = finish(dec, output, None, Output::Events);
+    headers_skipped_change_nothing(input.body);
     if input.flags & 2 == 2 {
         for mode in MODES {
             let o = run_json_body(input.flags, input.body, mode);

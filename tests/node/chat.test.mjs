@@ -296,6 +296,11 @@ test("the header every chunk repeats is read once, and one that changes mid-stre
   );
   const late = await ChatStream.fromResponse(new Response(payloads.slice(0, 5).map((p) => `data: ${p}\n\n`).join("") + "data: [DONE]\n\n"));
   assert.equal((await late.finalChatCompletion()).model, "late");
+  // A header that ends in a number is not the header of a chunk whose number goes on.
+  const grows = [`{"id":"c","created":1,"choices":[]}`, `{"id":"c","created":12,${choice("x")}}`];
+  const g = await ChatStream.fromResponse(new Response(grows.map((p) => `data: ${p}\n\n`).join("") + "data: [DONE]\n\n"));
+  const done = await g.finalChatCompletion();
+  assert.deepEqual([done.created, done.choices[0].message.content], [12, "x"]);
 });
 
 test("finalChatCompletion hands each message text over whole, beside the rest of the message", async () => {

@@ -869,11 +869,21 @@ mod tests {
     }
 
     #[test]
+    fn a_header_is_skipped_only_where_its_last_value_ends() {
+        let acc = &mut ChatAccumulator::new();
+        acc.apply_json(r#"{"id":"c","created":1,"choices":[]}"#).unwrap();
+        acc.apply_json(r#"{"id":"c","created":12,"choices":[]}"#).unwrap();
+        assert_eq!(acc.snapshot().created, 12);
+        let next = acc.parse(r#"{"id":"c","created":12 ,"choices":[]}"#).unwrap();
+        assert!(next.created.is_none(), "a value followed by whitespace has ended: skipped");
+    }
+
+    #[test]
     fn skipping_headers_changes_nothing() {
         let h = r#"{"id":"c1","object":"chat.completion.chunk","created":7,"model":"m","system_fingerprint":"fp""#;
         let chunk = |rest: &str| format!(r#"{h}{rest}"#);
         let plain = chunk(r#","choices":[{"index":0,"delta":{"content":"x"}}]}"#);
-        let cases: [Vec<String>; 7] = [
+        let cases: [Vec<String>; 8] = [
             // The same header, then one that differs in a value, then the first again.
             vec![plain.clone(), plain.clone(), r#"{"id":"c2","choices":[]}"#.into(), plain.clone()],
             // A header member repeated after `choices` wins for its chunk; the next is read whole.
@@ -889,6 +899,14 @@ mod tests {
                 r#"{"id":"c","provider":"q","model":"m2","choices":[{"delta":{"content":"b"}}]}"#.into(),
                 r#"{"id":"c","system_fingerprint":null,"choices":[]}"#.into(),
                 r#"{"id":"c","system_fingerprint":null,"choices":[],"usage":{"total_tokens":1}}"#.into(),
+            ],
+            // A header that ends in a number, then a chunk whose number goes on (fuzz/artifacts).
+            vec![
+                r#"{"id":"c","created":1,"choices":[]}"#.into(),
+                r#"{"id":"c","created":12,"choices":[{"delta":{"content":"x"}}]}"#.into(),
+                r#"{"id":"c","created":12 ,"choices":[]}"#.into(),
+                r#"{"id":"c","created":12.,"choices":[]}"#.into(),
+                r#"{"id":"c","created":12}"#.into(),
             ],
             // A chunk that starts with another's header but goes on differently.
             vec![
@@ -906,7 +924,14 @@ mod tests {
     fn skipping_headers_changes_nothing_in_random_streams() {
         // Chunks made of a few headers (one a prefix of another), bodies and trailing members,
         // in random orders, some malformed: every step must agree with reading each chunk whole.
-        let heads = [r#"{"id":"a","model":"m""#, r#"{"id":"a","model":"m","created":1"#, r#"{"id":"b""#, r#"{ "id":"a""#, "{"];
+        let heads = [
+            r#"{"id":"a","model":"m""#,
+            r#"{"id":"a","model":"m","created":1"#,
+            r#"{"id":"a","model":"m","created":12"#,
+            r#"{"id":"b""#,
+            r#"{ "id":"a""#,
+            "{",
+        ];
         let bodies = [
             r#","choices":[{"index":0,"delta":{"content":"t"}}]"#,
             r#","choices":[{"index":1,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{"}}]}}]"#,

@@ -80,7 +80,8 @@ impl<'a> ChunkView<'a> {
     }
 
     /// Parses one event's data whose first bytes may be `known`, the [`header`](Self::header) of
-    /// an earlier chunk: then it is read from after them, and its header fields are `None`.
+    /// an earlier chunk: when they are, and the header's last value ends there too, it is read
+    /// from after them, and its header fields are `None`.
     ///
     /// OpenAI and most gateways start every chunk of a stream with the same `id`, `object`,
     /// `created`, `model` and `system_fingerprint`, byte for byte: over half of a short chunk.
@@ -102,7 +103,10 @@ impl<'a> ChunkView<'a> {
     #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn parse_after(data: &'a str, known: &str) -> Res<Self> {
         let mut out = ChunkView::default();
-        let resumed = !known.is_empty() && data.as_bytes().starts_with(known.as_bytes());
+        // `"created":1` is not the header of `"created":12`.
+        let resumed = !known.is_empty()
+            && data.as_bytes().starts_with(known.as_bytes())
+            && matches!(data.as_bytes().get(known.len()), Some(b',' | b'}' | b' ' | b'\t' | b'\n' | b'\r'));
         let (mut r, mut header) =
             if resumed { (Reader::resume(data, known.len()), Header::Closed(known.len())) } else { (Reader::new(data), Header::Open(0)) };
         let mut member = |key, r: &mut Reader<'a>| out.member(key, r, &mut header);
