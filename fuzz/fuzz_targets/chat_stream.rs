@@ -31,6 +31,7 @@ struct Outcome {
     done: bool,
     chunks_applied: u64,
     text: String,
+    image: bool,
 }
 
 fn decoder(flags: u8) -> ChatStreamDecoder {
@@ -88,8 +89,9 @@ fn finish(mut dec: ChatStreamDecoder, mut output: String, mut error: Option<Stri
     let _ = snapshot;
     let acc = dec.accumulator();
     let (done, chunks_applied, text) = (dec.is_done(), acc.chunks_applied(), acc.text().to_string());
+    let image = dec.is_image_result();
     texts_apart_rebuild(&mut dec, &json);
-    Outcome { output, error, json, done, chunks_applied, text }
+    Outcome { output, error, json, done, chunks_applied, text, image }
 }
 
 /// `to_json_apart()` is valid JSON, and the texts `take_text` moves out, put where it wrote `""`,
@@ -114,6 +116,33 @@ fn texts_apart_rebuild(dec: &mut ChatStreamDecoder, json: &str) {
         }
     }
     assert_eq!(rebuilt, whole, "the texts taken apart do not rebuild to_json(): {apart}");
+}
+
+/// The Chunks output holds each chunk event's data (its non-ASCII characters escaped): the same
+/// values, in order, up to `[DONE]`, all of them unless the stream failed. JavaScript parses it.
+fn chunks_are_the_events(body: &[u8], chunks: &Outcome) {
+    let Ok(events) = decode_all(body) else { return };
+    if chunks.image {
+        return;
+    }
+    let sent: Vec<&str> = events
+        .iter()
+        .filter(|e| e.event == "message")
+        .map(|e| e.data.as_str())
+        .take_while(|d| d.trim_end() != "[DONE]")
+        .collect();
+    let out = format!("[{}]", chunks.output);
+    // serde_json refuses what is_valid accepts in a few places (lone surrogate escapes).
+    let Ok(Value::Array(items)) = serde_json::from_str::<Value>(&out) else { return };
+    assert!(items.len() <= sent.len(), "more chunks handed out than sent: {out}");
+    if chunks.error.is_none() {
+        assert_eq!(items.len(), sent.len(), "a chunk sent was not handed out: {out}");
+    }
+    for (item, data) in items.iter().zip(&sent) {
+        if let Ok(value) = serde_json::from_str::<Value>(data) {
+            assert_eq!(item, &value, "a chunk handed out differs from the one sent: {data:?}");
+        }
+    }
 }
 
 /// Applies each event's data to an accumulator that skips repeated headers and, read whole by a
@@ -169,6 +198,9 @@ fuzz_target!(|data: &[u8]| {
         let whole = run(input.flags, &[input.body], mode);
         let chunked = run(input.flags, &chunks, mode);
         assert_eq!(whole, chunked, "chunking changed the result ({mode:?})");
+        if mode == Output::Chunks && input.flags & 1 == 0 {
+            chunks_are_the_events(input.body, &whole);
+        }
         #[cfg(feature = "strict")]
         if mode == Output::Text && whole.error.is_none() {
             assert_eq!(
