@@ -1,5 +1,7 @@
 //! SseDecoder on arbitrary bytes in arbitrary chunks: no panic, and the chunking never changes
-//! the events, the error, the pending flag, `retry` or the last event ID.
+//! the events, the error, the pending flag, `retry` or the last event ID. The events and `retry`
+//! are also those of `reference`, the WHATWG interpretation written out line by line over the
+//! whole body.
 //!
 //! Flags: bit 0 set = a small event bound (`1 + flags >> 1`, 1..=128 bytes) instead of 16 MiB.
 #![no_main]
@@ -54,6 +56,53 @@ fn run(limit: usize, chunks: &[&[u8]]) -> Outcome {
     }
 }
 
+/// The WHATWG event-stream interpretation, step by step, over a whole body: drop one leading
+/// BOM, decode UTF-8 with replacement, split lines at CRLF, LF or CR (an unterminated last line
+/// is discarded), then process each line's field and dispatch at blank lines.
+fn reference(body: &[u8]) -> (Vec<OwnedSseEvent>, Option<u64>) {
+    let body = body.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(body);
+    let text = String::from_utf8_lossy(body);
+    let (mut events, mut retry) = (Vec::new(), None);
+    let (mut data, mut event, mut id) = (String::new(), String::new(), String::new());
+    let mut rest = &text[..];
+    while let Some(end) = rest.find(['\r', '\n']) {
+        let line = &rest[..end];
+        rest = &rest[end + if rest[end..].starts_with("\r\n") { 2 } else { 1 }..];
+        if line.is_empty() {
+            if !data.is_empty() {
+                data.pop();
+                let event = if event.is_empty() { "message".to_string() } else { event.clone() };
+                events.push(OwnedSseEvent { event, data: std::mem::take(&mut data), id: id.clone() });
+            }
+            event.clear();
+            continue;
+        }
+        if line.starts_with(':') {
+            continue;
+        }
+        let (field, value) = match line.split_once(':') {
+            Some((f, v)) => (f, v.strip_prefix(' ').unwrap_or(v)),
+            None => (line, ""),
+        };
+        match field {
+            "data" => {
+                data.push_str(value);
+                data.push('\n');
+            }
+            "event" => event = value.to_string(),
+            "id" if !value.contains('\0') => id = value.to_string(),
+            "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
+                // Beyond u64 the spec says nothing useful; the decoder keeps the last that fit.
+                if let Ok(ms) = value.parse() {
+                    retry = Some(ms);
+                }
+            }
+            _ => {}
+        }
+    }
+    (events, retry)
+}
+
 fuzz_target!(|data: &[u8]| {
     let input = common::Input::parse(data);
     let limit = if input.flags & 1 == 1 {
@@ -73,6 +122,11 @@ fuzz_target!(|data: &[u8]| {
         );
     }
     if limit == DEFAULT_MAX_EVENT_BYTES {
+        assert_eq!(
+            reference(input.body),
+            (whole.events.clone(), whole.retry),
+            "the WHATWG interpretation disagrees"
+        );
         assert_eq!(
             decode_all(input.body).ok(),
             Some(whole.events.clone()),
