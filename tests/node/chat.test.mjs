@@ -317,7 +317,7 @@ test("finalChatCompletion hands each message text over whole, beside the rest of
   const final = await s.finalChatCompletion();
   assert.deepEqual(final.choices.map((c) => c.message), [
     { role: "assistant", content: `${long}!`, refusal: null, reasoning_content: "think more", x_n: 1 },
-    { role: "assistant", content: "", refusal: "no" },
+    { role: "assistant", content: null, refusal: "no" },
     { role: "assistant", content: "", refusal: null, x_empty: "" },
   ]);
   assert.equal(s.currentChatCompletion(), final);

@@ -362,7 +362,9 @@ impl ChoiceState {
             let mut m = ObjectWriter::new(w.key("message"));
             m.str("role", self.role.as_deref().unwrap_or("assistant"));
             match &self.content {
-                None if self.tool_calls.is_empty() => {
+                // A message of no text is `""`; beside tool calls or a refusal it is `null`, as
+                // in the non-streamed answer.
+                None if self.tool_calls.is_empty() && self.refusal.is_none() => {
                     m.str("content", "");
                 }
                 content => write_text(&mut m, "content", content.as_ref(), apart),
@@ -697,18 +699,24 @@ mod tests {
             }
         }
         assert_eq!(apart, whole);
-        // Choice 2's content is the `""` written for a message without one: nothing to take.
+        // Choice 3's content is the `""` written for a message without text: nothing to take.
         assert_eq!(taken, 3, "content and reasoning_content of choice 0, refusal of choice 2");
         assert_eq!((acc.take_text(0, "content"), acc.take_text(0, "meta"), acc.take_text(9, "content")), (None, None, None));
     }
 
     #[test]
-    fn empty_content_beside_tool_calls_stays_null() {
+    fn empty_content_beside_tool_calls_or_a_refusal_is_null() {
         let c = run(&[
             r#"{"choices":[{"index":0,"delta":{"role":"assistant","content":"","tool_calls":[{"index":0,"id":"c","function":{"name":"f","arguments":""}}]}}]}"#,
             r#"{"choices":[{"index":0,"delta":{"content":"","tool_calls":[{"index":0,"function":{"arguments":"{}"}}]},"finish_reason":"tool_calls"}]}"#,
         ]);
         assert_eq!(c.choices[0].message.content, None);
+        let refused = run(&[
+            r#"{"choices":[{"index":0,"delta":{"role":"assistant","refusal":"I can"}}]}"#,
+            r#"{"choices":[{"index":0,"delta":{"content":"","refusal":"not"},"finish_reason":"stop"}]}"#,
+        ]);
+        let m = &refused.choices[0].message;
+        assert_eq!((m.content.as_deref(), m.refusal.as_deref()), (None, Some("I cannot")));
         let text_only = run(&[r#"{"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":"stop"}]}"#]);
         assert_eq!(text_only.choices[0].message.content.as_deref(), Some(""));
     }

@@ -1,0 +1,102 @@
+// llmwire against openai-node on the same streams: code written for `openai` ports by changing
+// the import, so the chunks a stream hands out and the completion it accumulates must be the ones
+// openai-node gives, except where openai-node is wrong (below, each with its reason).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import OpenAI from "openai";
+import { Client } from "../../pkg/index.js";
+import { generateCorpus } from "../../benches/corpus.mjs";
+
+const sse = (chunks) => chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join("") + "data: [DONE]\n\n";
+const respond = (body) => async () => new Response(body, { headers: { "content-type": "text/event-stream" } });
+const params = { model: "m", messages: [{ role: "user", content: "hi" }] };
+const options = (body) => ({ apiKey: "sk-parity", baseURL: "http://parity.invalid/v1", fetch: respond(body) });
+
+async function llmwire(body) {
+  const client = new Client(options(body));
+  const chunks = [];
+  for await (const chunk of await client.chat.completions.create({ ...params, stream: true })) chunks.push(chunk);
+  const final = await (await client.chat.completions.create({ ...params, stream: true })).finalChatCompletion();
+  return { chunks, final };
+}
+
+async function openai(body) {
+  const client = new OpenAI({ ...options(body), maxRetries: 0 });
+  const chunks = [];
+  for await (const chunk of await client.chat.completions.create({ ...params, stream: true })) chunks.push(chunk);
+  const final = await client.chat.completions.stream(params).finalChatCompletion();
+  // `parsed` belongs to openai-node's structured-output helper, which llmwire spells otherwise.
+  for (const choice of final.choices) delete choice.message.parsed;
+  return { chunks, final };
+}
+
+const base = { id: "chatcmpl-1", object: "chat.completion.chunk", created: 1732000000, model: "gpt-4o-mini" };
+const choice = (delta, finish_reason = null, index = 0) => ({ index, delta, logprobs: null, finish_reason });
+const streams = {
+  "text with usage": [
+    { ...base, choices: [choice({ role: "assistant", content: "" })] },
+    { ...base, choices: [choice({ content: "Hello, " })] },
+    { ...base, choices: [choice({ content: "世界 😀" })] },
+    { ...base, choices: [choice({}, "stop")] },
+    { ...base, choices: [], usage: { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 } },
+  ],
+  "two tool calls": [
+    { ...base, choices: [choice({ role: "assistant", content: null, tool_calls: [{ index: 0, id: "call_a", type: "function", function: { name: "get_weather", arguments: "" } }] })] },
+    { ...base, choices: [choice({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] })] },
+    { ...base, choices: [choice({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }, { index: 1, id: "call_b", type: "function", function: { name: "now", arguments: "{}" } }] })] },
+    { ...base, choices: [choice({}, "tool_calls")] },
+  ],
+  "two choices, out of order": [
+    { ...base, choices: [choice({ role: "assistant", content: "a" }), choice({ role: "assistant", content: "b" }, null, 1)] },
+    { ...base, choices: [choice({ content: "B" }, "length", 1), choice({ content: "A" }, "stop")] },
+  ],
+  // A refusal and no text: content is null, as in the non-streamed answer.
+  refusal: [
+    { ...base, choices: [choice({ role: "assistant", refusal: "I can" })] },
+    { ...base, choices: [choice({ refusal: "not help with that." }, "stop")] },
+  ],
+  "generated text (the bench corpus)": generateCorpus({ name: "parity-text", kind: "text", events: 300, seed: 5 }),
+  "generated tool calls (the bench corpus)": generateCorpus({ name: "parity-tools", kind: "tools", events: 300, seed: 6 }),
+};
+
+for (const [name, stream] of Object.entries(streams)) {
+  test(`as openai-node: ${name}`, async () => {
+    const body = Array.isArray(stream) ? sse(stream) : stream.text;
+    assert.ok(body.endsWith("data: [DONE]\n\n"), "a whole stream");
+    const [ours, theirs] = [await llmwire(body), await openai(body)];
+    assert.deepEqual(ours.chunks, theirs.chunks);
+    assert.deepEqual(ours.final, theirs.final);
+  });
+}
+
+test("logprobs: each chunk's entries once (openai-node repeats the first chunk's)", async () => {
+  // openai-node seeds a new choice with the chunk's logprobs object and then appends the same
+  // chunk's entries to it, so the first chunk's tokens come out twice (openai/openai-node#2444).
+  const token = (t, logprob) => ({ token: t, logprob, bytes: [...Buffer.from(t)], top_logprobs: [] });
+  const body = sse([
+    { ...base, choices: [{ ...choice({ role: "assistant", content: "a" }), logprobs: { content: [token("a", -1)], refusal: null } }] },
+    { ...base, choices: [{ ...choice({ content: "b" }, "stop"), logprobs: { content: [token("b", -2)], refusal: null } }] },
+  ]);
+  const [ours, theirs] = [await llmwire(body), await openai(body)];
+  assert.deepEqual(ours.final.choices[0].logprobs, { content: [token("a", -1), token("b", -2)], refusal: null });
+  assert.deepEqual(ours.chunks, theirs.chunks);
+  // Everything else agrees.
+  for (const c of [ours.final, theirs.final]) delete c.choices[0].logprobs;
+  assert.deepEqual(ours.final, theirs.final);
+});
+
+test("reasoning_content: streamed pieces joined (openai-node keeps the last piece)", async () => {
+  // DeepSeek, Qwen and the gateways in front of them stream the reasoning as reasoning_content
+  // deltas. openai-node copies delta members it does not know over the message (Object.assign in
+  // ChatCompletionStream), so only the last piece is left; llmwire joins them like content.
+  const body = sse([
+    { ...base, system_fingerprint: "fp_1", choices: [choice({ role: "assistant", reasoning_content: "think " })] },
+    { ...base, system_fingerprint: "fp_1", choices: [choice({ reasoning_content: "more", content: "x" })] },
+    { ...base, system_fingerprint: "fp_1", choices: [choice({}, "stop")] },
+  ]);
+  const [ours, theirs] = [await llmwire(body), await openai(body)];
+  assert.equal(ours.final.choices[0].message.reasoning_content, "think more");
+  assert.deepEqual(ours.chunks, theirs.chunks);
+  for (const c of [ours.final, theirs.final]) delete c.choices[0].message.reasoning_content;
+  assert.deepEqual(ours.final, theirs.final);
+});
