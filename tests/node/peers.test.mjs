@@ -1,11 +1,13 @@
-// llmwire against openai-node on the same streams: code written for `openai` ports by changing
-// the import, so the chunks a stream hands out and the completion it accumulates must be the ones
-// openai-node gives, except where openai-node is wrong (below, each with its reason).
+// llmwire against its peers on the same input. Code written for `openai` ports by changing the
+// import, so the chunks a stream hands out and the completion it accumulates must be the ones
+// openai-node gives; and parseSSE must find the events eventsource-parser finds. Where a peer is
+// wrong, the test pins llmwire's result instead and says why.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import OpenAI from "openai";
-import { Client } from "../../pkg/index.js";
-import { generateCorpus } from "../../benches/corpus.mjs";
+import { createParser } from "eventsource-parser";
+import { Client, parseSSE } from "../../pkg/index.js";
+import { generateCorpus, prng } from "../../benches/corpus.mjs";
 
 const sse = (chunks) => chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join("") + "data: [DONE]\n\n";
 const respond = (body) => async () => new Response(body, { headers: { "content-type": "text/event-stream" } });
@@ -99,4 +101,70 @@ test("reasoning_content: streamed pieces joined (openai-node keeps the last piec
   assert.deepEqual(ours.chunks, theirs.chunks);
   for (const c of [ours.final, theirs.final]) delete c.choices[0].message.reasoning_content;
   assert.deepEqual(ours.final, theirs.final);
+});
+
+// Random SSE bodies: field lines of every kind, comments, a BOM, CRLF, LF and CR line ends, text
+// in and beyond the BMP; fed in 1-5 byte reads, so characters split between reads.
+const LINES = ["data: a", "data:b", "data", "data:  two spaces", "event: ping", "event:", "id: 7", "id", "id: x\0y", ": comment", ":", "retry: 10", "foo: bar", "data: 世界😀", "data: é", "", "", "\uFEFFdata: bom"];
+const ENDS = ["\n", "\r\n", "\r"];
+
+function randomBody(rand) {
+  const pick = (list) => list[Math.floor(rand() * list.length)];
+  let body = rand() < 0.2 ? "\uFEFF" : "";
+  for (let n = 1 + Math.floor(rand() * 12); n > 0; n--) body += pick(LINES) + pick(ENDS);
+  return rand() < 0.5 ? body + pick(ENDS) : body;
+}
+
+async function ourEvents(body, rand) {
+  const bytes = new TextEncoder().encode(body);
+  const stream = new ReadableStream({
+    start(controller) {
+      for (let at = 0; at < bytes.length; ) {
+        const n = 1 + Math.floor(rand() * 5);
+        controller.enqueue(bytes.slice(at, at + n));
+        at += n;
+      }
+      controller.close();
+    },
+  });
+  const events = [];
+  for await (const { event, data, id } of parseSSE(stream)) events.push({ event, data, id });
+  return events;
+}
+
+function theirEvents(body) {
+  const events = [];
+  const parser = createParser({ onEvent: ({ event, data }) => events.push({ event: event ?? "message", data }) });
+  // TextDecoder drops the BOM, as the spec's decoding step does.
+  parser.feed(new TextDecoder().decode(new TextEncoder().encode(body)));
+  parser.reset({ consume: true });
+  return events;
+}
+
+test("parseSSE finds the events eventsource-parser finds, over 2,000 random bodies", async () => {
+  const rand = prng(2026);
+  let compared = 0;
+  for (let i = 0; i < 2000; i++) {
+    const body = randomBody(rand);
+    // A body whose last line ends with a lone CR: see the next test.
+    if (body.endsWith("\r")) continue;
+    const ours = (await ourEvents(body, rand)).map(({ event, data }) => ({ event, data }));
+    assert.deepEqual(ours, theirEvents(body), JSON.stringify(body));
+    compared++;
+  }
+  assert.ok(compared > 1000, `${compared} bodies compared`);
+});
+
+test("parseSSE where eventsource-parser departs from the spec: a final CR, and the last event ID", async () => {
+  const rand = prng(7);
+  // A CR ends a line: the blank line it ends dispatches, also at the end of the body.
+  // eventsource-parser waits for an LF that cannot come and drops the event.
+  assert.deepEqual(await ourEvents("data: a\r\r", rand), [{ event: "message", data: "a", id: "" }]);
+  assert.deepEqual(theirEvents("data: a\r\r"), []);
+  // `id` sets the last event ID, which every later event carries (MessageEvent.lastEventId),
+  // also when its own block dispatched nothing; eventsource-parser reports each event's own id.
+  assert.deepEqual(await ourEvents("id: 7\n\ndata: a\n\nid\ndata: b\n\n", rand), [
+    { event: "message", data: "a", id: "7" },
+    { event: "message", data: "b", id: "" },
+  ]);
 });
