@@ -71,6 +71,25 @@ for (const [name, stream] of Object.entries(streams)) {
   });
 }
 
+test("an error inside a 200 stream is openai-node's APIError, after the chunks before it", async () => {
+  const head = sse([{ ...base, choices: [choice({ role: "assistant", content: "a" })] }]).replace("data: [DONE]\n\n", "");
+  const error = { message: "busy now", type: "server_error", code: "overloaded" };
+  for (const tail of [`data: ${JSON.stringify({ error })}\n\n`, `event: error\ndata: ${JSON.stringify({ error })}\n\n`]) {
+    const outcome = async (client) => {
+      const texts = [];
+      try {
+        for await (const chunk of await client.chat.completions.create({ ...params, stream: true })) texts.push(chunk.choices[0].delta.content);
+      } catch (e) {
+        return { texts, name: e.constructor.name, message: e.message, status: e.status, error: { message: e.error.message, type: e.error.type } };
+      }
+      assert.fail("the stream did not fail");
+    };
+    const ours = await outcome(new Client(options(head + tail)));
+    assert.deepEqual(ours, await outcome(new OpenAI({ ...options(head + tail), maxRetries: 0 })));
+    assert.deepEqual([ours.texts, ours.name, ours.message], [["a"], "APIError", "busy now"]);
+  }
+});
+
 test("logprobs: each chunk's entries once (openai-node repeats the first chunk's)", async () => {
   // openai-node seeds a new choice with the chunk's logprobs object and then appends the same
   // chunk's entries to it, so the first chunk's tokens come out twice (openai/openai-node#2444).
