@@ -732,6 +732,14 @@ mod tests {
         let usage = c.usage.unwrap();
         assert_eq!((usage.total_tokens, usage.prompt_tokens), (None, None));
         assert_eq!(usage.extra["total_tokens"], -1);
+        // A usage that is not an object stays in the JSON; the typed result leaves it out.
+        for odd in [r#""n/a""#, "[1]", "7"] {
+            let mut acc = ChatAccumulator::new();
+            acc.apply_json(&format!(r#"{{"choices":[{{"index":0,"delta":{{"content":"x"}}}}],"usage":{odd}}}"#)).unwrap();
+            assert!(acc.to_json().contains(&format!(r#""usage":{odd}"#)));
+            let c = acc.snapshot();
+            assert_eq!((c.text(), c.usage.as_ref()), (Some("x"), None), "usage {odd}");
+        }
     }
 
     #[test]
