@@ -70,6 +70,20 @@ pub struct Reader<'a> {
     src: &'a str,
     pos: usize,
     depth: u32,
+    /// Set by strings read since [`opt_string_halves`](Self::opt_string_halves) cleared it.
+    halves: Halves,
+}
+
+/// The lone halves of a surrogate pair that a JSON string starts and ends with, as escapes: a low
+/// half (`"\ude80…"`) and a high half (`"…\ud83d"`). Each reads as U+FFFD; a gateway that cuts a
+/// text between the two halves of a character writes them so (see
+/// [`SurrogateJoin`](crate::protocol::chat::blocks::SurrogateJoin)).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Halves {
+    /// A low half (`\udc00`–`\udfff`) that starts the string.
+    pub low_first: Option<u16>,
+    /// A high half (`\ud800`–`\udbff`) that ends the string.
+    pub high_last: Option<u16>,
 }
 
 type Res<T> = Result<T, JsonError>;
@@ -78,7 +92,7 @@ impl<'a> Reader<'a> {
     /// A reader at the start of `src`.
     #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn new(src: &'a str) -> Self {
-        Reader { src, pos: 0, depth: 0 }
+        Reader { src, pos: 0, depth: 0, halves: Halves::default() }
     }
 
     fn err<T>(&self, message: &'static str) -> Res<T> {
@@ -229,7 +243,16 @@ impl<'a> Reader<'a> {
                 } else {
                     char::from_u32(hi)
                 };
-                // Lone surrogates (which JSON.parse accepts) become U+FFFD.
+                // Lone surrogates (which JSON.parse accepts) become U+FFFD; those that start or end
+                // the string are noted.
+                if c.is_none() {
+                    let unit = hi as u16;
+                    if out.is_empty() && (0xDC00..0xE000).contains(&hi) {
+                        self.halves.low_first = Some(unit);
+                    } else if self.byte() == Some(b'"') && (0xD800..0xDC00).contains(&hi) {
+                        self.halves.high_last = Some(unit);
+                    }
+                }
                 out.push(c.unwrap_or('\u{fffd}'));
                 return Ok(());
             }
@@ -357,7 +380,7 @@ impl<'a> Reader<'a> {
 
     /// A reader at `pos` of `src`, inside its top-level object, for [`Reader::rest_of_object`].
     pub fn resume(src: &'a str, pos: usize) -> Self {
-        Reader { src, pos, depth: 0 }
+        Reader { src, pos, depth: 0, halves: Halves::default() }
     }
 
     /// The byte offset of the next unread byte.
@@ -471,6 +494,21 @@ impl<'a> Reader<'a> {
             return Ok(None);
         }
         self.string().map(Some)
+    }
+
+    /// [`opt_string`](Self::opt_string), with the lone halves of a surrogate pair that the string
+    /// starts and ends with.
+    ///
+    /// ```
+    /// use llmwire::protocol::json::{Halves, Reader};
+    /// let (text, halves) = Reader::new(r#""\ude80b\ud83d""#).opt_string_halves().unwrap();
+    /// assert_eq!(text.as_deref(), Some("\u{fffd}b\u{fffd}"));
+    /// assert_eq!(halves, Halves { low_first: Some(0xde80), high_last: Some(0xd83d) });
+    /// ```
+    pub fn opt_string_halves(&mut self) -> Res<(Option<Cow<'a, str>>, Halves)> {
+        self.halves = Halves::default();
+        let value = self.opt_string()?;
+        Ok((value, self.halves))
     }
 }
 

@@ -57,6 +57,13 @@ const streams = {
     { ...base, choices: [choice({ role: "assistant", refusal: "I can" })] },
     { ...base, choices: [choice({ refusal: "not help with that." }, "stop")] },
   ],
+  // A gateway that cuts UTF-16 text between the two halves of 🚀 writes each as a lone escape;
+  // JavaScript's string concatenation joins them again, and so must llmwire.
+  "a character cut between two chunks": [
+    { ...base, choices: [choice({ role: "assistant", content: "a\ud83d" })] },
+    { ...base, choices: [choice({ content: "\ude80b", reasoning_content: "r" })] },
+    { ...base, choices: [choice({ content: "c" }, "stop")] },
+  ],
   "generated text (the bench corpus)": generateCorpus({ name: "parity-text", kind: "text", events: 300, seed: 5 }),
   "generated tool calls (the bench corpus)": generateCorpus({ name: "parity-tools", kind: "tools", events: 300, seed: 6 }),
 };
@@ -88,6 +95,20 @@ test("an error inside a 200 stream is openai-node's APIError, after the chunks b
     assert.deepEqual(ours, await outcome(new OpenAI({ ...options(head + tail), maxRetries: 0 })));
     assert.deepEqual([ours.texts, ours.name, ours.message], [["a"], "APIError", "busy now"]);
   }
+});
+
+test("textStream hands a character cut between two chunks on whole", async () => {
+  const body = sse([
+    { ...base, choices: [choice({ role: "assistant", content: "a\ud83d" })] },
+    { ...base, choices: [choice({ content: "\ude80b" })] },
+    { ...base, choices: [choice({ content: "\ud83d" }, "stop")] },
+  ]);
+  assert.match(body, /"a\\ud83d"/, "the halves travel as lone escapes");
+  const pieces = [];
+  for await (const piece of (await new Client(options(body)).chat.completions.create({ ...params, stream: true })).textStream) pieces.push(piece);
+  // Every piece is well-formed; a half with no partner is U+FFFD, as TextDecoder makes it.
+  assert.ok(pieces.every((p) => p.isWellFormed()), JSON.stringify(pieces));
+  assert.equal(pieces.join(""), "a🚀b\ufffd");
 });
 
 test("logprobs: each chunk's entries once (openai-node repeats the first chunk's)", async () => {

@@ -169,18 +169,18 @@ impl ChatAccumulator {
         // Empty pieces (LiteLLM sends `content: ""` with every tool-call delta) add nothing, so a
         // tool-call-only message ends with `content: null`, as the non-streamed answer has it.
         if let Some(text) = d.content.as_deref().filter(|t| !t.is_empty()) {
-            state.content.get_or_insert_with(Text::default).push(text);
-            if let Some(out) = events.as_deref_mut() {
-                let end = events::text_delta(out, "content.delta", index, text);
+            let text = state.content.get_or_insert_with(Text::default).push_piece(text, d.content_halves);
+            if let Some(out) = events.as_deref_mut().filter(|_| !text.is_empty()) {
+                let end = events::text_delta(out, "content.delta", index, &text);
                 if index == 0 {
                     self.text_event_end = Some(end);
                 }
             }
         }
         if let Some(text) = &d.refusal {
-            state.refusal.get_or_insert_with(Text::default).push(text);
+            let text = state.refusal.get_or_insert_with(Text::default).push_piece(text, d.refusal_halves);
             if let Some(out) = events.as_deref_mut().filter(|_| !text.is_empty()) {
-                events::text_delta(out, "refusal.delta", index, text);
+                events::text_delta(out, "refusal.delta", index, &text);
             }
         }
         for call in &d.tool_calls {
@@ -494,23 +494,28 @@ fn set_raw_fields(dst: &mut Vec<(String, String)>, fields: &[RawField<'_>]) {
     }
 }
 
-/// The decoded value of a raw JSON string, or `None` for any other kind of value.
-fn raw_string(raw: &str) -> Option<Cow<'_, str>> {
-    Reader::new(raw).string().ok()
-}
-
+/// Merges a delta member without a field of its own: strings (`reasoning_content`) are joined
+/// across chunks, other values (null aside) replace the last.
+#[inline(never)]
 fn merge_delta_extra(dst: &mut Vec<(String, ExtraValue)>, key: &str, raw: &str) {
-    let text = raw_string(raw);
+    let (text, halves) = Reader::new(raw).opt_string_halves().unwrap_or_default();
     let existing = dst.iter_mut().find(|(k, _)| k == key);
+    let first = |s: &str| {
+        let mut text = Text::default();
+        text.push_piece(s, halves);
+        ExtraValue::Text(text)
+    };
     match (existing, text) {
-        (Some((_, ExtraValue::Text(acc))), Some(s)) => acc.push(&s),
-        (Some((_, slot)), Some(s)) => *slot = ExtraValue::Text(Text::from(s.into_owned())),
+        (Some((_, ExtraValue::Text(acc))), Some(s)) => {
+            acc.push_piece(&s, halves);
+        }
+        (Some((_, slot)), Some(s)) => *slot = first(&s),
         (Some((_, slot)), None) => {
             if raw != "null" {
                 *slot = ExtraValue::Raw(raw.to_string());
             }
         }
-        (None, Some(s)) => dst.push((key.to_string(), ExtraValue::Text(Text::from(s.into_owned())))),
+        (None, Some(s)) => dst.push((key.to_string(), first(&s))),
         (None, None) => {
             if raw != "null" {
                 dst.push((key.to_string(), ExtraValue::Raw(raw.to_string())));
@@ -599,16 +604,14 @@ fn merge_tool_call(calls: &mut Vec<ToolCallState>, d: &ToolCallDelta<'_>, choice
             call.name.push_str(name);
         }
     }
-    if let Some(args) = &d.arguments {
-        call.arguments.push(args);
-    }
+    let args = d.arguments.as_deref().map(|args| call.arguments.push_piece(args, d.arguments_halves));
     set_raw_fields(&mut call.extra, &d.extra);
     if let Some(out) = events {
         if !call.announced && !call.name.is_empty() {
             call.announced = true;
             events::call_start(out, choice, slot, &call.id, &call.name, &call.arguments.as_str());
-        } else if let Some(args) = d.arguments.as_deref().filter(|a| call.announced && !a.is_empty()) {
-            events::call_delta(out, choice, slot, args);
+        } else if let Some(args) = args.filter(|a| call.announced && !a.is_empty()) {
+            events::call_delta(out, choice, slot, &args);
         }
     }
     Ok(())
@@ -702,6 +705,44 @@ mod tests {
         // Choice 3's content is the `""` written for a message without text: nothing to take.
         assert_eq!(taken, 3, "content and reasoning_content of choice 0, refusal of choice 2");
         assert_eq!((acc.take_text(0, "content"), acc.take_text(0, "meta"), acc.take_text(9, "content")), (None, None, None));
+    }
+
+    #[test]
+    fn halves_of_a_character_cut_between_chunks_are_joined() {
+        // A gateway that cuts UTF-16 text writes each half of 🚀 (\ud83d\ude80) as a lone escape.
+        let mut acc = ChatAccumulator::new();
+        let mut events = String::new();
+        for c in [
+            r#"{"choices":[{"index":0,"delta":{"content":"a\ud83d","reasoning_content":"r\ud83d","refusal":"\ud83d"}}]}"#,
+            r#"{"choices":[{"index":0,"delta":{"content":"\ude80b","reasoning_content":"\ude80","refusal":"x"}}]}"#,
+            r#"{"choices":[{"index":0,"delta":{"content":"\ude80","tool_calls":[{"index":0,"id":"t","function":{"name":"f","arguments":"\"\ud83d"}}]}}]}"#,
+            r#"{"choices":[{"index":0,"delta":{"content":"c\ud83d","tool_calls":[{"index":0,"function":{"arguments":"\ude80\""}}]},"finish_reason":"stop"}]}"#,
+        ] {
+            let view = acc.parse(c).unwrap();
+            acc.apply_with_events(&view, Some(&mut events)).unwrap();
+        }
+        let c = acc.snapshot();
+        let m = &c.choices[0].message;
+        // A low half with no high half before it, and a high half that ends the text, stay U+FFFD.
+        assert_eq!(m.content.as_deref(), Some("a🚀b\u{fffd}c\u{fffd}"));
+        assert_eq!(m.extra["reasoning_content"], "r🚀");
+        assert_eq!(m.refusal.as_deref(), Some("\u{fffd}x"));
+        assert_eq!(m.tool_calls[0].function.arguments, "\"🚀\"");
+        // The events hand the halves on joined; a high half still held at the end (after `c`) is
+        // in the final text only.
+        events.push(']');
+        let events: serde_json::Value = serde_json::from_str(&events).unwrap();
+        let deltas = |kind: &str| {
+            events
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["type"] == kind)
+                .map(|e| e["delta"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(deltas("content.delta").concat(), "a🚀b\u{fffd}c");
+        assert_eq!(deltas("refusal.delta").concat(), "\u{fffd}x");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! [`Text`]: a streamed text (a message's content, refusal or reasoning, a tool call's arguments)
-//! appended piece by piece into blocks that are filled and never moved.
+//! appended piece by piece into blocks that are filled and never moved; [`SurrogateJoin`]: the
+//! halves of a character that a gateway cut between two pieces, joined again.
 //!
 //! A growing `String` copies itself into a larger buffer each time it is full, and wasm memory
 //! (which never shrinks) keeps the pages of every buffer it outgrew: a 1.1 MB answer touched 3.1
@@ -16,7 +17,7 @@
 //! assert_eq!(json, "\"Hello\"");
 //! assert_eq!(t.into_string(), "Hello");
 //! ```
-use crate::protocol::json::{push_escaped, str_len};
+use crate::protocol::json::{push_escaped, str_len, Halves};
 use crate::protocol::structured::{partial_json, partial_json_from};
 use std::borrow::Cow;
 
@@ -33,9 +34,41 @@ pub struct Text {
     /// The block being filled.
     last: String,
     len: usize,
+    /// A high half that ended the last piece; the text ends with U+FFFD for it meanwhile.
+    join: SurrogateJoin,
 }
 
 impl Text {
+    /// Appends `piece`, a JSON string's value with its [`Halves`], joining the halves of a
+    /// character cut between this piece and the last ([`SurrogateJoin`]). Returns the piece as a
+    /// stream hands it on.
+    ///
+    /// ```
+    /// use llmwire::protocol::{chat::blocks::Text, json::Reader};
+    /// let mut t = Text::default();
+    /// let (a, halves) = Reader::new(r#""a\ud83d""#).opt_string_halves().unwrap();
+    /// assert_eq!(t.push_piece(&a.unwrap(), halves), "a");
+    /// assert_eq!(t.as_str(), "a\u{fffd}");
+    /// let (b, halves) = Reader::new(r#""\ude80b""#).opt_string_halves().unwrap();
+    /// assert_eq!(t.push_piece(&b.unwrap(), halves), "🚀b");
+    /// assert_eq!(t.as_str(), "a🚀b");
+    /// ```
+    #[cfg_attr(llmwire_oz, optimize(speed))]
+    #[inline(never)]
+    pub fn push_piece<'p>(&mut self, piece: &'p str, halves: Halves) -> Cow<'p, str> {
+        let held = self.join.holding();
+        let handed_on = self.join.piece(piece, halves);
+        if held && self.last.ends_with('\u{fffd}') {
+            self.last.truncate(self.last.len() - '\u{fffd}'.len_utf8());
+            self.len -= '\u{fffd}'.len_utf8();
+        }
+        self.push(&handed_on);
+        if self.join.holding() {
+            self.push("\u{fffd}");
+        }
+        handed_on
+    }
+
     /// Appends `piece`.
     #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn push(&mut self, piece: &str) {
@@ -113,9 +146,85 @@ impl Text {
 
 impl From<String> for Text {
     fn from(last: String) -> Text {
-        Text { full: Vec::new(), len: last.len(), last }
+        Text { full: Vec::new(), len: last.len(), last, join: SurrogateJoin::default() }
     }
 }
+
+/// Joins the two halves of a character that a gateway cut between two JSON strings.
+///
+/// A gateway written in JavaScript, whose strings are UTF-16, can cut a text between the halves
+/// of a character outside the BMP (🚀 is `\ud83d\ude80`), and then writes each half as a lone
+/// escape: `"a\ud83d"`, then `"\ude80b"`. Each reads as U+FFFD. A JavaScript client that joins
+/// the strings gets the character back; here a stream holds back a high half that ends a piece
+/// and joins it with the low half that starts the next one. A half with no partner stays U+FFFD.
+///
+/// ```
+/// use llmwire::protocol::{chat::blocks::SurrogateJoin, json::Halves};
+/// let mut join = SurrogateJoin::default();
+/// let high = Halves { low_first: None, high_last: Some(0xd83d) };
+/// let low = Halves { low_first: Some(0xde80), high_last: None };
+/// assert_eq!(join.piece("a\u{fffd}", high), "a");
+/// assert_eq!(join.piece("\u{fffd}b", low), "🚀b");
+/// assert_eq!(join.piece("c\u{fffd}", high), "c");
+/// assert_eq!(join.finish(), Some('\u{fffd}'));
+/// ```
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct SurrogateJoin {
+    high: Option<u16>,
+}
+
+impl SurrogateJoin {
+    /// Whether a high half is held back.
+    pub fn holding(&self) -> bool {
+        self.high.is_some()
+    }
+
+    /// `piece` (a JSON string's value with its `halves`) as it is handed on: a high half held
+    /// before joined with a low half that starts it (or given as U+FFFD), a high half that ends
+    /// it held back.
+    #[cfg_attr(llmwire_oz, optimize(speed))]
+    pub fn piece<'p>(&mut self, piece: &'p str, halves: Halves) -> Cow<'p, str> {
+        if self.high.is_none() && halves.high_last.is_none() {
+            return Cow::Borrowed(piece);
+        }
+        self.join(piece, halves)
+    }
+
+    /// [`piece`](Self::piece) where a half is involved (rare: kept out of the fast path).
+    #[inline(never)]
+    fn join<'p>(&mut self, piece: &'p str, Halves { low_first, high_last }: Halves) -> Cow<'p, str> {
+        // Each half stands for the U+FFFD it was read as, at that end of the piece.
+        let mut rest = piece;
+        let first = self.high.take().map(|high| match low_first.zip(rest.get(LONE.len_utf8()..)) {
+            Some((low, after)) => {
+                rest = after;
+                char::from_u32(0x10000 + ((u32::from(high) - 0xD800) << 10) + (u32::from(low) - 0xDC00)).unwrap_or(LONE)
+            }
+            None => LONE,
+        });
+        if let Some(before) = rest.len().checked_sub(LONE.len_utf8()).and_then(|end| rest.get(..end)).filter(|_| high_last.is_some()) {
+            rest = before;
+            self.high = high_last;
+        }
+        match first {
+            None => Cow::Borrowed(rest),
+            Some(c) => {
+                let mut out = String::with_capacity(rest.len() + 4);
+                out.push(c);
+                out.push_str(rest);
+                Cow::Owned(out)
+            }
+        }
+    }
+
+    /// At the end of the text: U+FFFD for a high half still held back.
+    pub fn finish(&mut self) -> Option<char> {
+        self.high.take().map(|_| LONE)
+    }
+}
+
+/// What a lone half of a surrogate pair reads as.
+const LONE: char = '\u{fffd}';
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,7 @@
 //! header every chunk of a stream repeats (`id`, `object`, `created`, `model`,
 //! `system_fingerprint`) is read once: see [`ChunkView::parse_after`].
 
-use crate::protocol::json::{JsonError, Kind, Reader};
+use crate::protocol::json::{Halves, JsonError, Kind, Reader};
 use std::borrow::Cow;
 
 /// A string that borrows from the event's data when it has no escapes.
@@ -53,7 +53,10 @@ pub struct ChoiceDelta<'a> {
 pub struct Delta<'a> {
     pub role: Option<Str<'a>>,
     pub content: Option<Str<'a>>,
+    /// For [`SurrogateJoin`](super::blocks::SurrogateJoin).
+    pub content_halves: Halves,
     pub refusal: Option<Str<'a>>,
+    pub refusal_halves: Halves,
     pub tool_calls: Vec<ToolCallDelta<'a>>,
     /// Unknown members; string values (e.g. `reasoning_content`) are concatenated across chunks.
     pub extra: Vec<RawField<'a>>,
@@ -67,6 +70,7 @@ pub struct ToolCallDelta<'a> {
     pub call_type: Option<Str<'a>>,
     pub name: Option<Str<'a>>,
     pub arguments: Option<Str<'a>>,
+    pub arguments_halves: Halves,
     pub extra: Vec<RawField<'a>>,
 }
 
@@ -251,7 +255,7 @@ impl<'a> Delta<'a> {
         let out = self;
         r.object(|key, r| {
             match key.as_ref() {
-                "content" => out.content = r.opt_string()?,
+                "content" => (out.content, out.content_halves) = r.opt_string_halves()?,
                 "role" => out.role = r.opt_string()?,
                 "tool_calls" => {
                     if !r.null()? {
@@ -261,7 +265,7 @@ impl<'a> Delta<'a> {
                         })?;
                     }
                 }
-                "refusal" => out.refusal = r.opt_string()?,
+                "refusal" => (out.refusal, out.refusal_halves) = r.opt_string_halves()?,
                 _ => out.extra.push((key, r.raw()?)),
             }
             Ok(())
@@ -283,7 +287,7 @@ impl<'a> ToolCallDelta<'a> {
                         r.object(|key, r| {
                             match key.as_ref() {
                                 "name" => out.name = r.opt_string()?,
-                                "arguments" => out.arguments = r.opt_string()?,
+                                "arguments" => (out.arguments, out.arguments_halves) = r.opt_string_halves()?,
                                 _ => r.skip()?,
                             }
                             Ok(())

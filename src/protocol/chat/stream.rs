@@ -17,6 +17,7 @@
 //! ```
 
 use super::accumulator::ChatAccumulator;
+use super::blocks::SurrogateJoin;
 use super::types::ChatCompletion;
 use crate::protocol::error::{snippet_of, ApiError, Error};
 use crate::protocol::images;
@@ -53,6 +54,8 @@ pub struct ChatStreamDecoder {
     partial_json: bool,
     /// Whether `tool_call.done` events were written.
     calls_done: bool,
+    /// The [`Output::Text`] pieces' halves of a character cut between two chunks.
+    text_join: SurrogateJoin,
 }
 
 impl Default for ChatStreamDecoder {
@@ -82,6 +85,7 @@ impl ChatStreamDecoder {
             image: None,
             partial_json: false,
             calls_done: false,
+            text_join: SurrogateJoin::default(),
         }
     }
 
@@ -118,12 +122,12 @@ impl ChatStreamDecoder {
         }
         self.out_mode = mode;
         self.acc.take_text_event_end();
-        let ChatStreamDecoder { sse, acc, done, out, image, .. } = self;
+        let ChatStreamDecoder { sse, acc, done, out, image, text_join, .. } = self;
         let pushed = sse.push(bytes, |event: SseEvent<'_>| {
             if *done {
                 return Ok(());
             }
-            handle_event(acc, done, out, image, mode, event)
+            handle_event(acc, done, out, text_join, image, mode, event)
         });
         let done = *done;
         self.add_parsed();
@@ -164,6 +168,9 @@ impl ChatStreamDecoder {
     /// choice has no finish reason (or before any chunk) is [`Error::Truncated`].
     pub fn finish(&mut self) -> Result<(), Error> {
         let pending = self.sse.finish();
+        if let Some(lone) = self.text_join.finish().filter(|_| self.out_mode == Output::Text) {
+            self.out.push(lone);
+        }
         if self.done || self.image.is_some() || self.acc.all_choices_finished() {
             self.done = true;
             if self.out_mode == Output::Events && !std::mem::replace(&mut self.calls_done, true) {
@@ -299,6 +306,7 @@ fn handle_event(
     acc: &mut ChatAccumulator,
     done: &mut bool,
     out: &mut String,
+    text_join: &mut SurrogateJoin,
     image: &mut Option<String>,
     mode: Output,
     event: SseEvent<'_>,
@@ -336,7 +344,7 @@ fn handle_event(
             for (position, choice) in chunk.choices().enumerate() {
                 if choice.index.unwrap_or(position as u64) == 0 {
                     if let Some(text) = &choice.delta.content {
-                        out.push_str(text);
+                        out.push_str(&text_join.piece(text, choice.delta.content_halves));
                     }
                 }
             }
@@ -456,8 +464,28 @@ mod tests {
         }
         if result.is_ok() {
             result = dec.finish();
+            if let Some(o) = dec.take_output() {
+                collected.push_str(&o);
+            }
         }
         (collected, result, dec)
+    }
+
+    #[test]
+    fn text_hands_on_a_character_whose_halves_two_chunks_carry_joined() {
+        // 🚀 is \ud83d\ude80; a gateway that cut it writes each half as a lone escape.
+        let body = concat!(
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\\ud83d\"}}]}\n\n",
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\\ude80b\"}}]}\n\n",
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\\ud83d\"},\"finish_reason\":\"stop\"}]}\n\n",
+        );
+        for cut in 0..=body.len() {
+            let (text, result, dec) = feed(body.as_bytes(), &[cut], Output::Text);
+            assert!(result.is_ok(), "{result:?}");
+            // The last half has no partner: U+FFFD, handed on when the stream ends.
+            assert_eq!(text, "a🚀b\u{fffd}", "cut at {cut}");
+            assert_eq!(dec.snapshot().text(), Some("a🚀b\u{fffd}"));
+        }
     }
 
     #[test]
