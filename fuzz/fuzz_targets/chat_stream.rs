@@ -3,9 +3,9 @@
 //! `Output::Chunks` and `Output::Events` batch are valid JSON. Also `push_json_body` on the same
 //! bytes, and the events with partial JSON answers (`parsed`), which must stay valid JSON; the
 //! completion's texts taken apart from its JSON (`to_json_apart`, `take_text`) rebuild it. The
-//! events' data applied one by one: leaving out the header the last chunk repeated
-//! (`ChatAccumulator::parse`) changes no result, no error and no completion against reading every
-//! chunk whole.
+//! Chunks output holds the values of the chunk events sent. The events' data applied one by one:
+//! leaving out the header the last chunk repeated (`ChatAccumulator::parse`) changes no result, no
+//! error and no completion against reading every chunk whole.
 //!
 //! Flags: bit 0 set = a small event bound (`16 + 16 * (flags >> 4)` bytes); bit 1 set = also feed
 //! the body to `push_json_body`.

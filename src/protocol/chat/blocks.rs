@@ -184,7 +184,8 @@ impl SurrogateJoin {
     /// it held back.
     #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn piece<'p>(&mut self, piece: &'p str, halves: Halves) -> Cow<'p, str> {
-        if self.high.is_none() && halves.high_last.is_none() {
+        // An empty piece (LiteLLM's `content: ""` beside tool calls) leaves a held half held.
+        if piece.is_empty() || self.high.is_none() && halves.high_last.is_none() {
             return Cow::Borrowed(piece);
         }
         self.join(piece, halves)
