@@ -206,11 +206,17 @@ impl ChatAccumulator {
         self.text_event_end.take()
     }
 
-    /// Appends a `tool_call.done` event for every call of every choice, by choice index: the
-    /// stream has ended, so each call is final and is checked now
+    /// Appends the events of the stream's end, by choice index: the U+FFFD of a half character
+    /// still held back ([`SurrogateJoin`](super::blocks::SurrogateJoin)), then a `tool_call.done`
+    /// for every call: the stream has ended, so each call is final and is checked now
     /// ([`check_call`](super::tool_calls::check_call)).
     pub fn write_done_events(&self, out: &mut String) {
         for choice in &self.choices {
+            for (kind, text) in [("content.delta", &choice.content), ("refusal.delta", &choice.refusal)] {
+                if text.as_ref().is_some_and(Text::holds_half) {
+                    events::text_delta(out, kind, choice.index, "\u{fffd}");
+                }
+            }
             for (index, call) in choice.tool_calls.iter().enumerate() {
                 let done = DoneCall {
                     choice: choice.index,
@@ -728,8 +734,9 @@ mod tests {
         assert_eq!(m.extra["reasoning_content"], "r🚀");
         assert_eq!(m.refusal.as_deref(), Some("\u{fffd}x"));
         assert_eq!(m.tool_calls[0].function.arguments, "\"🚀\"");
-        // The events hand the halves on joined; a high half still held at the end (after `c`) is
-        // in the final text only.
+        // The events hand the halves on joined, and the high half still held at the end (after
+        // `c`) as U+FFFD when the stream ends.
+        acc.write_done_events(&mut events);
         events.push(']');
         let events: serde_json::Value = serde_json::from_str(&events).unwrap();
         let deltas = |kind: &str| {
@@ -741,7 +748,7 @@ mod tests {
                 .map(|e| e["delta"].as_str().unwrap().to_string())
                 .collect::<Vec<_>>()
         };
-        assert_eq!(deltas("content.delta").concat(), "a🚀b\u{fffd}c");
+        assert_eq!(deltas("content.delta").concat(), "a🚀b\u{fffd}c\u{fffd}");
         assert_eq!(deltas("refusal.delta").concat(), "\u{fffd}x");
     }
 

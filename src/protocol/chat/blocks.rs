@@ -69,6 +69,11 @@ impl Text {
         handed_on
     }
 
+    /// Whether the text ends with the U+FFFD of a high half held back for the next piece.
+    pub fn holds_half(&self) -> bool {
+        self.join.holding()
+    }
+
     /// Appends `piece`.
     #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn push(&mut self, piece: &str) {
