@@ -58,13 +58,13 @@ impl Text {
     pub fn push_piece<'p>(&mut self, piece: &'p str, halves: Halves) -> Cow<'p, str> {
         let held = self.join.holding();
         let handed_on = self.join.piece(piece, halves);
-        if held && self.last.ends_with('\u{fffd}') {
-            self.last.truncate(self.last.len() - '\u{fffd}'.len_utf8());
-            self.len -= '\u{fffd}'.len_utf8();
+        if held && self.last.ends_with(LONE) {
+            self.last.truncate(self.last.len() - LONE.len_utf8());
+            self.len -= LONE.len_utf8();
         }
         self.push(&handed_on);
         if self.join.holding() {
-            self.push("\u{fffd}");
+            self.push(LONE.encode_utf8(&mut [0; 4]));
         }
         handed_on
     }
@@ -204,7 +204,9 @@ impl SurrogateJoin {
         let first = self.high.take().map(|high| match low_first.zip(rest.get(LONE.len_utf8()..)) {
             Some((low, after)) => {
                 rest = after;
-                char::from_u32(0x10000 + ((u32::from(high) - 0xD800) << 10) + (u32::from(low) - 0xDC00)).unwrap_or(LONE)
+                let (high, low) = (u32::from(high), u32::from(low));
+                let pair = (0xD800..0xDC00).contains(&high) && (0xDC00..0xE000).contains(&low);
+                pair.then(|| char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))).flatten().unwrap_or(LONE)
             }
             None => LONE,
         });
@@ -272,6 +274,14 @@ mod tests {
             assert!(t.full.len() > 1);
             assert_eq!(t.partial_json(), partial_json(&text));
         }
+    }
+
+    #[test]
+    fn halves_that_are_no_surrogates_give_u_fffd_without_panicking() {
+        // `Halves` is public: a caller may pass any units, which must not overflow the join.
+        let mut join = SurrogateJoin::default();
+        assert_eq!(join.piece("a\u{fffd}", Halves { low_first: None, high_last: Some(5) }), "a");
+        assert_eq!(join.piece("\u{fffd}b", Halves { low_first: Some(1), high_last: None }), "\u{fffd}b");
     }
 
     #[test]
