@@ -130,7 +130,7 @@ const THEN_OK_SCENARIOS = {
 
 const BEHAVIOUR_SCENARIOS = [
   "ok", "yi-stream", "malformed-event", "error-in-stream", "error-event", "cut-stream",
-  "drop-mid-stream", "json-instead-of-sse", "usage-only", "crlf", "image-on-chat", "html-502",
+  "drop-mid-stream", "json-instead-of-sse", "usage-only", "crlf", "image-on-chat", "html-502", "js-only-values",
   "slow-drip", "hang", "headers-then-silence", "huge-line", "rejects-stream-options",
   // Transport faults for the resilience suites (see README.md).
   "byte-drip", "utf8-split", "huge-line-17mib", "echo-key-401", "echo-key-in-stream",
@@ -329,6 +329,9 @@ function toYiChunks(chunks, usage) {
 }
 
 const dataFrame = (value) => `data: ${JSON.stringify(value)}\n\n`;
+// Members that JSON.parse reads and serde_json refuses: a number beyond f64 and a lone surrogate
+// half (js-only-values), added to a JSON object's text.
+const withJsOnlyValues = (json) => `${json.slice(0, -1)},"x_score":1e400,"x_tag":"\\ud83d"}`;
 
 // The bearer token a request carried ("" without one), for the echo-key scenarios.
 const bearerOf = (req) => (req.headers.authorization ?? "").replace(/^Bearer\s+/i, "");
@@ -438,6 +441,7 @@ async function streamCompletion(res, { meta, choices, usage, scenario, includeUs
     chunks.push({ id: meta.id, object: "chat.completion.chunk", created: meta.created, model: meta.model, choices: [], usage });
   }
   const plan = streamPlan(scenario, chunks, secret);
+  if (scenario === "js-only-values") plan.frames = chunks.map((chunk) => `data: ${withJsOnlyValues(JSON.stringify(chunk))}\n\n`).concat(DONE_FRAME);
 
   let open = true;
   res.once("close", () => { open = false; });
@@ -490,6 +494,10 @@ async function handleChat(state, req, res, body) {
   const hugeBytes = { "huge-line": HUGE_CONTENT_BYTES, "huge-line-17mib": HUGER_CONTENT_BYTES }[scenario];
   const choices = hugeBytes ? [{ content: "a".repeat(hugeBytes), finishReason: "stop" }] : buildChoices(body, scenario);
   const usage = usageFor(body, choices);
+  if (scenario === "js-only-values" && body.stream !== true) {
+    res.writeHead(200, { "content-type": "application/json" });
+    return res.end(withJsOnlyValues(JSON.stringify(completionObject(meta, choices, usage))));
+  }
   if (body.stream !== true || scenario === "json-instead-of-sse") {
     return sendJson(res, 200, completionObject(meta, choices, usage));
   }

@@ -55,6 +55,20 @@ async fn streamed_text_matches_the_non_streamed_reply() {
 }
 
 #[wasm_bindgen_test]
+async fn values_serde_refuses_do_not_lose_the_reply() {
+    // The mock adds `"x_score":1e400,"x_tag":"\ud83d"` to the reply and to every chunk.
+    let c = client();
+    let whole = c.chat().create(&request("mock-scenario:js-only-values"), None).await.unwrap();
+    assert!(whole.text().is_some_and(|t| t.contains("你好")), "{whole:?}");
+    assert_eq!((&whole.extra["x_score"], &whole.extra["x_tag"]), (&json!(null), &json!("\u{fffd}")));
+    let mut stream = c.chat().stream(&request("mock-scenario:js-only-values"), None).await.unwrap();
+    while stream.next_text().await.unwrap().is_some() {}
+    let fin = stream.final_completion().await.unwrap();
+    assert_eq!(fin.text(), whole.text());
+    assert_eq!((&fin.extra["x_score"], &fin.extra["x_tag"]), (&json!(null), &json!("\u{fffd}")));
+}
+
+#[wasm_bindgen_test]
 async fn http_errors_are_typed() {
     let err = client().chat().create(&request("mock-scenario:http-429"), None).await.unwrap_err();
     match &err {

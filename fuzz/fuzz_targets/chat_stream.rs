@@ -53,8 +53,8 @@ fn collect(batch: Option<String>, mode: Output, output: &mut String) {
             assert!(is_valid(&batch), "a {mode:?} batch is not valid JSON: {batch:?}");
             #[cfg(feature = "strict")]
             assert!(
-                serde_json::from_str::<serde_json::Value>(&batch).is_ok(),
-                "serde_json rejects the batch {batch:?}"
+                llmwire::protocol::typed::from_str::<serde_json::Value>(&batch).is_ok(),
+                "typed::from_str rejects the batch {batch:?}"
             );
             let inner = batch.strip_prefix('[').and_then(|b| b.strip_suffix(']'));
             let inner = inner.unwrap_or_else(|| panic!("a Chunks batch is not an array: {batch:?}"));
@@ -82,8 +82,8 @@ fn finish(mut dec: ChatStreamDecoder, mut output: String, mut error: Option<Stri
     #[cfg(feature = "strict")]
     {
         // The typed snapshot falls back to an empty completion when serde rejects to_json().
-        if let Err(e) = serde_json::from_str::<llmwire::protocol::chat::ChatCompletion>(&json) {
-            panic!("snapshot() silently empty: serde_json rejects to_json() ({e}): {json}");
+        if let Err(e) = llmwire::protocol::typed::from_str::<llmwire::protocol::chat::ChatCompletion>(&json) {
+            panic!("snapshot() silently empty: typed::from_str rejects to_json() ({e}): {json}");
         }
     }
     let _ = snapshot;

@@ -1,4 +1,5 @@
 //! `client.chat()`: chat completions, whole or streamed.
+use super::request::{to_body, typed};
 use super::{stream::ChatStream, Client};
 use crate::protocol::chat::ChatCompletion;
 use crate::protocol::endpoint::Endpoint;
@@ -31,18 +32,15 @@ impl Chat<'_> {
     /// object with the OpenAI parameters; every field passes through unchanged (`stream` is set
     /// to false).
     pub async fn create<R: Serialize>(&self, request: &R, signal: Option<&AbortSignal>) -> Result<ChatCompletion, Error> {
-        let body = request_body(request, false)?;
+        let body = to_body(request, Some(false))?;
         let text = self.create_raw(&body, signal).await?.body;
-        serde_json::from_str(&text).map_err(|e| Error::InvalidResponse {
-            message: format!("expected a chat completion: {e}"),
-            snippet: crate::protocol::error::snippet_of(text.as_bytes()),
-        })
+        typed(&text, "a chat completion")
     }
 
     /// Sends a chat request and returns a [`ChatStream`] once the response headers arrived
     /// (`stream` is set to true).
     pub async fn stream<R: Serialize>(&self, request: &R, signal: Option<&AbortSignal>) -> Result<ChatStream, Error> {
-        let body = request_body(request, true)?;
+        let body = to_body(request, Some(true))?;
         self.stream_raw(&body, signal).await
     }
 
@@ -70,14 +68,4 @@ impl Chat<'_> {
         };
         ChatStream::new(served, config.max_event_bytes(), config.api_key().map(str::to_owned))
     }
-}
-
-fn request_body<R: Serialize>(request: &R, stream: bool) -> Result<String, Error> {
-    let mut value = serde_json::to_value(request).map_err(|e| Error::InvalidArgument { message: e.to_string() })?;
-    let obj = value.as_object_mut().ok_or_else(|| Error::InvalidArgument { message: "the request must be a JSON object".into() })?;
-    obj.insert("stream".into(), stream.into());
-    if !stream {
-        obj.remove("stream_options");
-    }
-    Ok(value.to_string())
 }

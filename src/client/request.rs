@@ -93,7 +93,7 @@ impl Client {
 
 /// Parses a checked JSON body into a typed result.
 pub(crate) fn typed<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, Error> {
-    serde_json::from_str(text)
+    crate::protocol::typed::from_str(text)
         .map_err(|e| Error::InvalidResponse { message: format!("expected {what}: {e}"), snippet: snippet_of(text.as_bytes()) })
 }
 

@@ -187,7 +187,8 @@ impl Chat<'_> {
         parsed_choices(&raw).map_err(ParseError::Output)?;
         let completion: ChatCompletion = typed(&raw, "a chat completion")?;
         let text = json_answer(completion.text().unwrap_or("null")).unwrap_or("null");
-        let value = serde_json::from_str(text).map_err(|e| ParseError::Type { message: e.to_string(), raw: text.to_string() })?;
+        let value =
+            crate::protocol::typed::from_str(text).map_err(|e| ParseError::Type { message: e.to_string(), raw: text.to_string() })?;
         Ok(Parsed { value, completion })
     }
 }

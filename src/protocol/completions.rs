@@ -272,7 +272,7 @@ impl CompletionsAccumulator {
 
     /// The completion so far, typed.
     pub fn snapshot(&self) -> Completion {
-        serde_json::from_str(&self.to_json()).unwrap_or_default()
+        crate::protocol::typed::from_str(&self.to_json()).unwrap_or_default()
     }
 }
 

@@ -35,5 +35,6 @@ pub mod sse;
 pub mod structured;
 pub mod text;
 pub mod tools;
+pub mod typed;
 
 pub use error::{ApiError, Error};

@@ -333,7 +333,7 @@ impl ChatAccumulator {
 
     /// The completion so far, typed: see [`to_json`](Self::to_json).
     pub fn snapshot(&self) -> ChatCompletion {
-        serde_json::from_str(&self.to_json()).unwrap_or_default()
+        crate::protocol::typed::from_str(&self.to_json()).unwrap_or_default()
     }
 }
 
@@ -788,6 +788,20 @@ mod tests {
             let c = acc.snapshot();
             assert_eq!((c.text(), c.usage.as_ref()), (Some("x"), None), "usage {odd}");
         }
+        // What serde_json refuses and JSON.parse reads, anywhere a member passes through: the
+        // JSON keeps it as sent, the typed result reads it as null and U+FFFD.
+        let mut acc = ChatAccumulator::new();
+        acc.apply_json(r#"{"created":1e400,"choices":[{"index":0,"delta":{"content":"x","score":-7e2855400},"logprobs":{"tag":"\ud83d"}}],"extra":["\ude80"]}"#).unwrap();
+        let json = acc.to_json();
+        assert!(json.contains(r#""created":1e400"#) && json.contains(r#""\ud83d""#), "{json}");
+        assert!(serde_json::from_str::<ChatCompletion>(&json).is_err());
+        let c = acc.snapshot();
+        assert_eq!(c.text(), Some("x"));
+        assert_eq!((&c.created, &c.choices[0].message.extra["score"]), (&serde_json::Value::Null, &serde_json::Value::Null));
+        assert_eq!(
+            (&c.choices[0].logprobs.as_ref().unwrap()["tag"], &c.extra["extra"][0]),
+            (&serde_json::json!("\u{fffd}"), &serde_json::json!("\u{fffd}"))
+        );
     }
 
     #[test]

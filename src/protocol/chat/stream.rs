@@ -229,7 +229,7 @@ impl ChatStreamDecoder {
     /// The completion so far: final after [`finish`](Self::finish), partial after an error.
     pub fn snapshot(&self) -> ChatCompletion {
         match &self.image {
-            Some(image) => serde_json::from_str(image).unwrap_or_default(),
+            Some(image) => crate::protocol::typed::from_str(image).unwrap_or_default(),
             None => self.acc.snapshot(),
         }
     }
