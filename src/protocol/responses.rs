@@ -3,8 +3,11 @@
 //! accumulated into the response they add up to.
 //!
 //! The final response is the one `response.completed` (or `response.incomplete`) carries. If the
-//! stream stops before that, the partial response is rebuilt from the items, content parts and
-//! text deltas that arrived. `response.failed` and `error` events are [`Error::Api`] errors.
+//! stream stops before that, the partial response is rebuilt from what arrived, as openai-node's
+//! `ResponseStream` builds it: the items, their content parts and text, refusals, reasoning
+//! summaries and reasoning text, the arguments, input or code of tool calls, and the status of
+//! hosted tool calls (`response.web_search_call.searching`). `response.failed` and `error` events
+//! are [`Error::Api`] errors.
 //!
 //! ```
 //! use llmwire::protocol::responses::with_output_text;
@@ -107,8 +110,49 @@ struct ItemState {
     /// The item as added (`output_item.added`) or finished (`output_item.done`).
     raw: Option<String>,
     done: bool,
+    /// Content parts, by `content_index`.
     parts: Vec<PartState>,
-    arguments: Option<String>,
+    /// Reasoning summary parts, by `summary_index`.
+    summary: Vec<PartState>,
+    /// A member streamed in pieces (a tool call's `arguments`, `input` or `code`).
+    field: Option<Field>,
+    /// The status a `response.<item type>.<status>` event set.
+    status: Option<String>,
+}
+
+/// A member of an item that arrives in pieces, and the item type its events imply.
+#[derive(Debug, Clone)]
+struct Field {
+    name: &'static str,
+    item_type: &'static str,
+    text: String,
+}
+
+/// The item member an event streams (`…delta`) or sets whole (`…done`): the member's name, the
+/// item type the event implies, and whether it is the whole value.
+fn streamed_field(kind: &str) -> Option<(&'static str, &'static str, bool)> {
+    let (stem, done) = match kind.strip_suffix(".delta") {
+        Some(stem) => (stem, false),
+        None => (kind.strip_suffix(".done")?, true),
+    };
+    let (name, item_type) = match stem {
+        "response.function_call_arguments" => ("arguments", "function_call"),
+        "response.mcp_call_arguments" => ("arguments", "mcp_call"),
+        "response.custom_tool_call_input" => ("input", "custom_tool_call"),
+        "response.code_interpreter_call_code" => ("code", "code_interpreter_call"),
+        _ => return None,
+    };
+    Some((name, item_type, done))
+}
+
+/// The status a hosted tool call's event sets: `response.web_search_call.searching` → `searching`.
+fn call_status(kind: &str) -> Option<&str> {
+    let rest = kind.strip_prefix("response.")?;
+    // A byte search: str's pattern searchers would add 2 KB to the module.
+    let dot = rest.bytes().rposition(|b| b == b'.')?;
+    let (item_type, status) = (rest.get(..dot)?, rest.get(dot + 1..)?);
+    let known = ["in_progress", "searching", "interpreting", "generating", "completed", "failed"];
+    (item_type.ends_with("_call") && known.contains(&status)).then_some(status)
 }
 
 /// How the stream ended, when it did.
@@ -135,12 +179,15 @@ struct EventView<'a> {
     response: Option<&'a str>,
     output_index: Option<u64>,
     content_index: Option<u64>,
+    summary_index: Option<u64>,
     item: Option<&'a str>,
     part: Option<&'a str>,
     delta: Option<Cow<'a, str>>,
     text: Option<Cow<'a, str>>,
     refusal: Option<Cow<'a, str>>,
     arguments: Option<Cow<'a, str>>,
+    input: Option<Cow<'a, str>>,
+    code: Option<Cow<'a, str>>,
     error: Option<&'a str>,
 }
 
@@ -162,10 +209,13 @@ fn parse_event(data: &str) -> Result<(EventView<'_>, Members<'_>), Error> {
             "error" => v.error = Some(*raw).filter(|r| *r != "null"),
             "output_index" => v.output_index = raw.parse().ok(),
             "content_index" => v.content_index = raw.parse().ok(),
+            "summary_index" => v.summary_index = raw.parse().ok(),
             "delta" => v.delta = json::raw_str(raw),
             "text" => v.text = json::raw_str(raw),
             "refusal" => v.refusal = json::raw_str(raw),
             "arguments" => v.arguments = json::raw_str(raw),
+            "input" => v.input = json::raw_str(raw),
+            "code" => v.code = json::raw_str(raw),
             _ => {}
         }
     }
@@ -194,21 +244,23 @@ impl ResponsesAccumulator {
         self.items.get_mut(slot).ok_or_else(too_many)
     }
 
+    /// Content part `content_index` of item `output_index`, or with `summary`, its summary part.
     #[cfg_attr(llmwire_oz, optimize(speed))]
-    fn part(&mut self, output_index: u64, content_index: u64) -> Result<&mut PartState, Error> {
+    fn part(&mut self, output_index: u64, index: u64, summary: bool) -> Result<&mut PartState, Error> {
         let item = self.item(output_index)?;
-        let slot = match item.parts.iter().position(|p| p.content_index >= content_index) {
-            Some(i) if item.parts.get(i).is_some_and(|p| p.content_index == content_index) => i,
+        let parts = if summary { &mut item.summary } else { &mut item.parts };
+        let slot = match parts.iter().position(|p| p.content_index >= index) {
+            Some(i) if parts.get(i).is_some_and(|p| p.content_index == index) => i,
             at => {
-                if item.parts.len() >= MAX_PARTS {
+                if parts.len() >= MAX_PARTS {
                     return Err(too_many());
                 }
-                let i = at.unwrap_or(item.parts.len());
-                item.parts.insert(i, PartState { content_index, ..PartState::default() });
+                let i = at.unwrap_or(parts.len());
+                parts.insert(i, PartState { content_index: index, ..PartState::default() });
                 i
             }
         };
-        item.parts.get_mut(slot).ok_or_else(too_many)
+        parts.get_mut(slot).ok_or_else(too_many)
     }
 
     /// Applies one event of type `kind`; returns the output text it added.
@@ -217,6 +269,7 @@ impl ResponsesAccumulator {
         self.events += 1;
         let oi = v.output_index.unwrap_or(0);
         let ci = v.content_index.unwrap_or(0);
+        let si = v.summary_index.unwrap_or(0);
         match kind {
             "response.created" | "response.in_progress" | "response.queued" => {
                 if let Some(r) = v.response {
@@ -237,43 +290,69 @@ impl ResponsesAccumulator {
                 }
                 item.done |= done;
             }
-            "response.content_part.added" | "response.content_part.done" => {
-                let done = kind.ends_with("done");
-                let part = self.part(oi, ci)?;
+            "response.content_part.added"
+            | "response.content_part.done"
+            | "response.reasoning_summary_part.added"
+            | "response.reasoning_summary_part.done" => {
+                let summary = kind.starts_with("response.reasoning_summary");
+                let part = self.part(oi, if summary { si } else { ci }, summary)?;
                 if let Some(raw) = v.part {
                     part.raw = Some(raw.to_string());
                 }
-                part.done |= done;
+                part.done |= kind.ends_with("done");
             }
             "response.output_text.delta" => {
                 let delta = v.delta.as_deref().unwrap_or_default();
-                self.part(oi, ci)?.text.push_str(delta);
+                self.part(oi, ci, false)?.text.push_str(delta);
                 return Ok(delta.to_string());
             }
-            "response.output_text.done" => {
+            "response.reasoning_text.delta" | "response.reasoning_summary_text.delta" => {
+                let summary = kind.starts_with("response.reasoning_summary");
+                let part = self.part(oi, if summary { si } else { ci }, summary)?;
+                part.text.push_str(v.delta.as_deref().unwrap_or_default());
+            }
+            "response.output_text.done" | "response.reasoning_text.done" | "response.reasoning_summary_text.done" => {
                 if let Some(text) = &v.text {
-                    let part = self.part(oi, ci)?;
+                    let summary = kind.starts_with("response.reasoning_summary");
+                    let part = self.part(oi, if summary { si } else { ci }, summary)?;
                     part.text.clear();
                     part.text.push_str(text);
                 }
             }
-            "response.refusal.delta" => self.part(oi, ci)?.refusal.push_str(v.delta.as_deref().unwrap_or_default()),
+            "response.refusal.delta" => self.part(oi, ci, false)?.refusal.push_str(v.delta.as_deref().unwrap_or_default()),
             "response.refusal.done" => {
                 if let Some(refusal) = &v.refusal {
-                    self.part(oi, ci)?.refusal = refusal.to_string();
+                    self.part(oi, ci, false)?.refusal = refusal.to_string();
                 }
             }
-            "response.function_call_arguments.delta" => {
-                self.item(oi)?.arguments.get_or_insert_with(String::new).push_str(v.delta.as_deref().unwrap_or_default());
-            }
-            "response.function_call_arguments.done" => {
-                if let Some(args) = &v.arguments {
-                    self.item(oi)?.arguments = Some(args.to_string());
-                }
-            }
-            _ => {}
+            _ => self.apply_call_event(kind, v)?,
         }
         Ok(String::new())
+    }
+
+    /// A tool call's streamed member or a hosted tool call's status; other events change nothing.
+    /// Out of line: these are rare, and the per-event path stays small.
+    #[inline(never)]
+    fn apply_call_event(&mut self, kind: &str, v: &EventView<'_>) -> Result<(), Error> {
+        let oi = v.output_index.unwrap_or(0);
+        if let Some((name, item_type, whole)) = streamed_field(kind) {
+            let value = match (whole, name) {
+                (false, _) => v.delta.as_deref(),
+                (true, "arguments") => v.arguments.as_deref(),
+                (true, "input") => v.input.as_deref(),
+                (true, _) => v.code.as_deref(),
+            };
+            let item = self.item(oi)?;
+            let field = item.field.get_or_insert_with(|| Field { name, item_type, text: String::new() });
+            match value {
+                Some(value) if whole => value.clone_into(&mut field.text),
+                Some(piece) => field.text.push_str(piece),
+                None => {}
+            }
+        } else if let Some(status) = call_status(kind) {
+            self.item(oi)?.status = Some(status.to_string());
+        }
+        Ok(())
     }
 
     /// The error a `response.failed` event reports.
@@ -338,7 +417,7 @@ impl ResponsesAccumulator {
 
     /// The response so far, typed.
     pub fn snapshot(&self) -> Response {
-        serde_json::from_str(&self.to_json()).unwrap_or_default()
+        crate::protocol::typed::from_str(&self.to_json()).unwrap_or_default()
     }
 
     /// The text of the output so far.
@@ -347,55 +426,86 @@ impl ResponsesAccumulator {
     }
 }
 
-/// An item that has not finished: its members as added, with the content and arguments so far.
+/// An item that has not finished: its members as added, with the parts, summary, streamed member
+/// and status so far.
 fn write_partial_item(raw: Option<&str>, item: &ItemState, out: &mut String) {
     let members = raw.and_then(|r| json::members(r).ok()).unwrap_or_default();
     let mut w = ObjectWriter::new(out);
     if !members.iter().any(|(k, _)| k == "type") {
-        w.str("type", if item.arguments.is_some() { "function_call" } else { "message" });
+        let guess = match &item.field {
+            Some(field) => field.item_type,
+            None if !item.summary.is_empty() => "reasoning",
+            None => "message",
+        };
+        w.str("type", guess);
     }
+    let replaced = |key: &str| match key {
+        "content" => !item.parts.is_empty(),
+        "summary" => !item.summary.is_empty(),
+        "status" => item.status.is_some(),
+        _ => item.field.as_ref().is_some_and(|f| f.name == key),
+    };
     for (key, raw) in &members {
-        let replaced = (key == "content" && !item.parts.is_empty()) || (key == "arguments" && item.arguments.is_some());
-        if !replaced {
+        if !replaced(key) {
             w.raw(key, raw);
         }
     }
     if !item.parts.is_empty() {
-        let buf = w.key("content");
-        buf.push('[');
-        for (n, part) in item.parts.iter().enumerate() {
-            if n > 0 {
-                buf.push(',');
-            }
-            if let (Some(raw), true) = (&part.raw, part.done) {
-                buf.push_str(raw);
-                continue;
-            }
-            let members = part.raw.as_deref().and_then(|r| json::members(r).ok()).unwrap_or_default();
-            let mut pw = ObjectWriter::new(buf);
-            let is_refusal = members.iter().any(|(k, raw)| k == "type" && json::raw_str(raw).as_deref() == Some("refusal"))
-                || (part.text.is_empty() && !part.refusal.is_empty());
-            if !members.iter().any(|(k, _)| k == "type") {
-                pw.str("type", if is_refusal { "refusal" } else { "output_text" });
-            }
-            for (key, raw) in &members {
-                if key != "text" && key != "refusal" {
-                    pw.raw(key, raw);
-                }
-            }
-            if is_refusal {
-                pw.str("refusal", &part.refusal);
-            } else {
-                pw.str("text", &part.text);
-            }
-            pw.finish();
-        }
-        buf.push(']');
+        write_parts(w.key("content"), &item.parts, false);
     }
-    if let Some(args) = &item.arguments {
-        w.str("arguments", args);
+    if !item.summary.is_empty() {
+        write_parts(w.key("summary"), &item.summary, true);
+    }
+    if let Some(field) = &item.field {
+        w.str(field.name, &field.text);
+    }
+    if let Some(status) = &item.status {
+        w.str("status", status);
     }
     w.finish();
+}
+
+/// Content or summary parts as a JSON array: each finished one as it came, the others as added
+/// with their text (or refusal) so far.
+fn write_parts(buf: &mut String, parts: &[PartState], summary: bool) {
+    buf.push('[');
+    for (n, part) in parts.iter().enumerate() {
+        if n > 0 {
+            buf.push(',');
+        }
+        if let (Some(raw), true) = (&part.raw, part.done) {
+            buf.push_str(raw);
+            continue;
+        }
+        let members = part.raw.as_deref().and_then(|r| json::members(r).ok()).unwrap_or_default();
+        let mut pw = ObjectWriter::new(buf);
+        let typed_refusal = members.iter().any(|(k, raw)| k == "type" && json::raw_str(raw).as_deref() == Some("refusal"));
+        let is_refusal = !summary && (typed_refusal || (part.text.is_empty() && !part.refusal.is_empty()));
+        if !members.iter().any(|(k, _)| k == "type") {
+            pw.str(
+                "type",
+                if summary {
+                    "summary_text"
+                } else if is_refusal {
+                    "refusal"
+                } else {
+                    "output_text"
+                },
+            );
+        }
+        for (key, raw) in &members {
+            if key != "text" && key != "refusal" {
+                pw.raw(key, raw);
+            }
+        }
+        if is_refusal {
+            pw.str("refusal", &part.refusal);
+        } else {
+            pw.str("text", &part.text);
+        }
+        pw.finish();
+    }
+    buf.push(']');
 }
 
 /// The stream protocol of `/responses`.
@@ -600,6 +710,49 @@ mod tests {
         assert_eq!(ordered, ["message", "message", "function_call"]);
         assert_eq!(v["output"][2], serde_json::json!({"type":"function_call","arguments":"{\"x\":1}"}));
         assert_eq!(v["object"], "response");
+    }
+
+    #[test]
+    fn a_cut_stream_keeps_reasoning_tool_input_and_hosted_status() {
+        let at = |i: u64, rest: &str| format!(r#","output_index":{i}{rest}"#);
+        let body = [
+            ev("response.output_item.added", &at(0, r#","item":{"id":"rs_1","type":"reasoning","summary":[]}"#)),
+            ev("response.reasoning_summary_part.added", &at(0, r#","summary_index":0,"part":{"type":"summary_text","text":""}"#)),
+            ev("response.reasoning_summary_text.delta", &at(0, r#","summary_index":0,"delta":"Weigh""#)),
+            ev("response.reasoning_summary_text.delta", &at(0, r#","summary_index":0,"delta":"ing 🤔""#)),
+            ev("response.reasoning_summary_part.added", &at(0, r#","summary_index":1,"part":{"type":"summary_text","text":""}"#)),
+            ev("response.reasoning_summary_text.done", &at(0, r#","summary_index":1,"text":"Done.""#)),
+            ev("response.content_part.added", &at(0, r#","content_index":0,"part":{"type":"reasoning_text","text":""}"#)),
+            ev("response.reasoning_text.delta", &at(0, r#","content_index":0,"delta":"step 1""#)),
+            ev(
+                "response.output_item.added",
+                &at(1, r#","item":{"id":"ct_1","type":"custom_tool_call","call_id":"c","name":"shell","input":""}"#),
+            ),
+            ev("response.custom_tool_call_input.delta", &at(1, r#","delta":"ls ""#)),
+            ev("response.custom_tool_call_input.delta", &at(1, r#","delta":"-la""#)),
+            ev(
+                "response.output_item.added",
+                &at(2, r#","item":{"id":"ci_1","type":"code_interpreter_call","status":"in_progress","code":""}"#),
+            ),
+            ev("response.code_interpreter_call_code.delta", &at(2, r#","delta":"print(1)""#)),
+            ev("response.code_interpreter_call.interpreting", &at(2, "")),
+            ev("response.output_item.added", &at(3, r#","item":{"id":"mcp_1","type":"mcp_call","status":"in_progress","arguments":""}"#)),
+            ev("response.mcp_call_arguments.delta", &at(3, r#","delta":"{\"q\"""#)),
+            ev("response.mcp_call_arguments.done", &at(3, r#","arguments":"{\"q\":1}""#)),
+            ev("response.web_search_call.searching", &at(4, "")),
+        ]
+        .concat();
+        let (_, res, dec) = run(body.as_bytes(), 0, Output::None);
+        assert!(matches!(res, Err(Error::Truncated { .. })), "{res:?}");
+        let out = &final_of(&dec)["output"];
+        use serde_json::json;
+        assert_eq!(out[0]["summary"], json!([{"type":"summary_text","text":"Weighing 🤔"},{"type":"summary_text","text":"Done."}]));
+        assert_eq!(out[0]["content"], json!([{"type":"reasoning_text","text":"step 1"}]));
+        assert_eq!((&out[1]["input"], &out[1]["name"]), (&json!("ls -la"), &json!("shell")));
+        assert_eq!((&out[2]["code"], &out[2]["status"]), (&json!("print(1)"), &json!("interpreting")));
+        assert_eq!((&out[3]["arguments"], &out[3]["type"]), (&json!("{\"q\":1}"), &json!("mcp_call")));
+        assert_eq!(out[4], json!({"type":"message","status":"searching"}), "no item was added: only the status is known");
+        assert_eq!(final_of(&dec)["output_text"], "", "reasoning is not output text");
     }
 
     #[test]

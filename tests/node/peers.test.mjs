@@ -208,3 +208,164 @@ test("parseSSE where eventsource-parser departs from the spec: a final CR, and t
     { event: "message", data: "b", id: "" },
   ]);
 });
+
+// Random /responses streams as OpenAI sends them: messages (text and refusal parts), reasoning
+// (summaries and reasoning text), function, custom, MCP and code interpreter calls (arguments,
+// input and code in pieces) and a hosted web search (status events); each item added, streamed
+// and done. llmwire's final
+// response, and the partial response it keeps when the stream is cut after any event, must be
+// openai-node's.
+function responseEvents(rand) {
+  const int = (n) => Math.floor(rand() * n);
+  const pick = (list) => list[int(list.length)];
+  const TEXTS = ["Hello, 世界 😀", 'a "quoted" \\ line\nnext', "", "🚀 rocket", "x", "{\"city\":\"Paris\",\"days\":[1,2]}"];
+  const pieces = (text) => {
+    const chars = Array.from(text);
+    const out = [];
+    for (let at = 0; at < chars.length; ) {
+      const n = 1 + int(4);
+      out.push(chars.slice(at, at + n).join(""));
+      at += n;
+    }
+    return out;
+  };
+  const response = (status, output, more = {}) => ({ id: "resp_1", object: "response", created_at: 1732000000, status, model: "gpt-4o-mini", output, ...more });
+  const events = [{ type: "response.created", response: response("in_progress", []) }, { type: "response.in_progress", response: response("in_progress", []) }];
+  const output = [];
+  for (let i = 0, items = 1 + int(3); i < items; i++) {
+    const at = { output_index: i };
+    const kind = pick(["message", "message", "function_call", "reasoning", "custom_tool_call", "mcp_call", "code_interpreter_call", "web_search_call"]);
+    let item;
+    if (kind === "message") {
+      item = { id: `msg_${i}`, type: "message", status: "in_progress", role: "assistant", content: [] };
+      events.push({ type: "response.output_item.added", ...at, item });
+      const parts = [];
+      for (let c = 0, n = 1 + int(2); c < n; c++) {
+        const where = { item_id: item.id, ...at, content_index: c };
+        const text = pick(TEXTS);
+        const refusal = rand() < 0.2;
+        const part = refusal ? { type: "refusal", refusal: text } : { type: "output_text", text, annotations: [] };
+        events.push({ type: "response.content_part.added", ...where, part: refusal ? { type: "refusal", refusal: "" } : { ...part, text: "" } });
+        for (const delta of pieces(text)) events.push({ type: refusal ? "response.refusal.delta" : "response.output_text.delta", ...where, delta });
+        events.push(refusal ? { type: "response.refusal.done", ...where, refusal: text } : { type: "response.output_text.done", ...where, text });
+        events.push({ type: "response.content_part.done", ...where, part });
+        parts.push(part);
+      }
+      item = { ...item, status: "completed", content: parts };
+    } else if (kind === "reasoning") {
+      item = { id: `rs_${i}`, type: "reasoning", summary: [] };
+      events.push({ type: "response.output_item.added", ...at, item });
+      if (rand() < 0.5) {
+        // Reasoning text as content parts (gpt-oss and other open models).
+        const where = { item_id: item.id, ...at, content_index: 0 };
+        const text = pick(TEXTS);
+        events.push({ type: "response.content_part.added", ...where, part: { type: "reasoning_text", text: "" } });
+        for (const delta of pieces(text)) events.push({ type: "response.reasoning_text.delta", ...where, delta });
+        events.push({ type: "response.reasoning_text.done", ...where, text });
+        events.push({ type: "response.content_part.done", ...where, part: { type: "reasoning_text", text } });
+        item = { ...item, content: [{ type: "reasoning_text", text }] };
+      }
+      const summary = [];
+      for (let s = 0, n = 1 + int(2); s < n; s++) {
+        const where = { item_id: item.id, ...at, summary_index: s };
+        const text = pick(TEXTS);
+        events.push({ type: "response.reasoning_summary_part.added", ...where, part: { type: "summary_text", text: "" } });
+        for (const delta of pieces(text)) events.push({ type: "response.reasoning_summary_text.delta", ...where, delta });
+        events.push({ type: "response.reasoning_summary_text.done", ...where, text });
+        events.push({ type: "response.reasoning_summary_part.done", ...where, part: { type: "summary_text", text } });
+        summary.push({ type: "summary_text", text });
+      }
+      item = { ...item, summary };
+    } else if (kind === "web_search_call") {
+      // A hosted tool: only its status changes.
+      item = { id: `ws_${i}`, type: "web_search_call", status: "in_progress" };
+      events.push({ type: "response.output_item.added", ...at, item });
+      for (const status of ["in_progress", "searching", "completed"]) events.push({ type: `response.web_search_call.${status}`, item_id: item.id, ...at });
+      item = { ...item, status: "completed", action: { type: "search", query: "weather" } };
+    } else {
+      // A call whose arguments, input or code stream in pieces.
+      const [stem, member, extra] = {
+        function_call: ["function_call_arguments", "arguments", { call_id: `call_${i}`, name: "get_weather" }],
+        mcp_call: ["mcp_call_arguments", "arguments", { server_label: "docs", name: "search" }],
+        custom_tool_call: ["custom_tool_call_input", "input", { call_id: `call_${i}`, name: "shell" }],
+        code_interpreter_call: ["code_interpreter_call_code", "code", { container_id: "cntr_1", outputs: null }],
+      }[kind];
+      item = { id: `${kind}_${i}`, type: kind, status: "in_progress", ...extra, [member]: "" };
+      events.push({ type: "response.output_item.added", ...at, item });
+      if (kind === "code_interpreter_call") events.push({ type: "response.code_interpreter_call.in_progress", item_id: item.id, ...at });
+      const value = pick(TEXTS);
+      for (const delta of pieces(value)) events.push({ type: `response.${stem}.delta`, item_id: item.id, ...at, delta });
+      events.push({ type: `response.${stem}.done`, item_id: item.id, ...at, [member]: value });
+      if (kind === "code_interpreter_call") events.push({ type: "response.code_interpreter_call.interpreting", item_id: item.id, ...at });
+      item = { ...item, status: "completed", [member]: value };
+    }
+    events.push({ type: "response.output_item.done", ...at, item });
+    output.push(item);
+  }
+  const usage = { input_tokens: 5, output_tokens: 9, total_tokens: 14 };
+  events.push({ type: "response.completed", response: response("completed", output, { usage }) });
+  return events.map((event, n) => ({ ...event, sequence_number: n }));
+}
+
+const responsesBody = (events) => events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join("");
+const responseParams = { model: "gpt-4o-mini", input: "hi" };
+
+/** openai-node's response without what its structured-output helper adds (llmwire spells that otherwise). */
+function withoutParsed(response) {
+  const { output_parsed, ...rest } = response;
+  return JSON.parse(JSON.stringify(rest, (key, value) => (key === "parsed" || key === "parsed_arguments" ? undefined : value)));
+}
+
+async function ourResponse(body) {
+  const stream = await new Client(options(body)).responses.stream(responseParams);
+  const events = [];
+  try {
+    for await (const event of stream) events.push(event);
+  } catch (e) {
+    return { events, response: stream.currentResponse(), error: e.constructor.name };
+  }
+  return { events, response: await stream.finalResponse() };
+}
+
+async function theirResponse(body) {
+  const stream = new OpenAI({ ...options(body), maxRetries: 0 }).responses.stream(responseParams);
+  const events = [];
+  for await (const event of stream) events.push(event);
+  return { events, response: withoutParsed(await stream.finalResponse()) };
+}
+
+test("responses: final and partial responses as openai-node, over 30 random streams cut after every event", async () => {
+  const rand = prng(44);
+  let compared = 0;
+  const kinds = new Set();
+  for (let n = 0; n < 30; n++) {
+    const events = responseEvents(rand);
+    for (const e of events) kinds.add(e.type);
+    const whole = await ourResponse(responsesBody(events));
+    const theirs = await theirResponse(responsesBody(events));
+    assert.deepEqual(whole.events, theirs.events);
+    assert.deepEqual(whole.response, theirs.response);
+    // Cut after response.created and every later event but the last: openai-node's final
+    // response is what it accumulated; llmwire's stream fails as cut and keeps the same.
+    for (let cut = 1; cut < events.length - 1; cut++) {
+      const body = responsesBody(events.slice(0, cut));
+      const [ours, partial] = [await ourResponse(body), await theirResponse(body)];
+      assert.equal(ours.error, "StreamTruncatedError", `cut after ${events[cut - 1].type}`);
+      assert.deepEqual(ours.response, partial.response, `stream ${n}, cut after event ${cut - 1}: ${events[cut - 1].type}`);
+      compared++;
+    }
+  }
+  assert.ok(compared > 400, `${compared} cuts compared`);
+  assert.ok(kinds.size >= 24, `${kinds.size} event types: ${[...kinds]}`);
+});
+
+test("responses: an event type openai-node does not know ends its stream; llmwire passes it on", async () => {
+  const events = responseEvents(prng(3));
+  const odd = { type: "response.gateway.heartbeat", sequence_number: 2 };
+  const body = responsesBody([...events.slice(0, 2), odd, ...events.slice(2)]);
+  const ours = await ourResponse(body);
+  assert.equal(ours.error, undefined);
+  assert.deepEqual(ours.events[2], odd);
+  assert.deepEqual(ours.response, (await theirResponse(responsesBody(events))).response);
+  await assert.rejects(theirResponse(body), /Unhandled response stream event/);
+});
