@@ -83,6 +83,47 @@ write("chat_stream", {
   "json-body": framed(2, [], completion),
   "json-body-error": framed(2, [], "{\"error\":{\"message\":\"Invalid API key\",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}"),
 });
+// /responses (flags bit 0 clear) and /completions (bit 0 set) streams for event_streams.
+const rev = (type, rest) => `event: ${type}\ndata: ${JSON.stringify({ type, ...rest })}\n\n`;
+const resp = (status, output) => ({ id: "resp_1", object: "response", created_at: 1732000000, status, model: "gpt-4o-mini", output });
+const msg = { id: "msg_1", type: "message", status: "in_progress", role: "assistant", content: [] };
+const responses = [
+  rev("response.created", { response: resp("in_progress", []) }),
+  rev("response.output_item.added", { output_index: 0, item: { id: "rs_1", type: "reasoning", summary: [] } }),
+  rev("response.reasoning_summary_part.added", { output_index: 0, summary_index: 0, part: { type: "summary_text", text: "" } }),
+  rev("response.reasoning_summary_text.delta", { output_index: 0, summary_index: 0, delta: "think 🤔" }),
+  rev("response.output_item.added", { output_index: 1, item: msg }),
+  rev("response.content_part.added", { output_index: 1, content_index: 0, part: { type: "output_text", text: "", annotations: [] } }),
+  rev("response.output_text.delta", { output_index: 1, content_index: 0, delta: "Hel" }),
+  rev("response.output_text.delta", { output_index: 1, content_index: 0, delta: "lo 你好" }),
+  rev("response.refusal.delta", { output_index: 1, content_index: 1, delta: "no" }),
+  rev("response.output_item.added", { output_index: 2, item: { id: "fc_1", type: "function_call", call_id: "c", name: "f", arguments: "" } }),
+  rev("response.function_call_arguments.delta", { output_index: 2, delta: "{\"q\":" }),
+  rev("response.function_call_arguments.done", { output_index: 2, arguments: "{\"q\":1}" }),
+  rev("response.code_interpreter_call_code.delta", { output_index: 3, delta: "print(1)" }),
+  rev("response.web_search_call.searching", { output_index: 4 }),
+  rev("response.output_item.done", { output_index: 1, item: { ...msg, status: "completed", content: [{ type: "output_text", text: "Hello 你好", annotations: [] }] } }),
+  rev("response.completed", { response: { ...resp("completed", []), usage: { input_tokens: 1, output_tokens: 2, total_tokens: 3 } } }),
+].join("");
+const failed = rev("response.output_text.delta", { output_index: 0, content_index: 0, delta: "par" }) +
+  rev("response.failed", { response: { ...resp("failed", []), error: { code: "server_error", message: "boom" } } });
+const legacy = sse(
+  { id: "cmpl-1", object: "text_completion", created: 1, model: "gpt-3.5-turbo-instruct", choices: [{ index: 0, text: "Hel", logprobs: null, finish_reason: null }] },
+  { id: "cmpl-1", object: "text_completion", created: 1, model: "gpt-3.5-turbo-instruct", choices: [{ index: 1, text: "x" }, { index: 0, text: "lo 🚀", finish_reason: "stop" }] },
+  { id: "cmpl-1", object: "text_completion", created: 1, model: "gpt-3.5-turbo-instruct", choices: [], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } },
+) + "data: [DONE]\n\n";
+write("event_streams", {
+  "responses": framed(0, [], responses),
+  "responses-chunked": framed(0, [1, 7, 64, 3], responses),
+  "responses-failed": framed(0, [5], failed),
+  "responses-small-limit": framed(0x34, [9], responses),
+  "responses-json-body": framed(2, [], JSON.stringify({ ...resp("completed", [{ type: "message", content: [{ type: "output_text", text: "A" }] }]) })),
+  "completions": framed(1, [], legacy),
+  "completions-chunked": framed(1, [2, 5, 11], legacy),
+  "completions-json-body": framed(3, [], JSON.stringify({ id: "cmpl-1", object: "text_completion", choices: [{ index: 0, text: "hi", finish_reason: "stop" }] })),
+  "error-event": framed(0, [], "event: error\ndata: {\"type\":\"error\",\"code\":\"server_error\",\"message\":\"x\"}\n\n"),
+});
+
 const status = (n, body) => Buffer.concat([Buffer.from([n & 0xff, n >> 8]), enc(body)]);
 write("json_reader", {
   "openai-error": status(401, "{\"error\":{\"message\":\"Incorrect API key\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}"),

@@ -17,6 +17,7 @@ use libfuzzer_sys::fuzz_target;
 use llmwire::protocol::chat::{ChatAccumulator, ChatStreamDecoder, Output};
 use llmwire::protocol::json::is_valid;
 use llmwire::protocol::sse::decode_all;
+use llmwire::protocol::typed::from_str;
 use serde_json::Value;
 
 const MODES: [Output; 4] = [Output::Text, Output::Chunks, Output::Events, Output::None];
@@ -99,9 +100,8 @@ fn finish(mut dec: ChatStreamDecoder, mut output: String, mut error: Option<Stri
 fn texts_apart_rebuild(dec: &mut ChatStreamDecoder, json: &str) {
     let apart = dec.to_json_apart();
     assert!(is_valid(&apart), "to_json_apart() is not valid JSON: {apart:?}");
-    // serde_json refuses what is_valid accepts in a few places (lone surrogate escapes).
-    let (Ok(whole), Ok(mut rebuilt)) = (serde_json::from_str::<Value>(json), serde_json::from_str::<Value>(&apart)) else {
-        return;
+    let (Ok(whole), Ok(mut rebuilt)) = (from_str::<Value>(json), from_str::<Value>(&apart)) else {
+        panic!("typed::from_str rejects to_json() or to_json_apart(): {json} {apart}");
     };
     if let Some(choices) = rebuilt.get_mut("choices").and_then(Value::as_array_mut) {
         for (i, choice) in choices.iter_mut().enumerate() {
@@ -132,14 +132,13 @@ fn chunks_are_the_events(body: &[u8], chunks: &Outcome) {
         .take_while(|d| d.trim_end() != "[DONE]")
         .collect();
     let out = format!("[{}]", chunks.output);
-    // serde_json refuses what is_valid accepts in a few places (lone surrogate escapes).
-    let Ok(Value::Array(items)) = serde_json::from_str::<Value>(&out) else { return };
+    let Ok(Value::Array(items)) = from_str::<Value>(&out) else { panic!("typed::from_str rejects the Chunks output: {out}") };
     assert!(items.len() <= sent.len(), "more chunks handed out than sent: {out}");
     if chunks.error.is_none() {
         assert_eq!(items.len(), sent.len(), "a chunk sent was not handed out: {out}");
     }
     for (item, data) in items.iter().zip(&sent) {
-        if let Ok(value) = serde_json::from_str::<Value>(data) {
+        if let Ok(value) = from_str::<Value>(data) {
             assert_eq!(item, &value, "a chunk handed out differs from the one sent: {data:?}");
         }
     }

@@ -21,13 +21,13 @@ use serde_json::{Map, Value};
 /// A text completion: the non-streamed response, or a stream accumulated to its end.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Completion {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::protocol::typed::or_default")]
     pub id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::protocol::typed::or_default")]
     pub object: String,
     #[serde(default)]
     pub created: Value,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::protocol::typed::or_default")]
     pub model: String,
     #[serde(default)]
     pub choices: Vec<CompletionChoice>,
@@ -47,11 +47,11 @@ impl Completion {
 /// One choice of a text completion.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompletionChoice {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::protocol::typed::or_default")]
     pub index: u32,
     #[serde(default)]
     pub text: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::protocol::typed::or_default")]
     pub finish_reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logprobs: Option<Value>,

@@ -44,7 +44,7 @@ pub struct DecodedEmbeddings {
 pub struct EmbeddingResponse {
     #[serde(default)]
     pub data: Vec<Embedding>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::protocol::typed::or_default")]
     pub model: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<Value>,
@@ -55,7 +55,7 @@ pub struct EmbeddingResponse {
 /// One input's vector.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Embedding {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::protocol::typed::or_default")]
     pub index: u32,
     #[serde(default)]
     pub embedding: Vec<f32>,

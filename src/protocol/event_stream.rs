@@ -140,12 +140,17 @@ impl<P: StreamProtocol> EventStreamDecoder<P> {
         self.set_mode(mode)?;
         let EventStreamDecoder { sse, proto, done, out, .. } = self;
         let mut batch = Batch { out, mode };
-        sse.push(bytes, |event: SseEvent<'_>| {
+        let pushed = sse.push(bytes, |event: SseEvent<'_>| {
             if !*done && proto.event(&event, &mut batch)? {
                 *done = true;
             }
             Ok::<(), Error>(())
-        })
+        });
+        match pushed {
+            // Bytes after the end are ignored, however the network split them.
+            Err(Error::EventTooLarge { .. }) if *done => Ok(()),
+            other => other,
+        }
     }
 
     /// Accepts a whole JSON body where a stream was expected; an `error` member is [`Error::Api`].
@@ -189,7 +194,8 @@ impl<P: StreamProtocol> EventStreamDecoder<P> {
         } else {
             "the body ended before the result was complete".to_string()
         };
-        if pending {
+        // Bytes after the stream's end (`[DONE]`) were ignored, however the network split them.
+        if pending && !self.done {
             message.push_str("; an unterminated event was discarded");
         }
         Err(Error::Truncated { message })
@@ -289,6 +295,24 @@ mod tests {
             *seed
         };
         (0..next() % n).map(|_| TOKENS[(next() % TOKENS.len() as u64) as usize]).collect()
+    }
+
+    #[test]
+    fn bytes_after_the_end_change_nothing_however_split() {
+        // After [DONE]: an unterminated event, and a line over the event cap. Neither changes the
+        // result or the error, at any split (the event_streams fuzz target found the first).
+        let head = "data: {\"type\":\"response.created\",\"response\":{\"id\":\"r\",\"output\":[]}}\n\ndata: [DONE]\n\n";
+        for tail in ["data: {\"unterminated".to_string(), format!("data: {}\n\n", "x".repeat(200))] {
+            let body = format!("{head}{tail}");
+            let mut results = Vec::new();
+            for cut in 0..=body.len() {
+                let mut dec = EventStreamDecoder::with_max_event_bytes(ResponsesProtocol::default(), 120);
+                let res = dec.push(&body.as_bytes()[..cut], Output::Chunks).and_then(|_| dec.push(&body.as_bytes()[cut..], Output::Chunks));
+                results.push((res.and_then(|_| dec.finish()).map_err(|e| e.to_string()), dec.to_json()));
+            }
+            assert!(results.iter().all(|r| r == &results[0]), "{tail:?}: {:?}", results[0]);
+            assert_eq!(results[0].0, Err("stream truncated: the body ended before the result was complete".into()));
+        }
     }
 
     #[test]

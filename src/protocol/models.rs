@@ -17,14 +17,14 @@ use serde_json::{Map, Value};
 /// A model, typed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Model {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::protocol::typed::or_default")]
     pub id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::protocol::typed::or_default")]
     pub object: String,
     #[serde(default)]
     pub created: Value,
     /// The owner, from `owned_by` or 01.AI's `ownedBy`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::protocol::typed::or_default")]
     pub owned_by: Option<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -33,7 +33,7 @@ pub struct Model {
 /// A model list, typed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ModelList {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::protocol::typed::or_default")]
     pub object: String,
     #[serde(default)]
     pub data: Vec<Model>,

@@ -27,11 +27,11 @@ use std::borrow::Cow;
 /// A response, typed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Response {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::protocol::typed::or_default")]
     pub id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::protocol::typed::or_default")]
     pub status: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::protocol::typed::or_default")]
     pub model: String,
     #[serde(default)]
     pub output: Vec<Value>,
@@ -386,7 +386,7 @@ impl ResponsesAccumulator {
     /// from what arrived (status `in_progress` unless an event said otherwise).
     pub fn to_json(&self) -> String {
         let base = self.response.as_deref().and_then(|r| json::members(r).ok()).unwrap_or_default();
-        let sent_output = base.iter().find(|(k, raw)| k == "output" && raw.starts_with('[') && raw.len() > 2).map(|(_, raw)| *raw);
+        let sent_output = base.iter().rev().find(|(k, raw)| k == "output" && raw.starts_with('[') && raw.len() > 2).map(|(_, raw)| *raw);
         let rebuilt;
         let output = match (self.terminal.is_some(), sent_output) {
             (true, Some(sent)) => sent,
@@ -404,8 +404,11 @@ impl ResponsesAccumulator {
         if !base.iter().any(|(k, _)| k == "status") {
             w.str("status", "in_progress");
         }
-        for (key, raw) in &base {
-            if key != "output" && key != "output_text" {
+        for (n, (key, raw)) in base.iter().enumerate() {
+            // A member sent twice is written once, the last one, as JSON.parse keeps it (serde
+            // refuses a duplicate field, which would empty the typed snapshot).
+            let again = base.iter().skip(n + 1).any(|(k, _)| k == key);
+            if key != "output" && key != "output_text" && !again {
                 w.raw(key, raw);
             }
         }
@@ -675,6 +678,18 @@ mod tests {
         let untyped = "event: response.output_text.delta\ndata: {\"output_index\":0,\"content_index\":0,\"delta\":\"x\"}\n\n";
         let (batches, _, _) = run(untyped.as_bytes(), 0, Output::Chunks);
         assert!(batches[0].contains(r#""type":"response.output_text.delta""#));
+    }
+
+    #[test]
+    fn a_member_sent_twice_is_the_last_one_as_in_javascript() {
+        let body =
+            ev("response.failed", r#","response":{"id":"r","status":"in_progress","model":"a","status":"failed","model":"b","output":[]}"#);
+        let (_, res, dec) = run(body.as_bytes(), 0, Output::None);
+        assert!(matches!(res, Err(Error::Api(_))), "{res:?}");
+        let json = dec.to_json();
+        assert_eq!(json.matches("\"status\"").count(), 1, "{json}");
+        let typed = dec.protocol().accumulator().snapshot();
+        assert_eq!((typed.id.as_str(), typed.status.as_deref(), typed.model.as_str()), ("r", Some("failed"), "b"));
     }
 
     #[test]

@@ -22,6 +22,8 @@
 
 use crate::protocol::json::Reader;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
 use std::borrow::Cow;
 
 /// Deserializes `text` with serde_json; where serde_json refuses it, once more from
@@ -100,6 +102,39 @@ pub fn serde_compatible(text: &str) -> Cow<'_, str> {
     }
     out.push_str(text.get(copied..).unwrap_or_default());
     Cow::Owned(out)
+}
+
+/// For `#[serde(deserialize_with)]` on a result's incidental members (`id`, `model`, `status`,
+/// `index`, `finish_reason`): a value of another type (`"model": null`, `"status": []`) reads as
+/// the default instead of failing the whole result.
+///
+/// ```
+/// use llmwire::protocol::chat::ChatCompletion;
+/// let body = r#"{"id":7,"model":null,"choices":[{"index":"0","message":{"content":"hi"},"finish_reason":1}]}"#;
+/// let c: ChatCompletion = llmwire::protocol::typed::from_str(body).unwrap();
+/// assert_eq!((c.id.as_str(), c.model.as_str(), c.text()), ("", "", Some("hi")));
+/// assert_eq!((c.choices[0].index, c.choices[0].finish_reason.as_deref()), (0, None));
+/// ```
+pub fn or_default<'de, D: Deserializer<'de>, T: DeserializeOwned + Default>(d: D) -> Result<T, D::Error> {
+    Ok(T::deserialize(Value::deserialize(d)?).unwrap_or_default())
+}
+
+/// For `#[serde(deserialize_with)]` on a JSON text member (a tool call's `arguments`): a string is
+/// the text; a gateway that sends the arguments as an object gets that object's JSON text; `null`
+/// is `""`.
+///
+/// ```
+/// use llmwire::protocol::chat::ChatCompletion;
+/// let body = r#"{"choices":[{"message":{"tool_calls":[{"id":"c","function":{"name":"f","arguments":{"city":"Paris"}}}]}}]}"#;
+/// let c: ChatCompletion = llmwire::protocol::typed::from_str(body).unwrap();
+/// assert_eq!(c.choices[0].message.tool_calls[0].function.arguments, r#"{"city":"Paris"}"#);
+/// ```
+pub fn json_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(text) => text,
+        Value::Null => String::new(),
+        other => other.to_string(),
+    })
 }
 
 /// The value of the four hex digits at `at`.

@@ -21,20 +21,20 @@ pub type Extra = Map<String, Value>;
 /// A whole chat completion: the non-streaming response, or a stream accumulated to its end.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ChatCompletion {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::protocol::typed::or_default")]
     pub id: String,
-    #[serde(default = "completion_object")]
+    #[serde(default = "completion_object", deserialize_with = "crate::protocol::typed::or_default")]
     pub object: String,
     #[serde(default)]
     pub created: Value,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::protocol::typed::or_default")]
     pub model: String,
     #[serde(default)]
     pub choices: Vec<Choice>,
     /// The token counts; `None` also when a gateway sent something other than an object.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "usage_if_object")]
     pub usage: Option<Usage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::protocol::typed::or_default")]
     pub system_fingerprint: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
@@ -68,11 +68,11 @@ impl ChatCompletion {
 /// One choice of a chat completion.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Choice {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::protocol::typed::or_default")]
     pub index: u32,
     #[serde(default)]
     pub message: Message,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::protocol::typed::or_default")]
     pub finish_reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logprobs: Option<Value>,
@@ -84,7 +84,7 @@ pub struct Choice {
 /// concatenated into `extra` like `content` is.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Message {
-    #[serde(default = "assistant_role")]
+    #[serde(default = "assistant_role", deserialize_with = "crate::protocol::typed::or_default")]
     pub role: String,
     #[serde(default)]
     pub content: Option<String>,
@@ -103,9 +103,9 @@ fn assistant_role() -> String {
 /// A tool call requested by the model.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ToolCall {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::protocol::typed::or_default")]
     pub id: String,
-    #[serde(rename = "type", default = "function_type")]
+    #[serde(rename = "type", default = "function_type", deserialize_with = "crate::protocol::typed::or_default")]
     pub call_type: String,
     #[serde(default)]
     pub function: FunctionCall,
@@ -120,9 +120,10 @@ fn function_type() -> String {
 /// The function name and its JSON-encoded arguments, exactly as the model produced them.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct FunctionCall {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::protocol::typed::or_default")]
     pub name: String,
-    #[serde(default)]
+    /// The arguments' JSON text (a gateway's arguments object is written as its JSON text).
+    #[serde(default, deserialize_with = "crate::protocol::typed::json_text")]
     pub arguments: String,
 }
 
