@@ -369,3 +369,46 @@ test("responses: an event type openai-node does not know ends its stream; llmwir
   assert.deepEqual(ours.response, (await theirResponse(responsesBody(events))).response);
   await assert.rejects(theirResponse(body), /Unhandled response stream event/);
 });
+
+// What a cut chat stream keeps: llmwire's currentChatCompletion() after the StreamTruncatedError
+// against openai-node's snapshot after the same chunks (openai-node itself then refuses the
+// stream: "missing finish_reason for choice 0").
+const kept = (completion) =>
+  (completion?.choices ?? [])
+    .map((c) => ({
+      index: c.index,
+      // A message with no text yet: llmwire has "" (as the non-streamed answer), openai-node null.
+      // A stream cut after half a character: llmwire ends the text with U+FFFD, openai-node with
+      // the lone half.
+      content: c.message.content?.toWellFormed() || null,
+      refusal: c.message.refusal ?? null,
+      finish_reason: c.finish_reason ?? null,
+      tool_calls: (c.message.tool_calls ?? []).map((t) => ({ id: t.id, name: t.function.name, arguments: t.function.arguments })),
+    }))
+    .sort((a, b) => a.index - b.index);
+
+test("a chat stream cut after any chunk keeps what openai-node's snapshot holds", async () => {
+  const cases = { ...streams };
+  delete cases["generated text (the bench corpus)"];
+  delete cases["generated tool calls (the bench corpus)"];
+  cases["generated tool calls"] = generateCorpus({ name: "cut-tools", kind: "tools", events: 60, seed: 8 });
+  let compared = 0;
+  for (const [name, stream] of Object.entries(cases)) {
+    const chunks = Array.isArray(stream) ? stream : stream.text.split("\n\n").filter((f) => f.startsWith("data: {")).map((f) => JSON.parse(f.slice(6)));
+    for (let cut = 1; cut < chunks.length; cut++) {
+      const body = chunks.slice(0, cut).map((c) => `data: ${JSON.stringify(c)}\n\n`).join("");
+      const ours = await new Client(options(body)).chat.completions.create({ ...params, stream: true });
+      // Cut before every choice finished, llmwire's stream fails; after, the answer is whole.
+      const failed = await (async () => { for await (const _ of ours); })().then(() => null, (e) => e.constructor.name);
+      const finished = kept(ours.currentChatCompletion()).every((c) => c.finish_reason !== null);
+      assert.equal(failed, finished ? null : "StreamTruncatedError", `${name}, cut after chunk ${cut}`);
+      const theirs = new OpenAI({ ...options(body), maxRetries: 0 }).chat.completions.stream(params);
+      let snapshot;
+      theirs.on("chunk", (_, s) => (snapshot = structuredClone(s)));
+      await theirs.done().catch(() => {});
+      assert.deepEqual(kept(ours.currentChatCompletion()), kept(snapshot), `${name}, cut after chunk ${cut}`);
+      compared++;
+    }
+  }
+  assert.ok(compared > 60, `${compared} cuts compared`);
+});
