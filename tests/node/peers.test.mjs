@@ -412,3 +412,44 @@ test("a chat stream cut after any chunk keeps what openai-node's snapshot holds"
   }
   assert.ok(compared > 60, `${compared} cuts compared`);
 });
+
+// A Worker or server that answers with `stream.toReadableStream()` is read by clients written for
+// OpenAI: openai-node must get the chunks the gateway sent, and the error that cut the stream.
+const reEncoded = async (body, path = "chat") => {
+  const client = new Client(options(body));
+  const stream = path === "chat" ? await client.chat.completions.create({ ...params, stream: true }) : await client.responses.stream(responseParams);
+  return new Response(stream.toReadableStream(), { headers: { "content-type": "text/event-stream" } });
+};
+
+test("toReadableStream: openai-node reads the chunks, the final completion and the error the gateway sent", async () => {
+  for (const [name, stream] of Object.entries(streams)) {
+    const body = Array.isArray(stream) ? sse(stream) : stream.text;
+    const relayed = { ...options(body), fetch: () => reEncoded(body), maxRetries: 0 };
+    const chunks = [];
+    for await (const chunk of await new OpenAI(relayed).chat.completions.create({ ...params, stream: true })) chunks.push(chunk);
+    const direct = await openai(body);
+    assert.deepEqual(chunks, direct.chunks, name);
+    const final = await new OpenAI(relayed).chat.completions.stream(params).finalChatCompletion();
+    for (const choice of final.choices) delete choice.message.parsed;
+    assert.deepEqual(final, direct.final, name);
+  }
+  const head = sse([{ ...base, choices: [choice({ role: "assistant", content: "a" })] }]).replace("data: [DONE]\n\n", "");
+  const error = { message: "busy now", type: "server_error", code: "overloaded" };
+  const body = head + `data: ${JSON.stringify({ error })}\n\n`;
+  const texts = [];
+  const client = new OpenAI({ ...options(body), fetch: () => reEncoded(body), maxRetries: 0 });
+  await assert.rejects(async () => {
+    for await (const chunk of await client.chat.completions.create({ ...params, stream: true })) texts.push(chunk.choices[0].delta.content);
+  }, (e) => e.constructor.name === "APIError" && /busy now/.test(e.message));
+  assert.deepEqual(texts, ["a"]);
+});
+
+test("toReadableStream of a Responses stream: openai-node reads the same events and final response", async () => {
+  const events = responseEvents(prng(12));
+  const body = responsesBody(events);
+  const stream = new OpenAI({ ...options(body), fetch: () => reEncoded(body, "responses"), maxRetries: 0 }).responses.stream(responseParams);
+  const seen = [];
+  for await (const event of stream) seen.push(event);
+  assert.deepEqual(seen, events);
+  assert.deepEqual(withoutParsed(await stream.finalResponse()), (await theirResponse(body)).response);
+});
