@@ -11,9 +11,10 @@
 //! ```
 
 use crate::protocol::chat::accumulator::{EVENT_SNIPPET_CHARS, MAX_PARTS};
+use crate::protocol::chat::blocks::SurrogateJoin;
 use crate::protocol::error::{bounded, ApiError, Error};
 use crate::protocol::event_stream::{error_event, Batch, StreamProtocol};
-use crate::protocol::json::{self, Kind, ObjectWriter, Reader};
+use crate::protocol::json::{self, Halves, Kind, ObjectWriter, Reader};
 use crate::protocol::sse::SseEvent;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -63,6 +64,8 @@ pub struct CompletionChoice {
 struct ChoiceState {
     index: u64,
     text: String,
+    /// A high half of a surrogate pair the text ended with, held back for the next piece.
+    join: SurrogateJoin,
     finish_reason: Option<String>,
     /// `{key: array}` members of the legacy `logprobs`, arrays concatenated across chunks.
     logprobs: Option<Vec<(String, String)>>,
@@ -98,6 +101,7 @@ fn set_raw(dst: &mut Vec<(String, String)>, key: &str, raw: &str) {
 struct ChoiceDelta<'a> {
     index: Option<u64>,
     text: Option<std::borrow::Cow<'a, str>>,
+    halves: Halves,
     finish_reason: Option<std::borrow::Cow<'a, str>>,
     logprobs: Option<&'a str>,
     extra: Vec<(std::borrow::Cow<'a, str>, &'a str)>,
@@ -111,14 +115,15 @@ fn parse_choices(raw: &str) -> Result<Vec<ChoiceDelta<'_>>, json::JsonError> {
         return Ok(out);
     }
     r.array(|r| {
-        let mut c = ChoiceDelta { index: None, text: None, finish_reason: None, logprobs: None, extra: Vec::new() };
+        let mut c =
+            ChoiceDelta { index: None, text: None, halves: Halves::default(), finish_reason: None, logprobs: None, extra: Vec::new() };
         r.object(|key, r| {
             match key.as_ref() {
                 "index" => {
                     c.index =
                         if r.null()? { None } else { Some(r.index()?.ok_or_else(|| r.error("an index must be a non-negative integer"))?) }
                 }
-                "text" => c.text = r.opt_string()?,
+                "text" => (c.text, c.halves) = r.opt_string_halves()?,
                 "finish_reason" => c.finish_reason = r.opt_string()?,
                 "logprobs" => c.logprobs = Some(r.raw()?).filter(|raw| *raw != "null"),
                 _ => c.extra.push((key, r.raw()?)),
@@ -206,9 +211,11 @@ impl CompletionsAccumulator {
             };
             let Some(state) = self.choices.get_mut(slot) else { continue };
             if let Some(text) = &c.text {
-                state.text.push_str(text);
+                // A gateway that cuts UTF-16 text between the two halves of a character.
+                let piece = state.join.piece(text, c.halves);
+                state.text.push_str(&piece);
                 if index == 0 {
-                    added.push_str(text);
+                    added.push_str(&piece);
                 }
             }
             if let Some(reason) = c.finish_reason {
@@ -238,7 +245,7 @@ impl CompletionsAccumulator {
                 buf.push(',');
             }
             let mut cw = ObjectWriter::new(buf);
-            cw.uint("index", c.index).str("text", &c.text).opt_str("finish_reason", c.finish_reason.as_deref());
+            cw.uint("index", c.index).str("text", &c.join.shown(&c.text)).opt_str("finish_reason", c.finish_reason.as_deref());
             match &c.logprobs {
                 Some(members) => {
                     let mut lw = ObjectWriter::new(cw.key("logprobs"));
@@ -268,6 +275,19 @@ impl CompletionsAccumulator {
         }
         w.finish();
         out
+    }
+
+    /// The stream ended: a half character still held back is U+FFFD. Returns the text that
+    /// adds to choice 0.
+    fn end(&mut self) -> Option<char> {
+        let mut added = None;
+        for state in &mut self.choices {
+            if let Some(lone) = state.join.finish() {
+                state.text.push(lone);
+                added = added.or(Some(lone).filter(|_| state.index == 0));
+            }
+        }
+        added
     }
 
     /// The completion so far, typed.
@@ -361,6 +381,12 @@ impl StreamProtocol for CompletionsProtocol {
     fn to_json(&self) -> String {
         self.acc.to_json()
     }
+
+    fn end(&mut self, batch: &mut Batch<'_>) {
+        if let Some(lone) = self.acc.end() {
+            batch.text(lone.encode_utf8(&mut [0; 4]));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -413,6 +439,23 @@ mod tests {
         let all: Vec<Value> = batches.iter().flat_map(|b| serde_json::from_str::<Vec<Value>>(b).unwrap()).collect();
         assert_eq!(all.len(), 5);
         assert_eq!(all[0]["choices"][0]["text"], "Hel");
+    }
+
+    #[test]
+    fn a_character_cut_between_two_chunks_is_joined() {
+        // A gateway that slices UTF-16 text sends the two halves of 🚀 as lone escapes.
+        let chunk = |text: &str| format!("data: {{\"choices\":[{{\"index\":0,\"text\":\"{text}\"}}]}}\n\n");
+        let body = [chunk("a\\ud83d"), chunk("\\ude80b"), chunk("c\\ud83d"), "data: [DONE]\n\n".into()].concat();
+        for cut in 0..=body.len() {
+            let (text, res, dec) = run(body.as_bytes(), cut, Output::Text);
+            assert!(res.is_ok(), "cut {cut}: {res:?}");
+            assert_eq!(text, "a🚀bc\u{fffd}", "cut {cut}");
+            assert_eq!(dec.protocol().accumulator().snapshot().text(), Some("a🚀bc\u{fffd}"), "cut {cut}");
+        }
+        // Cut while a half is held: the partial text shows it as U+FFFD.
+        let (_, res, dec) = run(&body.as_bytes()[..chunk("a\\ud83d").len()], 0, Output::None);
+        assert!(matches!(res, Err(Error::Truncated { .. })));
+        assert_eq!(dec.protocol().accumulator().snapshot().text(), Some("a\u{fffd}"));
     }
 
     #[test]

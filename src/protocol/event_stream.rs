@@ -62,6 +62,8 @@ pub trait StreamProtocol {
     fn is_empty(&self) -> bool;
     /// The result so far, as JSON text: final when complete, partial otherwise.
     fn to_json(&self) -> String;
+    /// The body ended: hands on what was held back (half a character a text ended with).
+    fn end(&mut self, _batch: &mut Batch<'_>) {}
 }
 
 impl<T: StreamProtocol + ?Sized> StreamProtocol for Box<T> {
@@ -80,6 +82,9 @@ impl<T: StreamProtocol + ?Sized> StreamProtocol for Box<T> {
     }
     fn to_json(&self) -> String {
         (**self).to_json()
+    }
+    fn end(&mut self, batch: &mut Batch<'_>) {
+        (**self).end(batch)
     }
 }
 
@@ -185,6 +190,7 @@ impl<P: StreamProtocol> EventStreamDecoder<P> {
     /// Ends the stream: an incomplete result is [`Error::Truncated`].
     pub fn finish(&mut self) -> Result<(), Error> {
         let pending = self.sse.finish();
+        self.proto.end(&mut Batch { out: &mut self.out, mode: self.mode });
         if self.proto.is_complete() {
             self.done = true;
             return Ok(());
@@ -213,7 +219,7 @@ impl<P: StreamProtocol> EventStreamDecoder<P> {
 }
 
 /// Test support: feeds `body` to a fresh decoder for `proto` in two pieces split at `cut`, and
-/// returns each push's batch, the first error (or `finish`'s result) and the decoder.
+/// returns each push's batch (and `finish`'s), the first error (or `finish`'s result) and the decoder.
 #[cfg(test)]
 pub(crate) fn push_in_two<P: StreamProtocol>(
     proto: P,
@@ -231,6 +237,7 @@ pub(crate) fn push_in_two<P: StreamProtocol>(
         }
     }
     let res = dec.finish();
+    out.extend(dec.take_output());
     (out, res, dec)
 }
 

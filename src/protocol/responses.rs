@@ -16,9 +16,10 @@
 //! ```
 
 use crate::protocol::chat::accumulator::{EVENT_SNIPPET_CHARS, MAX_PARTS};
+use crate::protocol::chat::blocks::SurrogateJoin;
 use crate::protocol::error::{bounded, snippet_of, ApiError, Error};
 use crate::protocol::event_stream::{error_event, Batch, StreamProtocol};
-use crate::protocol::json::{self, Kind, ObjectWriter, Reader};
+use crate::protocol::json::{self, Halves, Kind, ObjectWriter, Reader};
 use crate::protocol::sse::SseEvent;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -101,7 +102,12 @@ struct PartState {
     raw: Option<String>,
     done: bool,
     text: String,
+    /// A high half of a surrogate pair a text delta ended with, held back for the next.
+    join: SurrogateJoin,
+    /// Whether the text is output text (its deltas are handed on as text).
+    output_text: bool,
     refusal: String,
+    refusal_join: SurrogateJoin,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -126,6 +132,7 @@ struct Field {
     name: &'static str,
     item_type: &'static str,
     text: String,
+    join: SurrogateJoin,
 }
 
 /// The item member an event streams (`…delta`) or sets whole (`…done`): the member's name, the
@@ -183,6 +190,7 @@ struct EventView<'a> {
     item: Option<&'a str>,
     part: Option<&'a str>,
     delta: Option<Cow<'a, str>>,
+    delta_halves: Halves,
     text: Option<Cow<'a, str>>,
     refusal: Option<Cow<'a, str>>,
     arguments: Option<Cow<'a, str>>,
@@ -210,7 +218,7 @@ fn parse_event(data: &str) -> Result<(EventView<'_>, Members<'_>), Error> {
             "output_index" => v.output_index = raw.parse().ok(),
             "content_index" => v.content_index = raw.parse().ok(),
             "summary_index" => v.summary_index = raw.parse().ok(),
-            "delta" => v.delta = json::raw_str(raw),
+            "delta" => (v.delta, v.delta_halves) = Reader::new(raw).opt_string_halves().unwrap_or_default(),
             "text" => v.text = json::raw_str(raw),
             "refusal" => v.refusal = json::raw_str(raw),
             "arguments" => v.arguments = json::raw_str(raw),
@@ -302,14 +310,18 @@ impl ResponsesAccumulator {
                 part.done |= kind.ends_with("done");
             }
             "response.output_text.delta" => {
-                let delta = v.delta.as_deref().unwrap_or_default();
-                self.part(oi, ci, false)?.text.push_str(delta);
-                return Ok(delta.to_string());
+                // A gateway that cuts UTF-16 text between the two halves of a character.
+                let part = self.part(oi, ci, false)?;
+                let piece = part.join.piece(v.delta.as_deref().unwrap_or_default(), v.delta_halves);
+                part.text.push_str(&piece);
+                part.output_text = true;
+                return Ok(piece.into_owned());
             }
             "response.reasoning_text.delta" | "response.reasoning_summary_text.delta" => {
                 let summary = kind.starts_with("response.reasoning_summary");
                 let part = self.part(oi, if summary { si } else { ci }, summary)?;
-                part.text.push_str(v.delta.as_deref().unwrap_or_default());
+                let piece = part.join.piece(v.delta.as_deref().unwrap_or_default(), v.delta_halves);
+                part.text.push_str(&piece);
             }
             "response.output_text.done" | "response.reasoning_text.done" | "response.reasoning_summary_text.done" => {
                 if let Some(text) = &v.text {
@@ -317,12 +329,21 @@ impl ResponsesAccumulator {
                     let part = self.part(oi, if summary { si } else { ci }, summary)?;
                     part.text.clear();
                     part.text.push_str(text);
+                    // The streamed text ends here: a half held back goes on as U+FFFD.
+                    let held = part.join.finish().filter(|_| part.output_text);
+                    return Ok(held.map(String::from).unwrap_or_default());
                 }
             }
-            "response.refusal.delta" => self.part(oi, ci, false)?.refusal.push_str(v.delta.as_deref().unwrap_or_default()),
+            "response.refusal.delta" => {
+                let part = self.part(oi, ci, false)?;
+                let piece = part.refusal_join.piece(v.delta.as_deref().unwrap_or_default(), v.delta_halves);
+                part.refusal.push_str(&piece);
+            }
             "response.refusal.done" => {
                 if let Some(refusal) = &v.refusal {
-                    self.part(oi, ci, false)?.refusal = refusal.to_string();
+                    let part = self.part(oi, ci, false)?;
+                    part.refusal = refusal.to_string();
+                    part.refusal_join = SurrogateJoin::default();
                 }
             }
             _ => self.apply_call_event(kind, v)?,
@@ -343,10 +364,13 @@ impl ResponsesAccumulator {
                 (true, _) => v.code.as_deref(),
             };
             let item = self.item(oi)?;
-            let field = item.field.get_or_insert_with(|| Field { name, item_type, text: String::new() });
+            let field = item.field.get_or_insert_with(|| Field { name, item_type, text: String::new(), join: SurrogateJoin::default() });
             match value {
-                Some(value) if whole => value.clone_into(&mut field.text),
-                Some(piece) => field.text.push_str(piece),
+                Some(value) if whole => {
+                    value.clone_into(&mut field.text);
+                    field.join = SurrogateJoin::default();
+                }
+                Some(piece) => field.text.push_str(&field.join.piece(piece, v.delta_halves)),
                 None => {}
             }
         } else if let Some(status) = call_status(kind) {
@@ -460,7 +484,7 @@ fn write_partial_item(raw: Option<&str>, item: &ItemState, out: &mut String) {
         write_parts(w.key("summary"), &item.summary, true);
     }
     if let Some(field) = &item.field {
-        w.str(field.name, &field.text);
+        w.str(field.name, &field.join.shown(&field.text));
     }
     if let Some(status) = &item.status {
         w.str("status", status);
@@ -501,11 +525,8 @@ fn write_parts(buf: &mut String, parts: &[PartState], summary: bool) {
                 pw.raw(key, raw);
             }
         }
-        if is_refusal {
-            pw.str("refusal", &part.refusal);
-        } else {
-            pw.str("text", &part.text);
-        }
+        let (key, text, join) = if is_refusal { ("refusal", &part.refusal, &part.refusal_join) } else { ("text", &part.text, &part.join) };
+        pw.str(key, &join.shown(text));
         pw.finish();
     }
     buf.push(']');
@@ -600,6 +621,24 @@ impl StreamProtocol for ResponsesProtocol {
     fn to_json(&self) -> String {
         self.acc.to_json()
     }
+
+    fn end(&mut self, batch: &mut Batch<'_>) {
+        // A half held back at the end is U+FFFD; output text hands it on.
+        for item in &mut self.acc.items {
+            for part in item.parts.iter_mut().chain(&mut item.summary) {
+                if let Some(lone) = part.join.finish() {
+                    part.text.push(lone);
+                    if part.output_text {
+                        batch.text("\u{fffd}");
+                    }
+                }
+                part.refusal.extend(part.refusal_join.finish());
+            }
+            if let Some(field) = &mut item.field {
+                field.text.extend(field.join.finish());
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -648,6 +687,22 @@ mod tests {
 
     fn final_of(dec: &EventStreamDecoder<ResponsesProtocol>) -> Value {
         serde_json::from_str(&dec.to_json()).unwrap()
+    }
+
+    #[test]
+    fn a_character_cut_between_two_deltas_is_joined() {
+        let delta = |d: &str| ev("response.output_text.delta", &format!(r#","output_index":0,"content_index":0,"delta":"{d}""#));
+        let body = [delta(r"a\ud83d"), delta(r"\ude80b"), delta(r"c\ud83d")].concat();
+        for cut in 0..=body.len() {
+            let (text, res, dec) = run(body.as_bytes(), cut, Output::Text);
+            assert!(matches!(res, Err(Error::Truncated { .. })), "cut {cut}: {res:?}");
+            assert_eq!(text.concat(), "a🚀bc\u{fffd}", "cut {cut}");
+            assert_eq!(final_of(&dec)["output_text"], "a🚀bc\u{fffd}", "cut {cut}");
+        }
+        // The done event's text is the part's; a half held back before it goes out as U+FFFD.
+        let done = ev("response.output_text.done", r#","output_index":0,"content_index":0,"text":"a🚀bc!""#);
+        let (text, _, dec) = run(format!("{body}{done}").as_bytes(), 0, Output::Text);
+        assert_eq!((text.concat(), &final_of(&dec)["output_text"]), ("a🚀bc\u{fffd}".to_string(), &serde_json::json!("a🚀bc!")));
     }
 
     #[test]

@@ -219,8 +219,10 @@ function responseEvents(rand) {
   const int = (n) => Math.floor(rand() * n);
   const pick = (list) => list[int(list.length)];
   const TEXTS = ["Hello, 世界 😀", 'a "quoted" \\ line\nnext', "", "🚀 rocket", "x", "{\"city\":\"Paris\",\"days\":[1,2]}"];
+  // Text in pieces of 1-4 characters, or (as a gateway that slices UTF-16 does) of code units,
+  // which can cut a character between the two halves of a surrogate pair.
   const pieces = (text) => {
-    const chars = Array.from(text);
+    const chars = rand() < 0.3 ? text.split("") : Array.from(text);
     const out = [];
     for (let at = 0; at < chars.length; ) {
       const n = 1 + int(4);
@@ -310,10 +312,15 @@ function responseEvents(rand) {
 const responsesBody = (events) => events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join("");
 const responseParams = { model: "gpt-4o-mini", input: "hi" };
 
-/** openai-node's response without what its structured-output helper adds (llmwire spells that otherwise). */
+/**
+ * openai-node's response without what its structured-output helper adds (llmwire spells that
+ * otherwise), and with its strings well-formed: cut after half a character, openai-node's text
+ * ends with the lone half, llmwire's with U+FFFD.
+ */
 function withoutParsed(response) {
   const { output_parsed, ...rest } = response;
-  return JSON.parse(JSON.stringify(rest, (key, value) => (key === "parsed" || key === "parsed_arguments" ? undefined : value)));
+  const clean = (key, value) => (key === "parsed" || key === "parsed_arguments" ? undefined : typeof value === "string" ? value.toWellFormed() : value);
+  return JSON.parse(JSON.stringify(rest, clean));
 }
 
 async function ourResponse(body) {
@@ -345,6 +352,11 @@ test("responses: final and partial responses as openai-node, over 30 random stre
     const theirs = await theirResponse(responsesBody(events));
     assert.deepEqual(whole.events, theirs.events);
     assert.deepEqual(whole.response, theirs.response);
+    // textStream: whole characters only, adding up to the output text.
+    const pieces = [];
+    for await (const piece of (await new Client(options(responsesBody(events))).responses.stream(responseParams)).textStream) pieces.push(piece);
+    assert.ok(pieces.every((p) => p.isWellFormed()), JSON.stringify(pieces));
+    assert.equal(pieces.join(""), theirs.response.output_text);
     // Cut after response.created and every later event but the last: openai-node's final
     // response is what it accumulated; llmwire's stream fails as cut and keeps the same.
     for (let cut = 1; cut < events.length - 1; cut++) {
@@ -452,4 +464,18 @@ test("toReadableStream of a Responses stream: openai-node reads the same events 
   for await (const event of stream) seen.push(event);
   assert.deepEqual(seen, events);
   assert.deepEqual(withoutParsed(await stream.finalResponse()), (await theirResponse(body)).response);
+});
+
+test("legacy completions: a character cut between two chunks is whole, as openai-node's chunk texts joined", async () => {
+  const chunk = (text, finish_reason = null) => ({ id: "cmpl-1", object: "text_completion", created: 1, model: "gpt-3.5-turbo-instruct", choices: [{ index: 0, text, logprobs: null, finish_reason }] });
+  const body = sse([chunk("a\ud83d"), chunk("\ude80b"), chunk("c", "stop")]);
+  const completionParams = { model: "gpt-3.5-turbo-instruct", prompt: "hi", stream: true };
+  let theirs = "";
+  for await (const c of await new OpenAI({ ...options(body), maxRetries: 0 }).completions.create(completionParams)) theirs += c.choices[0].text;
+  const pieces = [];
+  for await (const piece of (await new Client(options(body)).completions.create(completionParams)).textStream) pieces.push(piece);
+  const final = await (await new Client(options(body)).completions.create(completionParams)).finalCompletion();
+  assert.equal(theirs, "a🚀bc");
+  assert.ok(pieces.every((p) => p.isWellFormed()), JSON.stringify(pieces));
+  assert.deepEqual([pieces.join(""), final.choices[0].text], [theirs, theirs]);
 });

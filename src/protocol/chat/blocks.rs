@@ -225,6 +225,27 @@ impl SurrogateJoin {
         }
     }
 
+    /// `text` as it reads while the half it ended with is held back: with U+FFFD at the end.
+    ///
+    /// ```
+    /// use llmwire::protocol::{chat::blocks::SurrogateJoin, json::Halves};
+    /// let mut join = SurrogateJoin::default();
+    /// assert_eq!(join.shown("a"), "a");
+    /// join.piece("a\u{fffd}", Halves { low_first: None, high_last: Some(0xd83d) });
+    /// assert_eq!(join.shown("a"), "a\u{fffd}");
+    /// ```
+    pub fn shown<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        match self.high {
+            None => Cow::Borrowed(text),
+            Some(_) => {
+                let mut shown = String::with_capacity(text.len() + LONE.len_utf8());
+                shown.push_str(text);
+                shown.push(LONE);
+                Cow::Owned(shown)
+            }
+        }
+    }
+
     /// At the end of the text: U+FFFD for a high half still held back.
     pub fn finish(&mut self) -> Option<char> {
         self.high.take().map(|_| LONE)
