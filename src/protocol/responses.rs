@@ -97,7 +97,8 @@ pub fn with_output_text(body: &str) -> Result<String, Error> {
 
 #[derive(Debug, Default, Clone)]
 struct PartState {
-    content_index: u64,
+    /// `content_index`, or for a summary part `summary_index`.
+    index: u64,
     /// The part as added (`content_part.added`) or finished (`content_part.done`).
     raw: Option<String>,
     done: bool,
@@ -257,14 +258,14 @@ impl ResponsesAccumulator {
     fn part(&mut self, output_index: u64, index: u64, summary: bool) -> Result<&mut PartState, Error> {
         let item = self.item(output_index)?;
         let parts = if summary { &mut item.summary } else { &mut item.parts };
-        let slot = match parts.iter().position(|p| p.content_index >= index) {
-            Some(i) if parts.get(i).is_some_and(|p| p.content_index == index) => i,
+        let slot = match parts.iter().position(|p| p.index >= index) {
+            Some(i) if parts.get(i).is_some_and(|p| p.index == index) => i,
             at => {
                 if parts.len() >= MAX_PARTS {
                     return Err(too_many());
                 }
                 let i = at.unwrap_or(parts.len());
-                parts.insert(i, PartState { content_index: index, ..PartState::default() });
+                parts.insert(i, PartState { index, ..PartState::default() });
                 i
             }
         };
