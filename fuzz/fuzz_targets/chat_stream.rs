@@ -51,19 +51,7 @@ fn collect(batch: Option<String>, mode: Output, output: &mut String) {
         Output::None => panic!("Output::None produced output: {batch:?}"),
         Output::Text => output.push_str(&batch),
         Output::Chunks | Output::Events => {
-            assert!(is_valid(&batch), "a {mode:?} batch is not valid JSON: {batch:?}");
-            #[cfg(feature = "strict")]
-            assert!(
-                llmwire::protocol::typed::from_str::<serde_json::Value>(&batch).is_ok(),
-                "typed::from_str rejects the batch {batch:?}"
-            );
-            let inner = batch.strip_prefix('[').and_then(|b| b.strip_suffix(']'));
-            let inner = inner.unwrap_or_else(|| panic!("a Chunks batch is not an array: {batch:?}"));
-            assert!(!inner.is_empty(), "an empty Chunks batch");
-            if !output.is_empty() {
-                output.push(',');
-            }
-            output.push_str(inner);
+            common::append_items(&batch, output);
         }
     }
 }

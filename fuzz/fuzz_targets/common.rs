@@ -53,3 +53,27 @@ pub fn split<'a>(body: &'a [u8], lengths: &[u8]) -> Vec<&'a [u8]> {
 pub fn bytewise(body: &[u8]) -> Vec<&[u8]> {
     body.chunks(1).collect()
 }
+
+/// Checks a Chunks or Events batch (a non-empty JSON array) and appends its elements to `output`,
+/// comma-separated; returns how many there were.
+pub fn append_items(batch: &str, output: &mut String) -> usize {
+    assert!(llmwire::protocol::json::is_valid(batch), "a batch is not valid JSON: {batch:?}");
+    #[cfg(feature = "strict")]
+    assert!(
+        llmwire::protocol::typed::from_str::<serde_json::Value>(batch).is_ok(),
+        "typed::from_str rejects the batch {batch:?}"
+    );
+    let inner = batch.strip_prefix('[').and_then(|b| b.strip_suffix(']'));
+    let inner = inner.unwrap_or_else(|| panic!("a batch is not an array: {batch:?}"));
+    assert!(!inner.is_empty(), "an empty batch");
+    if !output.is_empty() {
+        output.push(',');
+    }
+    output.push_str(inner);
+    let mut items = 0;
+    let _ = llmwire::protocol::json::Reader::new(batch).array(|r| {
+        items += 1;
+        r.skip()
+    });
+    items
+}

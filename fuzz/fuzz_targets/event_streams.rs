@@ -48,27 +48,7 @@ fn collect(batch: Option<String>, mode: Output, output: &mut String) -> usize {
             output.push_str(&batch);
             0
         }
-        Output::Chunks | Output::Events => {
-            assert!(is_valid(&batch), "a {mode:?} batch is not valid JSON: {batch:?}");
-            #[cfg(feature = "strict")]
-            assert!(
-                llmwire::protocol::typed::from_str::<serde_json::Value>(&batch).is_ok(),
-                "typed::from_str rejects the batch {batch:?}"
-            );
-            let inner = batch.strip_prefix('[').and_then(|b| b.strip_suffix(']'));
-            let inner = inner.unwrap_or_else(|| panic!("a batch is not an array: {batch:?}"));
-            assert!(!inner.is_empty(), "an empty batch");
-            if !output.is_empty() {
-                output.push(',');
-            }
-            output.push_str(inner);
-            let mut items = 0;
-            let _ = llmwire::protocol::json::Reader::new(&batch).array(|r| {
-                items += 1;
-                r.skip()
-            });
-            items
-        }
+        Output::Chunks | Output::Events => common::append_items(&batch, output),
     }
 }
 
