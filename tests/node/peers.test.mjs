@@ -341,7 +341,7 @@ async function theirResponse(body) {
   return { events, response: withoutParsed(await stream.finalResponse()) };
 }
 
-test("responses: final and partial responses as openai-node, over 30 random streams cut after every event", async () => {
+test("responses: final, partial and non-streamed responses as openai-node, over 30 random streams cut after every event", async () => {
   const rand = prng(44);
   let compared = 0;
   const kinds = new Set();
@@ -357,6 +357,12 @@ test("responses: final and partial responses as openai-node, over 30 random stre
     for await (const piece of (await new Client(options(responsesBody(events))).responses.stream(responseParams)).textStream) pieces.push(piece);
     assert.ok(pieces.every((p) => p.isWellFormed()), JSON.stringify(pieces));
     assert.equal(pieces.join(""), theirs.response.output_text);
+    // The same response, not streamed.
+    const json = JSON.stringify(events.at(-1).response);
+    const answer = async () => new Response(json, { headers: { "content-type": "application/json" } });
+    const plain = { ...options(""), fetch: answer };
+    const ours = await new Client(plain).responses.create(responseParams);
+    assert.deepEqual({ ...ours }, withoutParsed(await new OpenAI({ ...plain, maxRetries: 0 }).responses.create(responseParams)));
     // Cut after response.created and every later event but the last: openai-node's final
     // response is what it accumulated; llmwire's stream fails as cut and keeps the same.
     for (let cut = 1; cut < events.length - 1; cut++) {
