@@ -1,7 +1,8 @@
 // llmwire against its peers on the same input. Code written for `openai` ports by changing the
-// import, so the chunks a stream hands out and the completion it accumulates must be the ones
-// openai-node gives; and parseSSE must find the events eventsource-parser finds. Where a peer is
-// wrong, the test pins llmwire's result instead and says why.
+// import, so the chunks and events a stream hands out, the result it accumulates (whole, and kept
+// when the stream is cut) and what toReadableStream relays must be the ones openai-node gives,
+// for chat and Responses; and parseSSE must find the events eventsource-parser finds. Where a peer
+// is wrong, the test pins llmwire's result instead and says why.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import OpenAI from "openai";
