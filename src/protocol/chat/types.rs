@@ -32,7 +32,7 @@ pub struct ChatCompletion {
     #[serde(default)]
     pub choices: Vec<Choice>,
     /// The token counts; `None` also when a gateway sent something other than an object.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "usage_if_object")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::protocol::typed::or_default")]
     pub usage: Option<Usage>,
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::protocol::typed::or_default")]
     pub system_fingerprint: Option<String>,
@@ -140,15 +140,6 @@ pub struct Usage {
     pub total_tokens: Option<u64>,
     #[serde(flatten)]
     pub extra: Extra,
-}
-
-/// A `usage` that is not an object (a gateway's `"usage":"n/a"`) is left out rather than failing
-/// the whole completion.
-fn usage_if_object<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Usage>, D::Error> {
-    match Value::deserialize(d)? {
-        Value::Object(fields) => Usage::deserialize(Value::Object(fields)).map(Some).map_err(serde::de::Error::custom),
-        _ => Ok(None),
-    }
 }
 
 impl<'de> Deserialize<'de> for Usage {
