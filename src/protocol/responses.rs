@@ -272,13 +272,19 @@ impl ResponsesAccumulator {
         parts.get_mut(slot).ok_or_else(too_many)
     }
 
+    /// The part a text event of type `kind` is about: for `response.reasoning_summary_*` the
+    /// summary part at `summary_index`, else the content part at `content_index`.
+    fn part_of(&mut self, kind: &str, v: &EventView<'_>) -> Result<&mut PartState, Error> {
+        let summary = kind.starts_with("response.reasoning_summary");
+        let index = if summary { v.summary_index } else { v.content_index };
+        self.part(v.output_index.unwrap_or(0), index.unwrap_or(0), summary)
+    }
+
     /// Applies one event of type `kind`; returns the output text it added.
     #[cfg_attr(llmwire_oz, optimize(speed))]
     fn apply(&mut self, kind: &str, v: &EventView<'_>) -> Result<String, Error> {
         self.events += 1;
         let oi = v.output_index.unwrap_or(0);
-        let ci = v.content_index.unwrap_or(0);
-        let si = v.summary_index.unwrap_or(0);
         match kind {
             "response.created" | "response.in_progress" | "response.queued" => {
                 if let Some(r) = v.response {
@@ -303,8 +309,7 @@ impl ResponsesAccumulator {
             | "response.content_part.done"
             | "response.reasoning_summary_part.added"
             | "response.reasoning_summary_part.done" => {
-                let summary = kind.starts_with("response.reasoning_summary");
-                let part = self.part(oi, if summary { si } else { ci }, summary)?;
+                let part = self.part_of(kind, v)?;
                 if let Some(raw) = v.part {
                     part.raw = Some(raw.to_string());
                 }
@@ -312,22 +317,20 @@ impl ResponsesAccumulator {
             }
             "response.output_text.delta" => {
                 // A gateway that cuts UTF-16 text between the two halves of a character.
-                let part = self.part(oi, ci, false)?;
+                let part = self.part_of(kind, v)?;
                 let piece = part.join.piece(v.delta.as_deref().unwrap_or_default(), v.delta_halves);
                 part.text.push_str(&piece);
                 part.output_text = true;
                 return Ok(piece.into_owned());
             }
             "response.reasoning_text.delta" | "response.reasoning_summary_text.delta" => {
-                let summary = kind.starts_with("response.reasoning_summary");
-                let part = self.part(oi, if summary { si } else { ci }, summary)?;
+                let part = self.part_of(kind, v)?;
                 let piece = part.join.piece(v.delta.as_deref().unwrap_or_default(), v.delta_halves);
                 part.text.push_str(&piece);
             }
             "response.output_text.done" | "response.reasoning_text.done" | "response.reasoning_summary_text.done" => {
                 if let Some(text) = &v.text {
-                    let summary = kind.starts_with("response.reasoning_summary");
-                    let part = self.part(oi, if summary { si } else { ci }, summary)?;
+                    let part = self.part_of(kind, v)?;
                     part.text.clear();
                     part.text.push_str(text);
                     // The streamed text ends here: a half held back goes on as U+FFFD.
@@ -336,13 +339,13 @@ impl ResponsesAccumulator {
                 }
             }
             "response.refusal.delta" => {
-                let part = self.part(oi, ci, false)?;
+                let part = self.part_of(kind, v)?;
                 let piece = part.refusal_join.piece(v.delta.as_deref().unwrap_or_default(), v.delta_halves);
                 part.refusal.push_str(&piece);
             }
             "response.refusal.done" => {
                 if let Some(refusal) = &v.refusal {
-                    let part = self.part(oi, ci, false)?;
+                    let part = self.part_of(kind, v)?;
                     part.refusal = refusal.to_string();
                     part.refusal_join = SurrogateJoin::default();
                 }
