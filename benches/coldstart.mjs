@@ -6,10 +6,18 @@
 // own time from before its module graph loads to its exit (cold/clock.mjs): Node's start-up, which
 // wall times here vary by tens of milliseconds, is not in it. The processes run interleaved, `runs`
 // times each; medians are reported.
-import { spawnSync } from "node:child_process";
+//
+// Wall and in-process times on a shared VM move by more than a library's whole cost (ten sets of 11
+// processes: 37.7-66.6 ms for one build), so where valgrind is installed each script also runs once
+// under callgrind, which counts the instructions the process executes, every thread included: a
+// measure that holds still (the same script, run again: within 0.5 % for the baselines, up to 4
+// million apart for llmwire, whose wasm compiles on background threads) and shows a change of a
+// few million instructions that no wall clock here can.
+import { execFile, spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import { build } from "esbuild";
 import { median } from "./runner.mjs";
 
@@ -44,6 +52,7 @@ export async function benchColdStart({ runs, log }) {
     }
   }
   const [empty, responseOnly] = ["empty Node process", "Node process building the tiny Response only"];
+  const counts = await instructionCounts(scripts, log);
   return Object.entries(times).map(([name, ts]) => {
     const [ms, own] = [median(ts), median(inProcess[name])];
     log(`${name}: ${ms.toFixed(1)} ms median of ${ts.length} (in process ${own.toFixed(1)} ms)`);
@@ -53,8 +62,35 @@ export async function benchColdStart({ runs, log }) {
     return {
       name, medianMs: ms, overEmptyMs: ms - wall(empty), overResponseOnlyMs: over(wall, responseOnly), runsMs: ts,
       inProcessMs: own, inProcessOverResponseOnlyMs: over(inside, responseOnly), inProcessRunsMs: inProcess[name],
+      ...(counts && {
+        instructions: counts[name],
+        instructionsOverEmpty: name === empty ? 0 : counts[name] - counts[empty],
+        instructionsOverResponseOnly: over((n) => counts[n], responseOnly),
+      }),
     };
   });
+}
+
+/**
+ * Instructions each script's process executes under `valgrind --tool=callgrind` (two processes at
+ * a time: ~15 s each), or null where valgrind is not installed.
+ */
+async function instructionCounts(scripts, log) {
+  if (spawnSync("valgrind", ["--version"]).status !== 0) {
+    log("valgrind not found: no instruction counts");
+    return null;
+  }
+  const count = async ([name, script]) => {
+    const { stderr } = await promisify(execFile)("valgrind", ["--tool=callgrind", "--callgrind-out-file=/dev/null", process.execPath, script], { maxBuffer: 16 << 20 });
+    const m = /Collected : (\d+)/.exec(stderr);
+    if (!m) throw new Error(`cold start ${name}: no instruction count from valgrind: ${stderr.slice(-500)}`);
+    log(`${name}: ${(Number(m[1]) / 1e6).toFixed(1)} million instructions`);
+    return [name, Number(m[1])];
+  };
+  const entries = Object.entries(scripts);
+  const counted = [];
+  for (let i = 0; i < entries.length; i += 2) counted.push(...(await Promise.all(entries.slice(i, i + 2).map(count))));
+  return Object.fromEntries(counted);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

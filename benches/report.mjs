@@ -139,6 +139,14 @@ export function renderMarkdown(res) {
         + "body read the web streams implementation, which every client pays; the rest is what the library itself adds. "
         + "In process: each process's own time from before its module graph loads to its exit, without Node's start-up, whose "
         + "variation between processes makes the wall times noisy.");
+    if (res.coldStart[0].instructions !== undefined) {
+      const m = (n) => (n === null ? "—" : (n / 1e6).toFixed(1));
+      out.push("Instructions executed (valgrind callgrind, one process per script, every thread counted; millions):",
+        table(["process", "instructions", "over empty process", "over Response-only process"],
+          res.coldStart.map((r) => [r.name, m(r.instructions), m(r.instructionsOverEmpty), m(r.instructionsOverResponseOnly)])),
+        "Unlike the times, these hold still from run to run (the same script: within 0.5 % for the baselines, up to 4 million apart for "
+          + "llmwire, whose wasm compiles on background threads), so they show what a change to the library costs or saves at start-up.");
+    }
   }
   if (res.native?.length) {
     out.push("## Native (criterion, `cargo bench --bench native`; the bench profile is the release profile the wasm ships with)",
