@@ -11,7 +11,7 @@
 //! ```
 
 use crate::protocol::chat::accumulator::{EVENT_SNIPPET_CHARS, MAX_PARTS};
-use crate::protocol::chat::blocks::SurrogateJoin;
+use crate::protocol::chat::blocks::Text;
 use crate::protocol::error::{bounded, ApiError, Error};
 use crate::protocol::event_stream::{error_event, Batch, StreamProtocol};
 use crate::protocol::json::{self, Halves, Kind, ObjectWriter, Reader};
@@ -63,9 +63,8 @@ pub struct CompletionChoice {
 #[derive(Debug, Default, Clone)]
 struct ChoiceState {
     index: u64,
-    text: String,
-    /// A high half of a surrogate pair the text ended with, held back for the next piece.
-    join: SurrogateJoin,
+    /// The text, joining the halves of a character two pieces carry ([`Text::push_piece`]).
+    text: Text,
     finish_reason: Option<String>,
     /// `{key: array}` members of the legacy `logprobs`, arrays concatenated across chunks.
     logprobs: Option<Vec<(String, String)>>,
@@ -143,9 +142,9 @@ impl CompletionsAccumulator {
         self.chunks
     }
 
-    /// The text of the choice with index 0 so far.
-    pub fn text(&self) -> &str {
-        self.choices.iter().find(|c| c.index == 0).map_or("", |c| c.text.as_str())
+    /// The text of the choice with index 0 so far (borrowed while it is short, see [`Text`]).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        self.choices.iter().find(|c| c.index == 0).map_or(std::borrow::Cow::Borrowed(""), |c| c.text.as_str())
     }
 
     /// Whether every choice seen has a finish reason (and at least one was seen).
@@ -212,8 +211,7 @@ impl CompletionsAccumulator {
             let Some(state) = self.choices.get_mut(slot) else { continue };
             if let Some(text) = &c.text {
                 // A gateway that cuts UTF-16 text between the two halves of a character.
-                let piece = state.join.piece(text, c.halves);
-                state.text.push_str(&piece);
+                let piece = state.text.push_piece(text, c.halves);
                 if index == 0 {
                     added.push_str(&piece);
                 }
@@ -245,7 +243,7 @@ impl CompletionsAccumulator {
                 buf.push(',');
             }
             let mut cw = ObjectWriter::new(buf);
-            cw.uint("index", c.index).str("text", &c.join.shown(&c.text)).opt_str("finish_reason", c.finish_reason.as_deref());
+            cw.uint("index", c.index).str("text", &c.text.as_str()).opt_str("finish_reason", c.finish_reason.as_deref());
             match &c.logprobs {
                 Some(members) => {
                     let mut lw = ObjectWriter::new(cw.key("logprobs"));
@@ -282,8 +280,7 @@ impl CompletionsAccumulator {
     fn end(&mut self) -> Option<char> {
         let mut added = None;
         for state in &mut self.choices {
-            if let Some(lone) = state.join.finish() {
-                state.text.push(lone);
+            if let Some(lone) = state.text.finish() {
                 added = added.or(Some(lone).filter(|_| state.index == 0));
             }
         }

@@ -16,7 +16,7 @@
 //! ```
 
 use crate::protocol::chat::accumulator::{EVENT_SNIPPET_CHARS, MAX_PARTS};
-use crate::protocol::chat::blocks::SurrogateJoin;
+use crate::protocol::chat::blocks::Text;
 use crate::protocol::error::{bounded, snippet_of, ApiError, Error};
 use crate::protocol::event_stream::{error_event, Batch, StreamProtocol};
 use crate::protocol::json::{self, Halves, Kind, ObjectWriter, Reader};
@@ -102,13 +102,11 @@ struct PartState {
     /// The part as added (`content_part.added`) or finished (`content_part.done`).
     raw: Option<String>,
     done: bool,
-    text: String,
-    /// A high half of a surrogate pair a text delta ended with, held back for the next.
-    join: SurrogateJoin,
+    /// The text, joining the halves of a character two deltas carry ([`Text::push_piece`]).
+    text: Text,
     /// Whether the text is output text (its deltas are handed on as text).
     output_text: bool,
-    refusal: String,
-    refusal_join: SurrogateJoin,
+    refusal: Text,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -132,8 +130,7 @@ struct ItemState {
 struct Field {
     name: &'static str,
     item_type: &'static str,
-    text: String,
-    join: SurrogateJoin,
+    text: Text,
 }
 
 /// The item member an event streams (`…delta`) or sets whole (`…done`): the member's name, the
@@ -318,36 +315,31 @@ impl ResponsesAccumulator {
             "response.output_text.delta" => {
                 // A gateway that cuts UTF-16 text between the two halves of a character.
                 let part = self.part_of(kind, v)?;
-                let piece = part.join.piece(v.delta.as_deref().unwrap_or_default(), v.delta_halves);
-                part.text.push_str(&piece);
+                let piece = part.text.push_piece(v.delta.as_deref().unwrap_or_default(), v.delta_halves);
                 part.output_text = true;
                 return Ok(piece.into_owned());
             }
             "response.reasoning_text.delta" | "response.reasoning_summary_text.delta" => {
                 let part = self.part_of(kind, v)?;
-                let piece = part.join.piece(v.delta.as_deref().unwrap_or_default(), v.delta_halves);
-                part.text.push_str(&piece);
+                part.text.push_piece(v.delta.as_deref().unwrap_or_default(), v.delta_halves);
             }
             "response.output_text.done" | "response.reasoning_text.done" | "response.reasoning_summary_text.done" => {
                 if let Some(text) = &v.text {
                     let part = self.part_of(kind, v)?;
-                    part.text.clear();
-                    part.text.push_str(text);
                     // The streamed text ends here: a half held back goes on as U+FFFD.
-                    let held = part.join.finish().filter(|_| part.output_text);
+                    let held = part.text.finish().filter(|_| part.output_text);
+                    part.text = Text::from(text.to_string());
                     return Ok(held.map(String::from).unwrap_or_default());
                 }
             }
             "response.refusal.delta" => {
                 let part = self.part_of(kind, v)?;
-                let piece = part.refusal_join.piece(v.delta.as_deref().unwrap_or_default(), v.delta_halves);
-                part.refusal.push_str(&piece);
+                part.refusal.push_piece(v.delta.as_deref().unwrap_or_default(), v.delta_halves);
             }
             "response.refusal.done" => {
                 if let Some(refusal) = &v.refusal {
                     let part = self.part_of(kind, v)?;
-                    part.refusal = refusal.to_string();
-                    part.refusal_join = SurrogateJoin::default();
+                    part.refusal = Text::from(refusal.to_string());
                 }
             }
             _ => self.apply_call_event(kind, v)?,
@@ -368,13 +360,12 @@ impl ResponsesAccumulator {
                 (true, _) => v.code.as_deref(),
             };
             let item = self.item(oi)?;
-            let field = item.field.get_or_insert_with(|| Field { name, item_type, text: String::new(), join: SurrogateJoin::default() });
+            let field = item.field.get_or_insert_with(|| Field { name, item_type, text: Text::default() });
             match value {
-                Some(value) if whole => {
-                    value.clone_into(&mut field.text);
-                    field.join = SurrogateJoin::default();
+                Some(value) if whole => field.text = Text::from(value.to_string()),
+                Some(piece) => {
+                    field.text.push_piece(piece, v.delta_halves);
                 }
-                Some(piece) => field.text.push_str(&field.join.piece(piece, v.delta_halves)),
                 None => {}
             }
         } else if let Some(status) = call_status(kind) {
@@ -488,7 +479,7 @@ fn write_partial_item(raw: Option<&str>, item: &ItemState, out: &mut String) {
         write_parts(w.key("summary"), &item.summary, true);
     }
     if let Some(field) = &item.field {
-        w.str(field.name, &field.join.shown(&field.text));
+        w.str(field.name, &field.text.as_str());
     }
     if let Some(status) = &item.status {
         w.str("status", status);
@@ -529,8 +520,8 @@ fn write_parts(buf: &mut String, parts: &[PartState], summary: bool) {
                 pw.raw(key, raw);
             }
         }
-        let (key, text, join) = if is_refusal { ("refusal", &part.refusal, &part.refusal_join) } else { ("text", &part.text, &part.join) };
-        pw.str(key, &join.shown(text));
+        let (key, text) = if is_refusal { ("refusal", &part.refusal) } else { ("text", &part.text) };
+        pw.str(key, &text.as_str());
         pw.finish();
     }
     buf.push(']');
@@ -630,16 +621,13 @@ impl StreamProtocol for ResponsesProtocol {
         // A half held back at the end is U+FFFD; output text hands it on.
         for item in &mut self.acc.items {
             for part in item.parts.iter_mut().chain(&mut item.summary) {
-                if let Some(lone) = part.join.finish() {
-                    part.text.push(lone);
-                    if part.output_text {
-                        batch.text("\u{fffd}");
-                    }
+                if part.text.finish().is_some() && part.output_text {
+                    batch.text("\u{fffd}");
                 }
-                part.refusal.extend(part.refusal_join.finish());
+                part.refusal.finish();
             }
             if let Some(field) = &mut item.field {
-                field.text.extend(field.join.finish());
+                field.text.finish();
             }
         }
     }

@@ -44,6 +44,24 @@ pub struct ChatAccumulator {
     header: String,
 }
 
+/// Where [`ChatAccumulator::apply_to`] hands a chunk's progress on.
+enum Progress<'o> {
+    None,
+    /// Progress events, appended to a JSON array batch ([`events`]).
+    Events(&'o mut String),
+    /// The text choice 0's content gained, as a stream hands it on.
+    Text(&'o mut String),
+}
+
+impl Progress<'_> {
+    fn events(&mut self) -> Option<&mut String> {
+        match self {
+            Progress::Events(out) => Some(out),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Default, Clone)]
 struct ChoiceState {
     index: u32,
@@ -108,13 +126,44 @@ impl ChatAccumulator {
     /// Applies a parsed chunk.
     #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn apply(&mut self, chunk: &ChunkView<'_>) -> Result<(), Error> {
-        self.apply_with_events(chunk, None)
+        self.apply_to(chunk, Progress::None)
     }
 
     /// Applies a parsed chunk and, with `events`, appends its progress events to that JSON array
     /// batch (see [`events`]).
     #[cfg_attr(llmwire_oz, optimize(speed))]
-    pub fn apply_with_events(&mut self, chunk: &ChunkView<'_>, mut events: Option<&mut String>) -> Result<(), Error> {
+    pub fn apply_with_events(&mut self, chunk: &ChunkView<'_>, events: Option<&mut String>) -> Result<(), Error> {
+        self.apply_to(chunk, events.map_or(Progress::None, Progress::Events))
+    }
+
+    /// Applies a parsed chunk and appends to `text` what it added to the content of choice 0, as
+    /// a stream of text hands it on: without the half of a character held back for the next piece
+    /// ([`Text::push_piece`]; [`first_holds_half`](Self::first_holds_half) says when one is left).
+    ///
+    /// ```
+    /// use llmwire::protocol::chat::accumulator::ChatAccumulator;
+    /// let mut acc = ChatAccumulator::default();
+    /// let mut text = String::new();
+    /// for data in [r#"{"choices":[{"index":0,"delta":{"content":"a\ud83d"}}]}"#, r#"{"choices":[{"index":0,"delta":{"content":"\ude80"}}]}"#] {
+    ///     let chunk = acc.parse(data).unwrap();
+    ///     acc.apply_with_text(&chunk, &mut text).unwrap();
+    ///     assert!(!acc.first_holds_half() || text == "a");
+    /// }
+    /// assert_eq!(text, "a🚀");
+    /// ```
+    #[cfg_attr(llmwire_oz, optimize(speed))]
+    pub fn apply_with_text(&mut self, chunk: &ChunkView<'_>, text: &mut String) -> Result<(), Error> {
+        self.apply_to(chunk, Progress::Text(text))
+    }
+
+    /// Whether the content of choice 0 ends with a high half held back for a next piece that has
+    /// not come (it reads as U+FFFD meanwhile).
+    pub fn first_holds_half(&self) -> bool {
+        self.content_of_first().is_some_and(Text::holds_half)
+    }
+
+    #[cfg_attr(llmwire_oz, optimize(speed))]
+    fn apply_to(&mut self, chunk: &ChunkView<'_>, mut progress: Progress<'_>) -> Result<(), Error> {
         if let Some(err) = chunk.error {
             return Err(ApiError::from_error_value(err).into());
         }
@@ -139,13 +188,13 @@ impl ChatAccumulator {
         }
         set_raw_fields(&mut self.extra, &chunk.extra);
         for (position, choice) in chunk.choices().enumerate() {
-            self.apply_choice(position, choice, events.as_deref_mut())?;
+            self.apply_choice(position, choice, &mut progress)?;
         }
         Ok(())
     }
 
     #[cfg_attr(llmwire_oz, optimize(speed))]
-    fn apply_choice(&mut self, position: usize, delta: &ChoiceDelta<'_>, mut events: Option<&mut String>) -> Result<(), Error> {
+    fn apply_choice(&mut self, position: usize, delta: &ChoiceDelta<'_>, progress: &mut Progress<'_>) -> Result<(), Error> {
         let index = index_u32(delta.index.unwrap_or(position as u64))?;
         // Kept ordered by index, so writing needs no sort (sorting code is large in wasm).
         let slot = match self.choices.iter().position(|c| c.index >= index) {
@@ -170,21 +219,25 @@ impl ChatAccumulator {
         // tool-call-only message ends with `content: null`, as the non-streamed answer has it.
         if let Some(text) = d.content.as_deref().filter(|t| !t.is_empty()) {
             let text = state.content.get_or_insert_with(Text::default).push_piece(text, d.content_halves);
-            if let Some(out) = events.as_deref_mut().filter(|_| !text.is_empty()) {
-                let end = events::text_delta(out, "content.delta", index, &text);
-                if index == 0 {
-                    self.text_event_end = Some(end);
+            match progress {
+                Progress::Events(out) if !text.is_empty() => {
+                    let end = events::text_delta(out, "content.delta", index, &text);
+                    if index == 0 {
+                        self.text_event_end = Some(end);
+                    }
                 }
+                Progress::Text(out) if index == 0 => out.push_str(&text),
+                _ => {}
             }
         }
         if let Some(text) = &d.refusal {
             let text = state.refusal.get_or_insert_with(Text::default).push_piece(text, d.refusal_halves);
-            if let Some(out) = events.as_deref_mut().filter(|_| !text.is_empty()) {
+            if let Some(out) = progress.events().filter(|_| !text.is_empty()) {
                 events::text_delta(out, "refusal.delta", index, &text);
             }
         }
         for call in &d.tool_calls {
-            merge_tool_call(&mut state.tool_calls, call, index, events.as_deref_mut())?;
+            merge_tool_call(&mut state.tool_calls, call, index, progress.events())?;
         }
         for (key, raw) in &d.extra {
             merge_delta_extra(&mut state.delta_extra, key, raw);

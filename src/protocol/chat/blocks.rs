@@ -74,6 +74,22 @@ impl Text {
         self.join.holding()
     }
 
+    /// Ends the pieces: a high half still held back stays the U+FFFD it reads as, which is
+    /// returned for a stream to hand on.
+    ///
+    /// ```
+    /// use llmwire::protocol::{chat::blocks::Text, json::Reader};
+    /// let mut t = Text::default();
+    /// let (a, halves) = Reader::new(r#""a\ud83d""#).opt_string_halves().unwrap();
+    /// assert_eq!(t.push_piece(&a.unwrap(), halves), "a");
+    /// assert_eq!(t.finish(), Some('\u{fffd}'));
+    /// assert_eq!((t.holds_half(), t.finish()), (false, None));
+    /// assert_eq!(t.as_str(), "a\u{fffd}");
+    /// ```
+    pub fn finish(&mut self) -> Option<char> {
+        self.join.finish()
+    }
+
     /// Appends `piece`.
     #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn push(&mut self, piece: &str) {
@@ -221,27 +237,6 @@ impl SurrogateJoin {
                 out.push(c);
                 out.push_str(rest);
                 Cow::Owned(out)
-            }
-        }
-    }
-
-    /// `text` as it reads while the half it ended with is held back: with U+FFFD at the end.
-    ///
-    /// ```
-    /// use llmwire::protocol::{chat::blocks::SurrogateJoin, json::Halves};
-    /// let mut join = SurrogateJoin::default();
-    /// assert_eq!(join.shown("a"), "a");
-    /// join.piece("a\u{fffd}", Halves { low_first: None, high_last: Some(0xd83d) });
-    /// assert_eq!(join.shown("a"), "a\u{fffd}");
-    /// ```
-    pub fn shown<'t>(&self, text: &'t str) -> Cow<'t, str> {
-        match self.high {
-            None => Cow::Borrowed(text),
-            Some(_) => {
-                let mut shown = String::with_capacity(text.len() + LONE.len_utf8());
-                shown.push_str(text);
-                shown.push(LONE);
-                Cow::Owned(shown)
             }
         }
     }

@@ -17,7 +17,6 @@
 //! ```
 
 use super::accumulator::ChatAccumulator;
-use super::blocks::SurrogateJoin;
 use super::types::ChatCompletion;
 use crate::protocol::error::{snippet_of, ApiError, Error};
 use crate::protocol::images;
@@ -54,8 +53,6 @@ pub struct ChatStreamDecoder {
     partial_json: bool,
     /// Whether `tool_call.done` events were written.
     calls_done: bool,
-    /// The [`Output::Text`] pieces' halves of a character cut between two chunks.
-    text_join: SurrogateJoin,
 }
 
 impl Default for ChatStreamDecoder {
@@ -85,7 +82,6 @@ impl ChatStreamDecoder {
             image: None,
             partial_json: false,
             calls_done: false,
-            text_join: SurrogateJoin::default(),
         }
     }
 
@@ -122,12 +118,12 @@ impl ChatStreamDecoder {
         }
         self.out_mode = mode;
         self.acc.take_text_event_end();
-        let ChatStreamDecoder { sse, acc, done, out, image, text_join, .. } = self;
+        let ChatStreamDecoder { sse, acc, done, out, image, .. } = self;
         let pushed = sse.push(bytes, |event: SseEvent<'_>| {
             if *done {
                 return Ok(());
             }
-            handle_event(acc, done, out, text_join, image, mode, event)
+            handle_event(acc, done, out, image, mode, event)
         });
         let done = *done;
         self.add_parsed();
@@ -168,8 +164,9 @@ impl ChatStreamDecoder {
     /// choice has no finish reason (or before any chunk) is [`Error::Truncated`].
     pub fn finish(&mut self) -> Result<(), Error> {
         let pending = self.sse.finish();
-        if let Some(lone) = self.text_join.finish().filter(|_| self.out_mode == Output::Text) {
-            self.out.push(lone);
+        // A half character still held back at the end goes on as U+FFFD.
+        if self.out_mode == Output::Text && self.acc.first_holds_half() {
+            self.out.push('\u{fffd}');
         }
         if self.done || self.image.is_some() || self.acc.all_choices_finished() {
             self.done = true;
@@ -214,13 +211,13 @@ impl ChatStreamDecoder {
         self.acc.take_text_event_end();
         match mode {
             Output::Events => self.acc.apply_with_events(&chunk, Some(&mut self.out))?,
+            Output::Text => self.acc.apply_with_text(&chunk, &mut self.out)?,
             _ => self.acc.apply(&chunk)?,
         }
         match mode {
             Output::Chunks => crate::protocol::json::push_item(&mut self.out, &text),
-            Output::Text => self.out.push_str(&self.acc.text()),
             Output::Events => self.add_parsed(),
-            Output::None => {}
+            Output::Text | Output::None => {}
         }
         self.done = true;
         Ok(())
@@ -306,7 +303,6 @@ fn handle_event(
     acc: &mut ChatAccumulator,
     done: &mut bool,
     out: &mut String,
-    text_join: &mut SurrogateJoin,
     image: &mut Option<String>,
     mode: Output,
     event: SseEvent<'_>,
@@ -332,25 +328,16 @@ fn handle_event(
             .map_err(|e| Error::InvalidResponse { message: crate::cat!(e), snippet: snippet_of(data.as_bytes()) })?;
         return take_image(image, out, mode, marked);
     }
-    if mode == Output::Events {
-        return acc.apply_with_events(&chunk, Some(out));
-    }
-    acc.apply(&chunk)?;
     match mode {
-        Output::None | Output::Events => {}
-        Output::Chunks => crate::protocol::json::push_item(out, data),
-        Output::Text => {
-            // A choice without `index` is numbered by its position, as the accumulator does.
-            for (position, choice) in chunk.choices().enumerate() {
-                if choice.index.unwrap_or(position as u64) == 0 {
-                    if let Some(text) = &choice.delta.content {
-                        out.push_str(&text_join.piece(text, choice.delta.content_halves));
-                    }
-                }
-            }
+        Output::Events => acc.apply_with_events(&chunk, Some(out)),
+        Output::Text => acc.apply_with_text(&chunk, out),
+        Output::Chunks => {
+            acc.apply(&chunk)?;
+            crate::protocol::json::push_item(out, data);
+            Ok(())
         }
+        Output::None => acc.apply(&chunk),
     }
-    Ok(())
 }
 
 /// Rewrites a `chat.completion` body as the one `chat.completion.chunk` it amounts to: each
@@ -487,6 +474,18 @@ mod tests {
             assert_eq!(text, "a🚀b\u{fffd}", "cut at {cut}");
             assert_eq!(dec.snapshot().text(), Some("a🚀b\u{fffd}"));
         }
+    }
+
+    #[test]
+    fn a_json_body_whose_text_ends_with_half_a_character_hands_it_on_once() {
+        let body = br#"{"object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"a\ud83d"},"finish_reason":"stop"}]}"#;
+        let mut dec = ChatStreamDecoder::new();
+        dec.push_json_body(body, 200, Output::Text).unwrap();
+        let mut text = dec.take_output().unwrap_or_default();
+        dec.finish().unwrap();
+        text.push_str(&dec.take_output().unwrap_or_default());
+        assert_eq!(text, "a\u{fffd}");
+        assert_eq!(dec.snapshot().text(), Some("a\u{fffd}"));
     }
 
     #[test]
