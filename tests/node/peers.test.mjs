@@ -79,6 +79,76 @@ for (const [name, stream] of Object.entries(streams)) {
   });
 }
 
+/**
+ * A random chat stream as OpenAI-compatible gateways send it: one or two choices (their chunks
+ * interleaved), text with CJK, emoji, quotes and U+2028, refusals, tool calls whose arguments come
+ * in fragments; and the quirks of real gateways: id, type and name repeated on every tool-call
+ * delta, `content: null` or `""` beside tool calls, the role repeated, the finish reason with the
+ * last piece or in an empty delta after it, `usage: null` in chunks, a usage-only last chunk.
+ * (A tool call without `type` is left out: openai-node throws on it.)
+ */
+function chatStream(rand) {
+  const pick = (xs) => xs[Math.floor(rand() * xs.length)];
+  const words = ["Hello", " world", "你好", " 世界", " 😀", "\"q\"", "\\", "\n", " a", "é", "\u2028", "🚀x"];
+  const text = () => Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pick(words)).join("");
+  const base = { id: "chatcmpl-r", object: "chat.completion.chunk", created: 1732000000, model: "gpt-4o-mini", system_fingerprint: rand() < 0.5 ? "fp_1" : undefined, service_tier: rand() < 0.3 ? "default" : undefined };
+  const nChoices = rand() < 0.8 ? 1 : 2;
+  const plans = Array.from({ length: nChoices }, (_, index) => {
+    const kind = pick(["text", "text", "tools", "refusal", "text+tools"]);
+    const steps = [{ role: "assistant", ...(kind === "tools" ? { content: null } : { content: "" }) }];
+    if (kind.startsWith("text")) for (let i = 0, n = 1 + Math.floor(rand() * 6); i < n; i++) steps.push({ content: text() });
+    if (kind === "refusal") for (let i = 0, n = 1 + Math.floor(rand() * 3); i < n; i++) steps.push({ refusal: text() });
+    if (kind.includes("tools")) {
+      for (let c = 0, calls = 1 + Math.floor(rand() * 2); c < calls; c++) {
+        const id = `call_${index}_${c}`, name = pick(["get_weather", "now", "search"]);
+        const repeat = rand() < 0.3; // gateways that repeat id, type and name on every delta
+        steps.push({ ...(rand() < 0.2 ? { content: null } : {}), tool_calls: [{ index: c, id, type: "function", function: { name, ...(rand() < 0.7 ? { arguments: "" } : {}) } }] });
+        const args = JSON.stringify({ q: text(), n: c });
+        for (let at = 0; at < args.length; ) {
+          const len = 1 + Math.floor(rand() * 6);
+          const fn = repeat ? { name, arguments: args.slice(at, at + len) } : { arguments: args.slice(at, at + len) };
+          steps.push({ ...(rand() < 0.2 ? { content: rand() < 0.5 ? null : "" } : {}), ...(rand() < 0.1 ? { role: "assistant" } : {}), tool_calls: [{ index: c, ...(repeat ? { id, type: "function" } : {}), function: fn }] });
+          at += len;
+        }
+      }
+    }
+    const finish = kind.includes("tools") ? "tool_calls" : pick(["stop", "stop", "length", "content_filter"]);
+    return { index, steps, finish };
+  });
+  const chunks = [];
+  const cursors = plans.map(() => 0);
+  while (plans.some((p, i) => cursors[i] <= p.steps.length)) {
+    const live = plans.filter((p, i) => cursors[i] <= p.steps.length);
+    const inChunk = rand() < 0.3 ? live : [pick(live)];
+    const choices = inChunk.map((p) => {
+      const at = cursors[p.index]++;
+      const last = at === p.steps.length;
+      // Some gateways send the finish reason with the last piece, some an empty delta after it.
+      const merge = last && at > 1 && rand() < 0.3 && !("tool_calls" in p.steps[at - 1]);
+      if (merge) { const prev = chunks.at(-1)?.choices.find((c) => c.index === p.index); if (prev && prev.finish_reason === null) { prev.finish_reason = p.finish; return null; } }
+      return { index: p.index, delta: last ? (rand() < 0.2 ? { content: null } : {}) : p.steps[at], logprobs: null, finish_reason: last ? p.finish : null };
+    }).filter(Boolean);
+    if (choices.length === 0) continue;
+    const extra = rand() < 0.2 ? { usage: null } : {};
+    chunks.push(JSON.parse(JSON.stringify({ ...base, ...extra, created: base.created + (rand() < 0.1 ? 1 : 0), choices })));
+  }
+  if (rand() < 0.5) chunks.push(JSON.parse(JSON.stringify({ ...base, choices: [], usage: { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 } })));
+  return chunks;
+}
+
+test("random chat streams with gateways' quirks: the chunks and the final completion as openai-node, over 200 streams", async () => {
+  for (let seed = 0; seed < 200; seed++) {
+    const body = sse(chatStream(prng(1000 + seed)));
+    const [ours, theirs] = [await llmwire(body), await openai(body)];
+    // A `usage` that was null in every chunk: openai-node copies the null, llmwire leaves the member
+    // out, as the ChatCompletion type (optional, not nullable) has it; and a later null never
+    // erases a usage that came before it (openai-node's does).
+    if (theirs.final.usage === null && !("usage" in ours.final)) delete theirs.final.usage;
+    assert.deepEqual(ours.chunks, theirs.chunks, `seed ${1000 + seed}`);
+    assert.deepEqual(ours.final, theirs.final, `seed ${1000 + seed}`);
+  }
+});
+
 test("an error inside a 200 stream is openai-node's APIError, after the chunks before it", async () => {
   const head = sse([{ ...base, choices: [choice({ role: "assistant", content: "a" })] }]).replace("data: [DONE]\n\n", "");
   const error = { message: "busy now", type: "server_error", code: "overloaded" };
@@ -392,8 +462,11 @@ test("responses: an event type openai-node does not know ends its stream; llmwir
 // What a cut chat stream keeps: llmwire's currentChatCompletion() after the StreamTruncatedError
 // against openai-node's snapshot after the same chunks (openai-node itself then refuses the
 // stream: "missing finish_reason for choice 0").
+// openai-node's snapshot keeps each choice at its index: one whose first chunk carried only
+// choice 1 has a hole at 0 (filtered out here).
 const kept = (completion) =>
   (completion?.choices ?? [])
+    .filter(Boolean)
     .map((c) => ({
       index: c.index,
       // A message with no text yet: llmwire has "" (as the non-streamed answer), openai-node null.
@@ -411,6 +484,7 @@ test("a chat stream cut after any chunk keeps what openai-node's snapshot holds"
   delete cases["generated text (the bench corpus)"];
   delete cases["generated tool calls (the bench corpus)"];
   cases["generated tool calls"] = generateCorpus({ name: "cut-tools", kind: "tools", events: 60, seed: 8 });
+  for (let seed = 0; seed < 10; seed++) cases[`random stream ${seed}`] = chatStream(prng(3000 + seed));
   let compared = 0;
   for (const [name, stream] of Object.entries(cases)) {
     const chunks = Array.isArray(stream) ? stream : stream.text.split("\n\n").filter((f) => f.startsWith("data: {")).map((f) => JSON.parse(f.slice(6)));
