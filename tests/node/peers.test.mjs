@@ -149,6 +149,18 @@ test("random chat streams with gateways' quirks: the chunks and the final comple
   }
 });
 
+test("a tool call without `type` (gateways omit it): openai-node throws, llmwire reads a function call", async () => {
+  const stream = [
+    { ...base, choices: [choice({ role: "assistant", content: null, tool_calls: [{ index: 0, id: "call_1", function: { name: "f", arguments: "" } }] })] },
+    { ...base, choices: [choice({ tool_calls: [{ index: 0, function: { arguments: '{"a":1}' } }] })] },
+    { ...base, choices: [choice({}, "tool_calls")] },
+  ];
+  const body = sse(stream);
+  await assert.rejects(openai(body), /tool call snapshot missing `type`/);
+  const { final } = await llmwire(body);
+  assert.deepEqual(final.choices[0].message.tool_calls, [{ id: "call_1", type: "function", function: { name: "f", arguments: '{"a":1}' } }]);
+});
+
 test("an error inside a 200 stream is openai-node's APIError, after the chunks before it", async () => {
   const head = sse([{ ...base, choices: [choice({ role: "assistant", content: "a" })] }]).replace("data: [DONE]\n\n", "");
   const error = { message: "busy now", type: "server_error", code: "overloaded" };
