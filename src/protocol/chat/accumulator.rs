@@ -887,6 +887,20 @@ mod tests {
     }
 
     #[test]
+    fn a_null_usage_never_erases_one_that_came() {
+        // Gateways that write `usage: null` in every chunk, one of them after the usage.
+        let c = run(&[
+            r#"{"choices":[{"index":0,"delta":{"content":"a"}}],"usage":null}"#,
+            r#"{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"total_tokens":4}}"#,
+            r#"{"choices":[],"usage":null}"#,
+        ]);
+        assert_eq!(c.usage.as_ref().and_then(|u| u.total_tokens), Some(4));
+        // Only ever null: no usage, as the member is optional.
+        let c = run(&[r#"{"choices":[{"index":0,"delta":{"content":"a"},"finish_reason":"stop"}],"usage":null}"#]);
+        assert!(c.usage.is_none());
+    }
+
+    #[test]
     fn refusal_and_reasoning_concatenate() {
         let c = run(&[
             r#"{"choices":[{"index":0,"delta":{"reasoning_content":"th","refusal":"I can"}}]}"#,
