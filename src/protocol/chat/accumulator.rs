@@ -138,28 +138,29 @@ impl ChatAccumulator {
 
     /// Applies a parsed chunk and appends to `text` what it added to the content of choice 0, as
     /// a stream of text hands it on: without the half of a character held back for the next piece
-    /// ([`Text::push_piece`]; [`first_holds_half`](Self::first_holds_half) says when one is left).
+    /// ([`Text::push_piece`]; [`finish_first`](Self::finish_first) gives one still held at the end).
     ///
     /// ```
     /// use llmwire::protocol::chat::accumulator::ChatAccumulator;
     /// let mut acc = ChatAccumulator::default();
     /// let mut text = String::new();
-    /// for data in [r#"{"choices":[{"index":0,"delta":{"content":"a\ud83d"}}]}"#, r#"{"choices":[{"index":0,"delta":{"content":"\ude80"}}]}"#] {
+    /// for data in [r#"{"choices":[{"index":0,"delta":{"content":"a\ud83d"}}]}"#, r#"{"choices":[{"index":0,"delta":{"content":"\ude80b\ud83d"}}]}"#] {
     ///     let chunk = acc.parse(data).unwrap();
     ///     acc.apply_with_text(&chunk, &mut text).unwrap();
-    ///     assert!(!acc.first_holds_half() || text == "a");
     /// }
-    /// assert_eq!(text, "a🚀");
+    /// assert_eq!(text, "a🚀b");
+    /// text.extend(acc.finish_first());
+    /// assert_eq!((text.as_str(), acc.finish_first()), ("a🚀b\u{fffd}", None));
     /// ```
     #[cfg_attr(llmwire_oz, optimize(speed))]
     pub fn apply_with_text(&mut self, chunk: &ChunkView<'_>, text: &mut String) -> Result<(), Error> {
         self.apply_to(chunk, Progress::Text(text))
     }
 
-    /// Whether the content of choice 0 ends with a high half held back for a next piece that has
-    /// not come (it reads as U+FFFD meanwhile).
-    pub fn first_holds_half(&self) -> bool {
-        self.content_of_first().is_some_and(Text::holds_half)
+    /// Ends the content of choice 0 ([`Text::finish`]): a high half still held back stays the
+    /// U+FFFD it reads as, which is returned for a stream of text to hand on; once.
+    pub fn finish_first(&mut self) -> Option<char> {
+        self.choices.iter_mut().find(|c| c.index == 0)?.content.as_mut()?.finish()
     }
 
     #[cfg_attr(llmwire_oz, optimize(speed))]

@@ -165,8 +165,8 @@ impl ChatStreamDecoder {
     pub fn finish(&mut self) -> Result<(), Error> {
         let pending = self.sse.finish();
         // A half character still held back at the end goes on as U+FFFD.
-        if self.out_mode == Output::Text && self.acc.first_holds_half() {
-            self.out.push('\u{fffd}');
+        if self.out_mode == Output::Text {
+            self.out.extend(self.acc.finish_first());
         }
         if self.done || self.image.is_some() || self.acc.all_choices_finished() {
             self.done = true;
@@ -486,6 +486,9 @@ mod tests {
         text.push_str(&dec.take_output().unwrap_or_default());
         assert_eq!(text, "a\u{fffd}");
         assert_eq!(dec.snapshot().text(), Some("a\u{fffd}"));
+        // Ending again hands nothing more on.
+        dec.finish().unwrap();
+        assert_eq!(dec.take_output(), None);
     }
 
     #[test]
