@@ -84,7 +84,7 @@ test-e2e: setup pkg/package.json
 	@bash scripts/litellm.sh
 	node --test tests/e2e/
 
-# cargo-fuzz targets over the SSE decoder, the chat stream decoder and the JSON reader
+# cargo-fuzz targets over the stream decoders, the JSON reader and what is read whole
 # (fuzz/README.md), FUZZ_SECONDS each; installs nightly and cargo-fuzz when missing.
 FUZZ_SECONDS ?= 20
 fuzz:

@@ -138,3 +138,35 @@ write("json_reader", {
   "escapes": status(200, "[\"\\ud83d\\ude80 \\u00e9 \\n \\\" \\\\ \\/\", -0.5e+10, 1E3, true, false, null, {}, [], {\"a\":{\"b\":[[]]}}]"),
   "nested": status(200, "[".repeat(130) + "]".repeat(130)),
 });
+
+// bodies: byte 0 flags, then the text; two-text functions cut it at the first NUL.
+const flagged = (flags, text) => Buffer.concat([Buffer.from([flags]), enc(text)]);
+const toolCompletion = {
+  id: "c", object: "chat.completion", created: 1, model: "m",
+  choices: [{ index: 0, message: { role: "assistant", content: null, tool_calls: [
+    { id: "call_1", type: "function", function: { name: "f", arguments: "{\"x\":1}" } },
+    { id: "", function: { name: "h", arguments: "" } },
+  ] }, finish_reason: "tool_calls" }],
+  usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 },
+};
+const toolRequest = {
+  model: "m", messages: [{ role: "user", content: "hi" }], tool_choice: "auto",
+  tools: [{ type: "function", function: { name: "f", parameters: { type: "object" } } }, { type: "function", function: { name: "g" } }],
+};
+const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+write("bodies", {
+  "tools": flagged(5, `${JSON.stringify(toolRequest)}\0${JSON.stringify(toolCompletion)}`),
+  "chat": flagged(0, JSON.stringify(toolCompletion)),
+  "structured": flagged(3, JSON.stringify({ choices: [{ index: 0, message: { content: "```json\n{\"a\": [1, 2.5, \"\\u00e9\"]}\n```" }, finish_reason: "stop" }] })),
+  "embeddings": flagged(0, JSON.stringify({ object: "list", data: [{ object: "embedding", index: 0, embedding: "AACAPwAAIMA=" }, { index: 1, embedding: [1, -2.5] }], model: "e" })),
+  "models": flagged(1, JSON.stringify({ data: [{ id: "yi-large", ownedBy: "01.ai" }, { id: "gpt-4o", owned_by: "openai" }], object: "list" })),
+  "images": flagged(2, JSON.stringify({ created: 1, data: [{ b64_json: png }, { url: "https://x/a.png", revised_prompt: "p" }] })),
+  "image-item": flagged(7, `data:image/png;base64,iVBORw0KGgo=\0${png}`),
+  "transcription": flagged(1, JSON.stringify({ text: "hello", segments: [{ id: 0, start: 0, end: 1, text: "hello" }] })),
+  "vtt": flagged(0, "WEBVTT\n\n00:00.000 --> 00:01.000\nhello\n"),
+  "responses": flagged(4, JSON.stringify({ id: "r", object: "response", output: [{ type: "message", content: [{ type: "output_text", text: "hi" }] }] })),
+  "error": flagged(0, JSON.stringify({ error: { message: "no", type: "invalid_request_error", code: "x" } })),
+  "partial": flagged(9, "{\"a\": [1, {\"b\": \"c\\u00e9"),
+  "conversation": flagged(0x31, JSON.stringify({ role: "user", content: [{ type: "text", text: "你好" }, { type: "image_url", image_url: { url: "https://x/a.png" } }] })),
+  "base64": flagged(12, "AACAPwAA IMA=\n"),
+});

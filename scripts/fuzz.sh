@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET="${1:-20}"
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(sse_decoder chat_stream json_reader event_streams)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(sse_decoder chat_stream json_reader event_streams bodies)
 SANITIZER="${FUZZ_SANITIZER:-none}"
 JOBS="${FUZZ_JOBS:-1}"
 say() { printf 'fuzz: %s\n' "$*" >&2; }
