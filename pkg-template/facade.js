@@ -425,24 +425,27 @@ export class Client {
 export default Client;
 
 /**
- * The warm-up's client, kept for the page's lifetime. While a client that has made a request lives,
- * the engine keeps the hidden classes of a client, its transport and its request's objects through
- * a garbage collection; when none does, the next request after a collection lays them out again
- * (a Chromium page, after a collection: the first delta 0.04-0.10 ms sooner; benches/README.md).
- * It holds no caller's data, as keeping the latest client would.
+ * The warm-up's client, kept for the program's lifetime. While a client lives, the engine keeps the
+ * hidden classes of a client and its transport (and, once it has made a request, of its request's
+ * objects) through a garbage collection; when none does, the next client after a collection lays
+ * them out again (after a collection, the first delta 0.04-0.10 ms sooner in a Chromium page and
+ * 0.06-0.08 ms in Node; benches/README.md). It holds no caller's data, as keeping the latest
+ * client would.
  */
 let warmClient = null;
 
 /**
- * @internal The default entry's second warm-up, where `Response` is the engine's own (browsers and
- * their workers, not Node, Bun or Deno, where the first Response loads a fetch implementation): a
- * canned stream through a client, read as chunk objects and as text, so that a page's first message
- * does not compile the JavaScript of a request or lay out its objects (a fresh Chromium page: its
- * first delta after 1.0-1.7 ms instead of 3.2-4.6; benches/README.md). Resolves to the two readings' text.
+ * @internal The default entry's second warm-up: makes the kept client (`warmClient`) and, when
+ * `stream` (where `Response` is the engine's own: browsers and their workers, not Node, Bun or Deno,
+ * where the first Response loads a fetch implementation), streams a canned answer through it, read
+ * as chunk objects and as text, so that a page's first message does not compile the JavaScript of
+ * a request or lay out its objects (a fresh Chromium page: its first delta after 1.0-1.7 ms instead
+ * of 3.2-4.6; benches/README.md). Resolves to the two readings' text, or to undefined without `stream`.
  */
-export async function _warmUpClient() {
+export async function _warmUpClient(stream = true) {
   const fetch = () => new Response(WARM_UP_STREAM, { headers: { "content-type": "text/event-stream" } });
   const client = (warmClient ??= new Client({ baseURL: "http://warm.invalid/v1", fetch }));
+  if (!stream) return undefined;
   const params = { model: "w", messages: [{ role: "user", content: "hi" }], stream: true };
   let chunks = "";
   for await (const chunk of await client.chat.completions.create(params)) chunks += chunk.choices[0]?.delta?.content ?? "";

@@ -17,14 +17,15 @@ _setLoader(load, () => import("./extras.js").then((extras) => extras.load()));
 // The core starts loading once the importing code has run (a macrotask later, so importing costs
 // nothing up front), then runs a canned request through it (transport.js warmUp): engines compile
 // wasm functions on their first call, and this moves that compile off the first request too
-// (benches/README.md: the first stream in a fresh page). Where Response is the engine's own (not
-// Node, Bun or Deno), a canned stream then goes through a client as well (facade.js _warmUpClient),
-// which does the same for the JavaScript. A failure is not kept: the first call loads again and
-// reports it. In Node the timer is unref'd, so a program that imports llmwire and never calls it
-// still exits at once.
+// (benches/README.md: the first stream in a fresh page). Then it makes a client that it keeps, so
+// that the engine keeps a client's object layouts through garbage collections, and, where Response
+// is the engine's own (not Node, Bun or Deno), streams a canned answer through it, which does for
+// the JavaScript what warmUp does for the wasm (facade.js _warmUpClient). A failure is not kept:
+// the first call loads again and reports it. In Node the timer is unref'd, so a program that
+// imports llmwire and never calls it still exits at once.
 const nodeLike = typeof globalThis.process?.versions?.node === "string";
 try {
-  setTimeout(() => load().then(warmUp).then(() => nodeLike || _warmUpClient()).catch(() => {}), 0)?.unref?.();
+  setTimeout(() => load().then(warmUp).then(() => _warmUpClient(!nodeLike)).catch(() => {}), 0)?.unref?.();
 } catch {
   // A runtime that allows no timer at import (Workers: use the workerd condition) loads on the first call.
 }

@@ -68,6 +68,17 @@ test("importing llmwire leaves no timer that holds a Node program open", async (
   assert.equal(out, "function");
 });
 
+test("the warm-up's client, kept in Node without a request, leaves nothing that holds the program open", async () => {
+  // index.js makes it after the wasm warm-up (facade.js warmClient); a timer or handle of its own would keep Node running.
+  const { out } = await run(`
+    import { init } from ${JSON.stringify(pkg("index.js"))};
+    await init();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    console.log(process.getActiveResourcesInfo().filter((r) => r !== "CloseReq").join() || "none");
+  `);
+  assert.equal(out, "none");
+});
+
 test("a features.js that cannot be imported rejects each first use with an LlmwireError, and chat still works", async () => {
   // A copy of the package without it, as when a bundler's chunk for it cannot be fetched.
   const dir = mkdtempSync(join(tmpdir(), "llmwire-no-features-"));
