@@ -429,7 +429,7 @@ export default Client;
  * hidden classes of a client and its transport (and, once it has made a request, of its request's
  * objects) through a garbage collection; when none does, the next client after a collection lays
  * them out again (after a collection, the first delta 0.04-0.10 ms sooner in a Chromium page and
- * 0.06-0.08 ms in Node; benches/README.md). It holds no caller's data, as keeping the latest
+ * 0.05-0.09 ms in Node; benches/README.md). It holds no caller's data, as keeping the latest
  * client would.
  */
 let warmClient = null;
